@@ -1,0 +1,61 @@
+// Package collectors fills the facts document of one cluster. Each collector fetches one area
+// with client-go (paginated LISTs) and hands the raw objects to pure functions that compute
+// the facts; those pure functions carry the unit tests.
+//
+// Collectors are registered in one explicit table, All. A collector that fails records its
+// error in facts.Cluster.Collection and the others still run.
+package collectors
+
+import (
+	"context"
+	"time"
+
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/fleetaudit/fleetaudit/internal/facts"
+)
+
+// Target is the cluster a collector reads from.
+type Target struct {
+	// Client is a read-only clientset with its own QPS budget.
+	Client kubernetes.Interface
+	// PageSize is the LIST page size (limit); 0 means DefaultPageSize.
+	PageSize int64
+}
+
+// DefaultPageSize is the LIST page size used when Target.PageSize is 0.
+const DefaultPageSize = 500
+
+// Collector fills one part of a cluster's facts.
+type Collector interface {
+	// Name is the collector's stable name, used in facts.Collection and metrics.
+	Name() string
+	// Collect reads from t and writes into c. It must leave c consistent on error.
+	Collect(ctx context.Context, t Target, c *facts.Cluster) error
+}
+
+// All is the registry: every collector, in the order they run. The identity collector
+// (facts.IdentityCollector) comes first; when it fails the cluster is unreachable and the
+// others are skipped.
+func All() []Collector {
+	return []Collector{
+		Cluster{},
+	}
+}
+
+// Run runs the collectors against t in order and records each outcome in c.Collection.
+func Run(ctx context.Context, cs []Collector, t Target, c *facts.Cluster) {
+	for _, col := range cs {
+		start := time.Now()
+		err := col.Collect(ctx, t, c)
+		run := facts.CollectorRun{Collector: col.Name(), DurationSeconds: time.Since(start).Seconds()}
+		if err != nil {
+			run.Error = err.Error()
+			run.Reason = Classify(ctx, err)
+		}
+		c.Collection = append(c.Collection, run)
+		if err != nil && col.Name() == facts.IdentityCollector {
+			return
+		}
+	}
+}

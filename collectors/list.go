@@ -1,0 +1,43 @@
+package collectors
+
+import (
+	"context"
+	"fmt"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/tools/pager"
+)
+
+// listEach streams every item of a paginated LIST to fn, one page in memory at a time.
+// A continue token that expires mid-list (410 Expired) restarts the list once from the start;
+// fn must therefore tolerate seeing items again after reset is called.
+func listEach[T runtime.Object](ctx context.Context, t Target, what string,
+	list func(context.Context, metav1.ListOptions) (runtime.Object, error), reset func(), fn func(T)) error {
+	size := t.PageSize
+	if size <= 0 {
+		size = DefaultPageSize
+	}
+	each := func(o runtime.Object) error {
+		item, ok := o.(T)
+		if !ok {
+			return fmt.Errorf("unexpected %T in %s list", o, what)
+		}
+		fn(item)
+		return nil
+	}
+	for attempt := 0; ; attempt++ {
+		p := pager.New(pager.SimplePageFunc(func(o metav1.ListOptions) (runtime.Object, error) { return list(ctx, o) }))
+		p.PageSize = size
+		err := p.EachListItemWithAlloc(ctx, metav1.ListOptions{}, each)
+		if err == nil {
+			return nil
+		}
+		if attempt == 0 && apierrors.IsResourceExpired(err) {
+			reset()
+			continue
+		}
+		return fmt.Errorf("list %s: %w", what, err)
+	}
+}

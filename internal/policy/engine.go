@@ -1,0 +1,216 @@
+// Package policy is the OPA engine: it loads the embedded rules plus user rule folders,
+// compiles them once, reads each rule's METADATA, and evaluates a cluster's facts into
+// findings. A prepared Engine is safe for concurrent use.
+package policy
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"maps"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/loader"
+	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
+
+	"github.com/fleetaudit/fleetaudit/internal/facts"
+	"github.com/fleetaudit/fleetaudit/rules"
+)
+
+// Options configure an Engine.
+type Options struct {
+	// Dirs are user rule folders (--rules), loaded beside the embedded rules.
+	Dirs []string
+	// Params is merged over the embedded default data document (data.fleetaudit.params).
+	Params map[string]any
+	// Strict compiles in OPA's strict mode (unused variables and imports are errors).
+	Strict bool
+}
+
+// Engine evaluates facts against the compiled rules.
+type Engine struct {
+	rules []*Rule
+	pq    rego.PreparedEvalQuery
+	// vars maps a query binding to the rule and result kind it holds.
+	vars map[string]ruleVar
+}
+
+type ruleVar struct {
+	rule *Rule
+	kind string
+}
+
+// Input is the document rules see as input.
+type Input struct {
+	Cluster *facts.Cluster `json:"cluster"`
+}
+
+// New loads, compiles and prepares the rules. Errors name the file and line.
+func New(ctx context.Context, opts Options) (*Engine, error) {
+	modules, err := loadModules(opts.Dirs, false)
+	if err != nil {
+		return nil, err
+	}
+	params, err := DefaultParams()
+	if err != nil {
+		return nil, err
+	}
+	mergeInto(params, opts.Params)
+	compiler := ast.NewCompiler().WithStrict(opts.Strict)
+	compiler.Compile(modules)
+	if compiler.Failed() {
+		return nil, fmt.Errorf("compile rules: %s", oneLine(compiler.Errors.Error()))
+	}
+	rs, err := rulesOf(modules, compiler.GetAnnotationSet())
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{rules: rs, vars: map[string]ruleVar{}}
+	var query []string
+	for i, r := range rs {
+		for _, kind := range []string{"deny", "warn"} {
+			if (kind == "deny" && !r.HasDeny) || (kind == "warn" && !r.HasWarn) {
+				continue
+			}
+			v := fmt.Sprintf("%s%d", kind[:1], i)
+			e.vars[v] = ruleVar{rule: r, kind: kind}
+			query = append(query, fmt.Sprintf("%s := %s.%s", v, r.Package, kind))
+		}
+	}
+	if len(query) == 0 {
+		query = []string{"true"}
+	}
+	store := inmem.NewFromObjectWithOpts(map[string]any{"fleetaudit": map[string]any{"params": params}},
+		inmem.OptReturnASTValuesOnRead(true))
+	e.pq, err = rego.New(rego.Compiler(compiler), rego.Store(store), rego.Query(strings.Join(query, "; "))).
+		PrepareForEval(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("prepare rules: %s", oneLine(err.Error()))
+	}
+	return e, nil
+}
+
+// Rules lists the loaded rules, sorted by ID.
+func (e *Engine) Rules() []*Rule { return e.rules }
+
+// Evaluate runs every rule on one cluster's facts.
+func (e *Engine) Evaluate(ctx context.Context, c *facts.Cluster) ([]Finding, error) {
+	b, err := json.Marshal(Input{Cluster: c})
+	if err != nil {
+		return nil, fmt.Errorf("encode input: %w", err)
+	}
+	in, err := ast.ValueFromReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, fmt.Errorf("parse input: %w", err)
+	}
+	rs, err := e.pq.Eval(ctx, rego.EvalParsedInput(in))
+	if err != nil {
+		return nil, fmt.Errorf("evaluate rules on %s: %s", c.Name, oneLine(err.Error()))
+	}
+	if len(rs) == 0 {
+		return nil, fmt.Errorf("evaluate rules on %s: query undefined", c.Name)
+	}
+	var out []Finding
+	for _, v := range slices.Sorted(maps.Keys(e.vars)) {
+		rv := e.vars[v]
+		set, _ := rs[0].Bindings[v].([]any)
+		for _, raw := range set {
+			f, err := toFinding(c.Name, rv.rule, rv.kind, raw)
+			if err != nil {
+				return nil, fmt.Errorf("rule %s (%s): %w", rv.rule.ID, rv.rule.File, err)
+			}
+			out = append(out, f)
+		}
+	}
+	SortFindings(out)
+	return out, nil
+}
+
+func toFinding(cluster string, r *Rule, kind string, raw any) (Finding, error) {
+	obj, ok := raw.(map[string]any)
+	if !ok {
+		return Finding{}, fmt.Errorf("%s result is %T, want an object with msg and resource", kind, raw)
+	}
+	f := Finding{
+		Cluster: cluster, RuleID: r.ID, Title: r.Title, Category: r.Category, Severity: r.Severity,
+		Kind: kind, Remediation: r.Remediation, References: r.References,
+	}
+	if f.Message, ok = obj["msg"].(string); !ok || f.Message == "" {
+		return Finding{}, fmt.Errorf("%s result has no string msg", kind)
+	}
+	if f.Resource, ok = obj["resource"].(string); !ok {
+		return Finding{}, fmt.Errorf("%s result %q has no string resource", kind, f.Message)
+	}
+	if s, ok := obj["severity"].(string); ok {
+		sev, err := ParseSeverity(s)
+		if err != nil {
+			return Finding{}, fmt.Errorf("%s result %q: %w", kind, f.Message, err)
+		}
+		f.Severity = sev
+	}
+	for k, v := range obj {
+		switch k {
+		case "msg", "resource", "severity":
+		default:
+			if f.Details == nil {
+				f.Details = map[string]any{}
+			}
+			f.Details[k] = v
+		}
+	}
+	return f, nil
+}
+
+// loadModules parses the embedded rules and those in dirs. withTests keeps *_test.rego files.
+func loadModules(dirs []string, withTests bool) (map[string]*ast.Module, error) {
+	filter := func(_ string, info fs.FileInfo, _ int) bool {
+		if info.IsDir() {
+			return false
+		}
+		name := info.Name()
+		return !strings.HasSuffix(name, ".rego") || (!withTests && strings.HasSuffix(name, "_test.rego"))
+	}
+	embedded, err := loader.NewFileLoader().WithFS(rules.FS).WithProcessAnnotation(true).
+		Filtered([]string{"."}, filter)
+	if err != nil {
+		return nil, fmt.Errorf("load embedded rules: %s", oneLine(err.Error()))
+	}
+	modules := map[string]*ast.Module{}
+	for name, m := range embedded.Modules {
+		modules["rules/"+strings.TrimPrefix(name, "./")] = m.Parsed
+	}
+	if len(dirs) > 0 {
+		user, err := loader.NewFileLoader().WithProcessAnnotation(true).Filtered(dirs, filter)
+		if err != nil {
+			return nil, fmt.Errorf("load rules from %s: %s", strings.Join(dirs, ", "), oneLine(err.Error()))
+		}
+		for name, m := range user.Modules {
+			modules[name] = m.Parsed
+		}
+	}
+	return modules, nil
+}
+
+// oneLine folds OPA's multi-line error texts ("2 errors occurred:\nfile:3: …\n\tsource\n\t^")
+// into one line that keeps each error's "file:line: message" and drops the source excerpts.
+func oneLine(s string) string {
+	s = errCountRE.ReplaceAllString(strings.TrimSpace(s), "")
+	var keep []string
+	for i, l := range strings.Split(s, "\n") {
+		if i > 0 && (strings.HasPrefix(l, "\t") || strings.HasPrefix(l, " ")) {
+			continue // source excerpt or caret line
+		}
+		if l = strings.TrimSpace(l); l != "" {
+			keep = append(keep, l)
+		}
+	}
+	return strings.Join(keep, "; ")
+}
+
+var errCountRE = regexp.MustCompile(`(?m)^\d+ errors? occurred( during loading)?:\s*`)

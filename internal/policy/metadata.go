@@ -1,0 +1,136 @@
+package policy
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+)
+
+// Rule describes one rule package: its METADATA and which result sets it defines.
+type Rule struct {
+	ID          string   `json:"id"`
+	Package     string   `json:"package"`
+	Title       string   `json:"title"`
+	Description string   `json:"description,omitempty"`
+	Severity    Severity `json:"severity"`
+	Category    string   `json:"category"`
+	Remediation string   `json:"remediation,omitempty"`
+	References  []string `json:"references,omitempty"`
+	// File is where the rule was loaded from.
+	File    string `json:"file"`
+	HasDeny bool   `json:"-"`
+	HasWarn bool   `json:"-"`
+}
+
+// rulesOf finds the rule packages (those defining deny or warn) among the modules and reads
+// their METADATA: package-scope annotations, overridden by rule-scope ones on deny/warn.
+func rulesOf(modules map[string]*ast.Module, as *ast.AnnotationSet) ([]*Rule, error) {
+	byPkg := map[string]*Rule{}
+	var errs []string
+	names := make([]string, 0, len(modules))
+	for name := range modules {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		m := modules[name]
+		pkg := m.Package.Path.String()
+		for _, r := range m.Rules {
+			head := r.Head.Name.String()
+			if len(r.Head.Ref()) > 0 {
+				head = r.Head.Ref()[0].Value.String()
+			}
+			if head != "deny" && head != "warn" {
+				continue
+			}
+			rule := byPkg[pkg]
+			if rule == nil {
+				rule = &Rule{Package: pkg, File: m.Package.Location.File}
+				byPkg[pkg] = rule
+				if a := as.GetPackageScope(m.Package); a != nil {
+					applyAnnotations(rule, a)
+				}
+			}
+			for _, a := range as.GetRuleScope(r) {
+				applyAnnotations(rule, a)
+			}
+			rule.HasDeny = rule.HasDeny || head == "deny"
+			rule.HasWarn = rule.HasWarn || head == "warn"
+		}
+	}
+	ids := map[string]string{}
+	var out []*Rule
+	for _, r := range byPkg {
+		if err := r.validate(); err != nil {
+			errs = append(errs, fmt.Sprintf("%s: rule %s: %v", r.File, r.Package, err))
+			continue
+		}
+		if other, dup := ids[r.ID]; dup {
+			errs = append(errs, fmt.Sprintf("%s: rule %s: custom.id %q is also used by %s", r.File, r.Package, r.ID, other))
+			continue
+		}
+		ids[r.ID] = r.Package
+		out = append(out, r)
+	}
+	if len(errs) > 0 {
+		slices.Sort(errs)
+		return nil, fmt.Errorf("rule metadata: %s", strings.Join(errs, "; "))
+	}
+	slices.SortFunc(out, func(a, b *Rule) int { return strings.Compare(a.ID, b.ID) })
+	return out, nil
+}
+
+func applyAnnotations(r *Rule, a *ast.Annotations) {
+	if a.Title != "" {
+		r.Title = a.Title
+	}
+	if a.Description != "" {
+		r.Description = strings.TrimSpace(a.Description)
+	}
+	for _, rr := range a.RelatedResources {
+		r.References = appendUnique(r.References, rr.Ref.String())
+	}
+	c := a.Custom
+	if s, ok := c["id"].(string); ok {
+		r.ID = s
+	}
+	if s, ok := c["severity"].(string); ok {
+		r.Severity = Severity(strings.ToLower(s))
+	}
+	if s, ok := c["category"].(string); ok {
+		r.Category = s
+	}
+	if s, ok := c["remediation"].(string); ok {
+		r.Remediation = strings.TrimSpace(s)
+	}
+	if refs, ok := c["references"].([]any); ok {
+		for _, ref := range refs {
+			if s, ok := ref.(string); ok {
+				r.References = appendUnique(r.References, s)
+			}
+		}
+	}
+}
+
+func appendUnique(list []string, s string) []string {
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}
+
+func (r *Rule) validate() error {
+	switch {
+	case r.ID == "":
+		return fmt.Errorf("METADATA custom.id is missing (add a `# METADATA` block with custom: {id, severity, category})")
+	case r.Title == "":
+		return fmt.Errorf("METADATA title is missing")
+	case r.Severity.Rank() == 0:
+		return fmt.Errorf("METADATA custom.severity %q is not one of info, low, medium, high, critical", r.Severity)
+	case !slices.Contains(Categories, r.Category):
+		return fmt.Errorf("METADATA custom.category %q is not one of %s", r.Category, strings.Join(Categories, ", "))
+	}
+	return nil
+}

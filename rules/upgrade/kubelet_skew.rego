@@ -1,0 +1,72 @@
+# METADATA
+# title: Kubelet version skew
+# description: >-
+#   Every kubelet must be no newer than the API server and at most three minor versions older
+#   (two before Kubernetes 1.28), per the Kubernetes version skew policy. A kubelet outside that
+#   range is unsupported and may fail after the next control plane change.
+# related_resources:
+#   - ref: https://kubernetes.io/releases/version-skew-policy/
+# custom:
+#   id: FA-UPG-001
+#   severity: high
+#   category: upgrade
+#   remediation: >-
+#     Upgrade the kubelet of each listed node (or replace the node from an up-to-date image)
+#     to a minor version within the allowed range of the API server before changing the
+#     control plane version.
+package fleetaudit.upgrade.kubelet_skew
+
+import data.fleetaudit.lib.k8s
+
+params := k8s.params("kubelet_skew")
+
+api := input.cluster.version
+
+# max_behind is how many minor versions a kubelet may lag an API server of minor api_minor.
+max_behind(api_minor) := object.get(params, "max_minor_behind", 3) if {
+	api_minor >= object.get(params, "three_minor_since", 28)
+} else := object.get(params, "max_minor_behind_before", 2)
+
+deny contains finding if {
+	some node in input.cluster.nodes
+	kv := node.kubeletVersion
+	kv.major == api.major
+	kv.minor > api.minor
+	finding := {
+		"msg": sprintf("kubelet %s on node %s is newer than the API server %s", [kv.gitVersion, node.name, api.gitVersion]),
+		"resource": k8s.node_resource(node),
+	}
+}
+
+deny contains finding if {
+	some node in input.cluster.nodes
+	kv := node.kubeletVersion
+	kv.major == api.major
+	behind := api.minor - kv.minor
+	limit := max_behind(api.minor)
+	behind > limit
+	finding := {
+		"msg": sprintf(
+			"kubelet %s on node %s is %d minor versions behind the API server %s (at most %d allowed)",
+			[kv.gitVersion, node.name, behind, api.gitVersion, limit],
+		),
+		"resource": k8s.node_resource(node),
+	}
+}
+
+warn contains finding if {
+	some node in input.cluster.nodes
+	kv := node.kubeletVersion
+	kv.major == api.major
+	behind := api.minor - kv.minor
+	behind > 0
+	behind == max_behind(api.minor)
+	finding := {
+		"msg": sprintf(
+			"kubelet %s on node %s is %d minor versions behind the API server %s, the most allowed: upgrade it before the control plane moves to %d.%d",
+			[kv.gitVersion, node.name, behind, api.gitVersion, api.major, api.minor + 1],
+		),
+		"resource": k8s.node_resource(node),
+		"severity": "low",
+	}
+}
