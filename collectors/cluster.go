@@ -110,4 +110,3 @@ func value(l corev1.ResourceList, name corev1.ResourceName) int64 {
 	}
 	return 0
 }
-

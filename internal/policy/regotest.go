@@ -3,6 +3,7 @@ package policy
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
@@ -41,7 +42,7 @@ func RunTests(ctx context.Context, dirs []string) ([]TestResult, error) {
 	}
 	var out []TestResult
 	for r := range ch {
-		tr := TestResult{Name: r.Package + "." + r.Name, Passed: r.Pass()}
+		tr := TestResult{Name: strings.TrimPrefix(r.Package, "data.") + "." + r.Name, Passed: r.Pass()}
 		if r.Location != nil {
 			tr.File = fmt.Sprintf("%s:%d", r.Location.File, r.Location.Row)
 		}

@@ -55,6 +55,9 @@ func FindBinaries() (Binaries, error) {
 // unset; under CI a missing binary fails the test.
 func RequireBinaries(t testing.TB) Binaries {
 	t.Helper()
+	if testing.Short() && os.Getenv("CI") == "" {
+		t.Skip("skipping integration test in -short mode")
+	}
 	b, err := FindBinaries()
 	if err != nil {
 		if os.Getenv("CI") != "" {

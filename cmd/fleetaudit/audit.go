@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/fleetaudit/fleetaudit/internal/demo"
+	"github.com/fleetaudit/fleetaudit/internal/fleet"
+	"github.com/fleetaudit/fleetaudit/internal/policy"
+	"github.com/fleetaudit/fleetaudit/reports"
+)
+
+// ruleFlags choose the rules and their parameters.
+type ruleFlags struct {
+	dirs   stringList
+	params string
+}
+
+func (r *ruleFlags) register(fs *flag.FlagSet) {
+	fs.Var(&r.dirs, "rules", "folder of extra Rego rules (repeatable)")
+	fs.StringVar(&r.params, "params", "", "YAML/JSON file merged over the default rule parameters (data.fleetaudit.params)")
+}
+
+func (r *ruleFlags) engine(ctx context.Context) (*policy.Engine, error) {
+	opts := policy.Options{Dirs: r.dirs}
+	if r.params != "" {
+		p, err := policy.LoadParams(r.params)
+		if err != nil {
+			return nil, usageError{err}
+		}
+		opts.Params = p
+	}
+	e, err := policy.New(ctx, opts)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return e, nil
+}
+
+func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
+	fs := newFlagSet("audit", stderr)
+	var ff fleetFlags
+	var rf ruleFlags
+	ff.register(fs)
+	rf.register(fs)
+	useDemo := fs.Bool("demo", false, "audit the embedded demo fleet instead of a kubeconfig")
+	snapshot := fs.String("snapshot", "", "audit the facts documents in this folder (written by fleetaudit snapshot) offline")
+	output := fs.String("o", "table", "output format: table or json")
+	failOn := fs.String("fail-on", "none", "exit 1 when a finding is at or above this severity (info, low, medium, high, critical, none)")
+	if err := parse(fs, args); err != nil {
+		return exitUsage, err
+	}
+	if err := ff.validate(); err != nil {
+		return exitUsage, err
+	}
+	if err := oneOf("-o", *output, "table", "json"); err != nil {
+		return exitUsage, err
+	}
+	var threshold policy.Severity
+	if *failOn != "none" {
+		s, err := policy.ParseSeverity(*failOn)
+		if err != nil {
+			return exitUsage, usagef("--fail-on: %v", err)
+		}
+		threshold = s
+	}
+	if *useDemo && *snapshot != "" {
+		return exitUsage, usagef("--demo and --snapshot cannot be combined")
+	}
+	engine, err := rf.engine(ctx)
+	if err != nil {
+		return exitUsage, err
+	}
+	var jobs []fleet.Job
+	switch {
+	case *useDemo:
+		jobs, err = demo.Jobs()
+	case *snapshot != "":
+		var files []string
+		if files, err = fleet.SnapshotFiles(*snapshot); err == nil {
+			jobs = fleet.SnapshotJobs(files)
+		} else {
+			err = usageError{err}
+		}
+	default:
+		var targets []fleet.Target
+		if targets, err = ff.targets(); err == nil {
+			jobs = fleet.LiveJobs(targets, ff.options())
+		}
+	}
+	if err != nil {
+		return exitUsage, err
+	}
+	audit, err := fleet.Run(ctx, jobs, engine, ff.options(), nil)
+	if err != nil {
+		return exitUsage, err
+	}
+	if *output == "json" {
+		err = reports.JSON(stdout, audit)
+	} else {
+		err = reports.Table(stdout, audit)
+	}
+	if err != nil {
+		return exitUsage, fmt.Errorf("write output: %w", err)
+	}
+	return auditExitCode(audit, threshold), nil
+}
+
+// auditExitCode: an incomplete audit (3) outranks findings (1), because a cluster that was
+// not audited may hide findings.
+func auditExitCode(a *fleet.Audit, failOn policy.Severity) int {
+	switch {
+	case a.Incomplete():
+		return exitIncomplete
+	case failOn != "" && a.WorstSeverity().AtLeast(failOn):
+		return exitFindings
+	}
+	return exitOK
+}

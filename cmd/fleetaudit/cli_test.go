@@ -1,0 +1,199 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/fleetaudit/fleetaudit/internal/fleet"
+)
+
+// runCLI runs one command line in-process and returns exit code, stdout and stderr.
+func runCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func decodeAudit(t *testing.T, s string) fleet.Audit {
+	t.Helper()
+	var a fleet.Audit
+	if err := json.Unmarshal([]byte(s), &a); err != nil {
+		t.Fatalf("output is not the JSON audit: %v\n%s", err, s)
+	}
+	return a
+}
+
+func TestDemoAuditTableAndJSON(t *testing.T) {
+	code, out, errOut := runCLI(t, "audit", "--demo")
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %s", code, errOut)
+	}
+	for _, want := range []string{
+		"CLUSTER prod-eu-west", "CLUSTER prod-us-central", "CLUSTER staging-eastus",
+		"is 4 minor versions behind the API server v1.34.2-gke.1163000 (at most 3 allowed)",
+		"is newer than the API server v1.32.9",
+		"FLEET 3 clusters: 3 audited, 0 incomplete, 0 failed; findings: 0 critical, 2 high, 1 medium, 2 low, 0 info",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table output lacks %q:\n%s", want, out)
+		}
+	}
+	code, out, _ = runCLI(t, "audit", "--demo", "-o", "json")
+	if code != exitOK {
+		t.Fatalf("json: exit %d", code)
+	}
+	a := decodeAudit(t, out)
+	if len(a.Clusters) != 3 {
+		t.Fatalf("want 3 clusters, got %d", len(a.Clusters))
+	}
+	seen := map[string]string{}
+	for _, c := range a.Clusters {
+		var ids []string
+		for _, f := range c.Findings {
+			ids = append(ids, f.RuleID+"/"+string(f.Severity))
+		}
+		seen[c.Cluster] = strings.Join(ids, ",")
+	}
+	if seen["prod-eu-west"] == seen["prod-us-central"] || seen["prod-us-central"] == seen["staging-eastus"] {
+		t.Errorf("demo clusters should differ in findings: %v", seen)
+	}
+}
+
+func TestFailOnExitCodes(t *testing.T) {
+	for _, tc := range []struct {
+		failOn string
+		want   int
+	}{{"none", exitOK}, {"critical", exitOK}, {"high", exitFindings}, {"low", exitFindings}} {
+		if code, _, errOut := runCLI(t, "audit", "--demo", "--fail-on", tc.failOn); code != tc.want {
+			t.Errorf("--fail-on %s: exit %d, want %d (%s)", tc.failOn, code, tc.want, errOut)
+		}
+	}
+}
+
+// TestBadInput: each mistake gives a one-line error that names the culprit, exit 2, no panic.
+func TestBadInput(t *testing.T) {
+	dir := t.TempDir()
+	badKC := filepath.Join(dir, "broken-kubeconfig")
+	write(t, badKC, "apiVersion: v1\nkind: Config\nclusters:\n  - name: a\n    cluster: [not, a, map\n")
+	goodKC := filepath.Join(dir, "kubeconfig")
+	write(t, goodKC, `apiVersion: v1
+kind: Config
+clusters:
+- name: one
+  cluster: {server: "https://127.0.0.1:1"}
+users:
+- name: one
+  user: {token: t}
+contexts:
+- name: one
+  context: {cluster: one, user: one}
+current-context: one
+`)
+	rulesDir := filepath.Join(dir, "rules")
+	write(t, filepath.Join(rulesDir, "broken.rego"), "package user.broken\n\ndeny contains f if {\n\tf := {\"msg\": \n}\n")
+	snapDir := filepath.Join(dir, "empty-snapshot")
+	if err := os.MkdirAll(snapDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"malformed kubeconfig", []string{"audit", "--kubeconfig", badKC}, []string{badKC}},
+		{"missing kubeconfig", []string{"audit", "--kubeconfig", filepath.Join(dir, "nope")}, []string{filepath.Join(dir, "nope")}},
+		{"unknown context", []string{"audit", "--kubeconfig", goodKC, "--context", "prod"}, []string{`context "prod" not found`, goodKC, "available: one"}},
+		{"rego syntax error", []string{"audit", "--demo", "--rules", rulesDir}, []string{"broken.rego:5", "rego_parse_error"}},
+		{"bad severity", []string{"audit", "--demo", "--fail-on", "severe"}, []string{`"severe"`}},
+		{"bad output", []string{"audit", "--demo", "-o", "yaml"}, []string{`-o "yaml"`}},
+		{"empty snapshot", []string{"audit", "--snapshot", snapDir}, []string{snapDir, "no *.json"}},
+		{"unknown flag", []string{"audit", "--frobnicate"}, []string{"frobnicate"}},
+		{"unknown command", []string{"frobnicate"}, []string{`unknown command "frobnicate"`}},
+		{"snapshot without -o", []string{"snapshot"}, []string{"-o DIR is required"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, errOut := runCLI(t, tc.args...)
+			if code != exitUsage {
+				t.Errorf("exit %d, want %d; stderr: %s", code, exitUsage, errOut)
+			}
+			// flag's own usage text follows its error for unknown flags; judge the first line.
+			first := strings.SplitN(strings.TrimSpace(errOut), "\n", 2)[0]
+			for _, w := range tc.want {
+				if !strings.Contains(first, w) {
+					t.Errorf("error line %q lacks %q", first, w)
+				}
+			}
+			if tc.name != "unknown flag" && strings.Count(strings.TrimSpace(errOut), "\n") > 0 {
+				t.Errorf("error should be one line, got:\n%s", errOut)
+			}
+		})
+	}
+}
+
+// TestCorruptSnapshotFileFailsOnlyThatCluster: a truncated facts document is reported as a
+// failed cluster with the file named; the other clusters are audited; exit 3.
+func TestCorruptSnapshotFileFailsOnlyThatCluster(t *testing.T) {
+	dir := t.TempDir()
+	src, err := os.ReadFile("../../internal/demo/fleet/prod-eu-west.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, filepath.Join(dir, "prod-eu-west.json"), string(src))
+	write(t, filepath.Join(dir, "broken.json"), string(src[:len(src)/2]))
+	code, out, _ := runCLI(t, "audit", "--snapshot", dir, "-o", "json")
+	if code != exitIncomplete {
+		t.Fatalf("exit %d, want %d", code, exitIncomplete)
+	}
+	a := decodeAudit(t, out)
+	if len(a.Clusters) != 2 {
+		t.Fatalf("want 2 clusters, got %+v", a.Clusters)
+	}
+	for _, c := range a.Clusters {
+		switch c.Cluster {
+		case "broken":
+			if c.Status != "failed" || !strings.Contains(c.Problem, "broken.json") || !strings.Contains(c.Problem, "truncated") {
+				t.Errorf("broken cluster: %+v", c)
+			}
+		case "prod-eu-west":
+			if c.Status != "ok" || len(c.Findings) != 1 {
+				t.Errorf("good cluster should still be audited: %+v", c)
+			}
+		default:
+			t.Errorf("unexpected cluster %s", c.Cluster)
+		}
+	}
+}
+
+func TestRulesTestAndList(t *testing.T) {
+	code, out, errOut := runCLI(t, "rules", "test")
+	if code != exitOK || !strings.Contains(out, " 0 failed") {
+		t.Fatalf("rules test: exit %d\n%s%s", code, out, errOut)
+	}
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "mine_test.rego"), "package user.mine_test\n\ntest_fails if {\n\t1 == 2\n}\n")
+	code, out, _ = runCLI(t, "rules", "test", dir)
+	if code != exitFindings || !strings.Contains(out, "FAIL user.mine_test.test_fails") || !strings.Contains(out, " 1 failed") {
+		t.Fatalf("failing user test not reported: exit %d\n%s", code, out)
+	}
+	code, out, _ = runCLI(t, "rules", "list")
+	if code != exitOK || !strings.Contains(out, "FA-UPG-001") || !strings.Contains(out, "Kubelet version skew") {
+		t.Fatalf("rules list: exit %d\n%s", code, out)
+	}
+}
+
+func write(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"flag"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/fleetaudit/fleetaudit/internal/fleet"
+)
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (s *stringList) String() string { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error {
+	*s = append(*s, v)
+	return nil
+}
+
+// fleetFlags are the flags that choose and reach the clusters of the fleet.
+type fleetFlags struct {
+	kubeconfig  string
+	contexts    stringList
+	allContexts bool
+	timeout     time.Duration
+	workers     int
+	qps         float64
+	burst       int
+	pageSize    int64
+}
+
+func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("fleetaudit "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+func (f *fleetFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.kubeconfig, "kubeconfig", "", "kubeconfig file (default $KUBECONFIG or ~/.kube/config)")
+	fs.Var(&f.contexts, "context", "kubeconfig context to audit (repeatable; default: every context)")
+	fs.BoolVar(&f.allContexts, "all-contexts", true, "audit every context of the kubeconfig when no --context is given")
+	fs.DurationVar(&f.timeout, "timeout", 60*time.Second, "time limit for collecting one cluster")
+	fs.IntVar(&f.workers, "workers", 8, "clusters audited in parallel")
+	fs.Float64Var(&f.qps, "qps", 20, "API requests per second per cluster")
+	fs.IntVar(&f.burst, "burst", 40, "API request burst per cluster")
+	fs.Int64Var(&f.pageSize, "page-size", 500, "objects per LIST page")
+}
+
+func (f *fleetFlags) validate() error {
+	switch {
+	case f.timeout <= 0:
+		return usagef("--timeout must be positive, got %s", f.timeout)
+	case f.workers < 1:
+		return usagef("--workers must be at least 1, got %d", f.workers)
+	case f.qps <= 0 || f.burst < 1:
+		return usagef("--qps must be positive and --burst at least 1")
+	case f.pageSize < 1:
+		return usagef("--page-size must be at least 1, got %d", f.pageSize)
+	case !f.allContexts && len(f.contexts) == 0:
+		return usagef("--all-contexts=false needs at least one --context")
+	}
+	return nil
+}
+
+func (f *fleetFlags) options() fleet.Options {
+	return fleet.Options{Workers: f.workers, Timeout: f.timeout, PageSize: f.pageSize}
+}
+
+// targets resolves the kubeconfig contexts to audit; every error is the user's input.
+func (f *fleetFlags) targets() ([]fleet.Target, error) {
+	ts, err := fleet.LoadKubeconfig(fleet.KubeconfigOptions{
+		Path: f.kubeconfig, Contexts: f.contexts, QPS: float32(f.qps), Burst: f.burst, Timeout: f.timeout,
+	})
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return ts, nil
+}
+
+// parse parses args and rejects positional arguments.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return err
+		}
+		return usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
+}
+
+func oneOf(name, v string, allowed ...string) error {
+	for _, a := range allowed {
+		if v == a {
+			return nil
+		}
+	}
+	return usagef("%s %q is not one of %s", name, v, strings.Join(allowed, ", "))
+}

@@ -1,0 +1,200 @@
+package fleet
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/fleetaudit/fleetaudit/collectors"
+	"github.com/fleetaudit/fleetaudit/internal/facts"
+	"github.com/fleetaudit/fleetaudit/internal/policy"
+)
+
+// Options tune a fleet run.
+type Options struct {
+	// Workers bounds how many clusters are collected and evaluated at once (default 8).
+	Workers int
+	// Timeout bounds each live cluster's whole collection (default 60s).
+	Timeout time.Duration
+	// PageSize is the LIST page size (default collectors.DefaultPageSize).
+	PageSize int64
+	// Collectors run on each live cluster (default collectors.All()).
+	Collectors []collectors.Collector
+	// Now stamps facts; default time.Now.
+	Now func() time.Time
+}
+
+func (o Options) withDefaults() Options {
+	if o.Workers <= 0 {
+		o.Workers = 8
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 60 * time.Second
+	}
+	if o.Collectors == nil {
+		o.Collectors = collectors.All()
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}
+
+// Job yields one cluster's facts. It never fails: a failure is recorded in the facts'
+// Collection, so it travels with the facts into snapshots and reports.
+type Job struct {
+	Name  string
+	Facts func(ctx context.Context) *facts.Cluster
+}
+
+// LiveJobs collects facts from live clusters, each within o.Timeout.
+func LiveJobs(targets []Target, o Options) []Job {
+	o = o.withDefaults()
+	jobs := make([]Job, 0, len(targets))
+	for _, t := range targets {
+		jobs = append(jobs, Job{Name: t.Name, Facts: func(ctx context.Context) *facts.Cluster {
+			return collect(ctx, t, o)
+		}})
+	}
+	return jobs
+}
+
+func collect(ctx context.Context, t Target, o Options) *facts.Cluster {
+	c := &facts.Cluster{
+		SchemaVersion: facts.SchemaVersion, Name: t.Name, Server: t.Server,
+		CollectedAt: o.Now().UTC().Truncate(time.Second), Nodes: []facts.Node{},
+	}
+	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
+	defer cancel()
+	cfg := *t.Config
+	if cfg.Timeout == 0 || cfg.Timeout > o.Timeout {
+		cfg.Timeout = o.Timeout // discovery calls take no context; bound them here
+	}
+	client, err := kubernetes.NewForConfig(&cfg)
+	if err != nil {
+		c.Collection = []facts.CollectorRun{{Collector: facts.IdentityCollector, Reason: collectors.ReasonError,
+			Error: fmt.Sprintf("create client: %v", err)}}
+		return c
+	}
+	collectors.Run(ctx, o.Collectors, collectors.Target{Client: client, PageSize: o.PageSize}, c)
+	return c
+}
+
+// SnapshotJobs reads facts documents. An unreadable document becomes a failed cluster named
+// after its file, and the rest of the fleet is still audited.
+func SnapshotJobs(files []string) []Job {
+	jobs := make([]Job, 0, len(files))
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".json")
+		jobs = append(jobs, Job{Name: name, Facts: func(context.Context) *facts.Cluster {
+			c, err := ReadFacts(f)
+			if err != nil {
+				return &facts.Cluster{SchemaVersion: facts.SchemaVersion, Name: name, Nodes: []facts.Node{},
+					Collection: []facts.CollectorRun{{Collector: facts.IdentityCollector, Reason: collectors.ReasonError,
+						Error: "read snapshot: " + err.Error()}}}
+			}
+			return c
+		}})
+	}
+	return jobs
+}
+
+// Result is the audit of one cluster.
+type Result struct {
+	Cluster     string               `json:"cluster"`
+	Server      string               `json:"server,omitempty"`
+	Status      facts.Status         `json:"status"`
+	Problem     string               `json:"problem,omitempty"`
+	Version     string               `json:"version,omitempty"`
+	Nodes       int                  `json:"nodes"`
+	CollectedAt time.Time            `json:"collectedAt"`
+	Collection  []facts.CollectorRun `json:"collection"`
+	Findings    []policy.Finding     `json:"findings"`
+}
+
+// Audit is the result of one fleet run.
+type Audit struct {
+	GeneratedAt time.Time `json:"generatedAt"`
+	Clusters    []Result  `json:"clusters"`
+}
+
+// Run audits every job with at most o.Workers at once. keep, when set, receives each
+// cluster's facts (e.g. to write a snapshot) before they are dropped; its errors are
+// returned joined, after every cluster has been audited.
+func Run(ctx context.Context, jobs []Job, engine *policy.Engine, o Options, keep func(*facts.Cluster) error) (*Audit, error) {
+	o = o.withDefaults()
+	a := &Audit{GeneratedAt: o.Now().UTC().Truncate(time.Second), Clusters: make([]Result, len(jobs))}
+	keepErrs := make([]error, len(jobs))
+	sem := make(chan struct{}, o.Workers)
+	var wg sync.WaitGroup
+	for i, j := range jobs {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			c := j.Facts(ctx)
+			if keep != nil {
+				keepErrs[i] = keep(c)
+			}
+			a.Clusters[i] = Evaluate(ctx, engine, c)
+		})
+	}
+	wg.Wait()
+	slices.SortFunc(a.Clusters, func(x, y Result) int { return cmp.Compare(x.Cluster, y.Cluster) })
+	return a, errors.Join(keepErrs...)
+}
+
+// Evaluate turns one cluster's facts into its audit result.
+func Evaluate(ctx context.Context, engine *policy.Engine, c *facts.Cluster) Result {
+	r := Result{
+		Cluster: c.Name, Server: c.Server, Status: c.Status(), Nodes: len(c.Nodes),
+		CollectedAt: c.CollectedAt, Collection: c.Collection, Findings: []policy.Finding{},
+	}
+	if c.Version != nil {
+		r.Version = c.Version.GitVersion
+	}
+	if r.Status != facts.StatusOK {
+		r.Problem = c.Problem()
+	}
+	if r.Status == facts.StatusFailed {
+		return r
+	}
+	fs, err := engine.Evaluate(ctx, c)
+	if err != nil {
+		r.Status, r.Problem = facts.StatusFailed, err.Error()
+		return r
+	}
+	r.Findings = fs
+	return r
+}
+
+// Incomplete reports whether any cluster could not be fully audited.
+func (a *Audit) Incomplete() bool {
+	for _, r := range a.Clusters {
+		if r.Status != facts.StatusOK {
+			return true
+		}
+	}
+	return false
+}
+
+// WorstSeverity is the highest severity among all findings (deny and warn), or "" when
+// there is none.
+func (a *Audit) WorstSeverity() policy.Severity {
+	var worst policy.Severity
+	for _, r := range a.Clusters {
+		for _, f := range r.Findings {
+			if f.Severity.Rank() > worst.Rank() {
+				worst = f.Severity
+			}
+		}
+	}
+	return worst
+}

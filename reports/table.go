@@ -1,0 +1,63 @@
+package reports
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/fleetaudit/fleetaudit/internal/facts"
+	"github.com/fleetaudit/fleetaudit/internal/fleet"
+	"github.com/fleetaudit/fleetaudit/internal/policy"
+)
+
+// Table writes the audit as one section per cluster followed by a fleet summary line.
+func Table(w io.Writer, a *fleet.Audit) error {
+	var b strings.Builder
+	counts := map[policy.Severity]int{}
+	failed, partial := 0, 0
+	for i, r := range a.Clusters {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "CLUSTER %s", r.Cluster)
+		if r.Version != "" {
+			fmt.Fprintf(&b, "  %s, %d nodes", r.Version, r.Nodes)
+		}
+		fmt.Fprintf(&b, "  [%s]\n", r.Status)
+		switch r.Status {
+		case facts.StatusFailed:
+			failed++
+			fmt.Fprintf(&b, "  could not be audited: %s\n", r.Problem)
+			continue
+		case facts.StatusPartial:
+			partial++
+			fmt.Fprintf(&b, "  incomplete: %s\n", r.Problem)
+		}
+		if len(r.Findings) == 0 {
+			b.WriteString("  no findings\n")
+			continue
+		}
+		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "  SEVERITY\tRULE\tCATEGORY\tRESOURCE\tMESSAGE")
+		for _, f := range r.Findings {
+			counts[f.Severity]++
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", f.Severity, f.RuleID, f.Category, f.Resource, f.Message)
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(&b, "\nFLEET %d clusters: %d audited, %d incomplete, %d failed; findings:",
+		len(a.Clusters), len(a.Clusters)-failed-partial, partial, failed)
+	for i := len(policy.Severities) - 1; i >= 0; i-- {
+		s := policy.Severities[i]
+		fmt.Fprintf(&b, " %d %s", counts[s], s)
+		if i > 0 {
+			b.WriteString(",")
+		}
+	}
+	b.WriteString("\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
