@@ -4,7 +4,7 @@ PKGS     := ./...
 BIN      := bin/fleetaudit
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: all build test unit lint fmt generate bench demo test-binaries clean
+.PHONY: all build test unit lint fmt fmt-rego generate bench demo test-binaries clean
 
 all: lint build test
 
@@ -27,6 +27,10 @@ lint:
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')
+	$(GO) run ./hack/regofmt rules
+
+fmt-rego:
+	$(GO) run ./hack/regofmt rules
 
 generate:
 	$(GO) generate $(PKGS)

@@ -21,6 +21,9 @@ type Target struct {
 	Client kubernetes.Interface
 	// PageSize is the LIST page size (limit); 0 means DefaultPageSize.
 	PageSize int64
+
+	// shared holds objects that several collectors need (pods), listed once per cluster.
+	shared *shared
 }
 
 // DefaultPageSize is the LIST page size used when Target.PageSize is 0.
@@ -40,11 +43,15 @@ type Collector interface {
 func All() []Collector {
 	return []Collector{
 		Cluster{},
+		RBAC{},
 	}
 }
 
 // Run runs the collectors against t in order and records each outcome in c.Collection.
 func Run(ctx context.Context, cs []Collector, t Target, c *facts.Cluster) {
+	if t.shared == nil {
+		t.shared = &shared{}
+	}
 	for _, col := range cs {
 		start := time.Now()
 		err := col.Collect(ctx, t, c)

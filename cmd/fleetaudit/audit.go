@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/fleetaudit/fleetaudit/internal/demo"
 	"github.com/fleetaudit/fleetaudit/internal/fleet"
 	"github.com/fleetaudit/fleetaudit/internal/policy"
 	"github.com/fleetaudit/fleetaudit/reports"
@@ -41,18 +40,13 @@ func (r *ruleFlags) engine(ctx context.Context) (*policy.Engine, error) {
 
 func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
 	fs := newFlagSet("audit", stderr)
-	var ff fleetFlags
+	var src sourceFlags
 	var rf ruleFlags
-	ff.register(fs)
+	src.register(fs)
 	rf.register(fs)
-	useDemo := fs.Bool("demo", false, "audit the embedded demo fleet instead of a kubeconfig")
-	snapshot := fs.String("snapshot", "", "audit the facts documents in this folder (written by fleetaudit snapshot) offline")
 	output := fs.String("o", "table", "output format: table or json")
 	failOn := fs.String("fail-on", "none", "exit 1 when a finding is at or above this severity (info, low, medium, high, critical, none)")
 	if err := parse(fs, args); err != nil {
-		return exitUsage, err
-	}
-	if err := ff.validate(); err != nil {
 		return exitUsage, err
 	}
 	if err := oneOf("-o", *output, "table", "json"); err != nil {
@@ -66,34 +60,15 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 		}
 		threshold = s
 	}
-	if *useDemo && *snapshot != "" {
-		return exitUsage, usagef("--demo and --snapshot cannot be combined")
-	}
 	engine, err := rf.engine(ctx)
 	if err != nil {
 		return exitUsage, err
 	}
-	var jobs []fleet.Job
-	switch {
-	case *useDemo:
-		jobs, err = demo.Jobs()
-	case *snapshot != "":
-		var files []string
-		if files, err = fleet.SnapshotFiles(*snapshot); err == nil {
-			jobs = fleet.SnapshotJobs(files)
-		} else {
-			err = usageError{err}
-		}
-	default:
-		var targets []fleet.Target
-		if targets, err = ff.targets(); err == nil {
-			jobs = fleet.LiveJobs(targets, ff.options())
-		}
-	}
+	jobs, opts, err := src.jobs()
 	if err != nil {
 		return exitUsage, err
 	}
-	audit, err := fleet.Run(ctx, jobs, engine, ff.options(), nil)
+	audit, err := fleet.Run(ctx, jobs, engine, opts, nil)
 	if err != nil {
 		return exitUsage, err
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fleetaudit/fleetaudit/internal/demo"
 	"github.com/fleetaudit/fleetaudit/internal/fleet"
 )
 
@@ -99,4 +100,65 @@ func oneOf(name, v string, allowed ...string) error {
 		}
 	}
 	return usagef("%s %q is not one of %s", name, v, strings.Join(allowed, ", "))
+}
+
+// sourceFlags choose where facts come from: live kubeconfig contexts, a snapshot folder, or
+// the embedded demo fleet.
+type sourceFlags struct {
+	fleetFlags
+	demo     bool
+	snapshot string
+}
+
+func (s *sourceFlags) register(fs *flag.FlagSet) {
+	s.fleetFlags.register(fs)
+	fs.BoolVar(&s.demo, "demo", false, "use the embedded demo fleet instead of a kubeconfig")
+	fs.StringVar(&s.snapshot, "snapshot", "", "use the facts documents in this folder (written by fleetaudit snapshot)")
+}
+
+// jobs validates the flags and returns the fleet jobs and run options.
+func (s *sourceFlags) jobs() ([]fleet.Job, fleet.Options, error) {
+	if err := s.validate(); err != nil {
+		return nil, fleet.Options{}, err
+	}
+	opts := s.options()
+	switch {
+	case s.demo && s.snapshot != "":
+		return nil, opts, usagef("--demo and --snapshot cannot be combined")
+	case s.demo:
+		jobs, err := demo.Jobs()
+		return jobs, opts, err
+	case s.snapshot != "":
+		files, err := fleet.SnapshotFiles(s.snapshot)
+		if err != nil {
+			return nil, opts, usageError{err}
+		}
+		return fleet.SnapshotJobs(files), opts, nil
+	}
+	targets, err := s.targets()
+	if err != nil {
+		return nil, opts, err
+	}
+	return fleet.LiveJobs(targets, opts), opts, nil
+}
+
+// parseInterspersed parses flags that may come before, between and after positional
+// arguments; the positional arguments are left in fs.Args().
+func parseInterspersed(fs *flag.FlagSet, args []string) error {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if err == flag.ErrHelp {
+				return err
+			}
+			return usageError{err}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+	return fs.Parse(append([]string{"--"}, pos...))
 }

@@ -31,6 +31,10 @@ type Cluster struct {
 	Version *Version `json:"version,omitempty"`
 	// Nodes lists every node, sorted by name.
 	Nodes []Node `json:"nodes"`
+	// RBAC is filled by the rbac collector; nil when it did not run.
+	RBAC *RBAC `json:"rbac,omitempty"`
+	// CIS is filled by the cis collector when a CIS source is configured for the cluster.
+	CIS *CIS `json:"cis,omitempty"`
 	// Collection records, per collector, whether it succeeded; see Status.
 	Collection []CollectorRun `json:"collection"`
 }

@@ -117,13 +117,32 @@ type Result struct {
 	Nodes       int                  `json:"nodes"`
 	CollectedAt time.Time            `json:"collectedAt"`
 	Collection  []facts.CollectorRun `json:"collection"`
-	Findings    []policy.Finding     `json:"findings"`
+	// Scores are the compliance scores per framework (rbac, cis) that could be computed.
+	Scores   map[string]policy.Score `json:"scores,omitempty"`
+	Findings []policy.Finding        `json:"findings"`
 }
 
 // Audit is the result of one fleet run.
 type Audit struct {
 	GeneratedAt time.Time `json:"generatedAt"`
 	Clusters    []Result  `json:"clusters"`
+}
+
+// Each runs fn on every job's facts with at most o.Workers jobs at once; fn is called
+// concurrently, with the job's index. Facts are not kept: memory holds at most Workers
+// clusters' facts at a time.
+func Each(ctx context.Context, jobs []Job, o Options, fn func(i int, c *facts.Cluster)) {
+	o = o.withDefaults()
+	sem := make(chan struct{}, o.Workers)
+	var wg sync.WaitGroup
+	for i, j := range jobs {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			fn(i, j.Facts(ctx))
+		})
+	}
+	wg.Wait()
 }
 
 // Run audits every job with at most o.Workers at once. keep, when set, receives each
@@ -133,20 +152,12 @@ func Run(ctx context.Context, jobs []Job, engine *policy.Engine, o Options, keep
 	o = o.withDefaults()
 	a := &Audit{GeneratedAt: o.Now().UTC().Truncate(time.Second), Clusters: make([]Result, len(jobs))}
 	keepErrs := make([]error, len(jobs))
-	sem := make(chan struct{}, o.Workers)
-	var wg sync.WaitGroup
-	for i, j := range jobs {
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			c := j.Facts(ctx)
-			if keep != nil {
-				keepErrs[i] = keep(c)
-			}
-			a.Clusters[i] = Evaluate(ctx, engine, c)
-		})
-	}
-	wg.Wait()
+	Each(ctx, jobs, o, func(i int, c *facts.Cluster) {
+		if keep != nil {
+			keepErrs[i] = keep(c)
+		}
+		a.Clusters[i] = Evaluate(ctx, engine, c)
+	})
 	slices.SortFunc(a.Clusters, func(x, y Result) int { return cmp.Compare(x.Cluster, y.Cluster) })
 	return a, errors.Join(keepErrs...)
 }
@@ -172,6 +183,7 @@ func Evaluate(ctx context.Context, engine *policy.Engine, c *facts.Cluster) Resu
 		return r
 	}
 	r.Findings = fs
+	r.Scores = engine.Scores(c, fs)
 	return r
 }
 

@@ -138,7 +138,7 @@ func toFinding(cluster string, r *Rule, kind string, raw any) (Finding, error) {
 		return Finding{}, fmt.Errorf("%s result is %T, want an object with msg and resource", kind, raw)
 	}
 	f := Finding{
-		Cluster: cluster, RuleID: r.ID, Title: r.Title, Category: r.Category, Severity: r.Severity,
+		Cluster: cluster, RuleID: r.ID, Title: r.Title, Category: r.Category, Framework: r.Framework, Severity: r.Severity,
 		Kind: kind, Remediation: r.Remediation, References: r.References,
 	}
 	if f.Message, ok = obj["msg"].(string); !ok || f.Message == "" {
@@ -146,6 +146,9 @@ func toFinding(cluster string, r *Rule, kind string, raw any) (Finding, error) {
 	}
 	if f.Resource, ok = obj["resource"].(string); !ok {
 		return Finding{}, fmt.Errorf("%s result %q has no string resource", kind, f.Message)
+	}
+	if s, ok := obj["remediation"].(string); ok && s != "" {
+		f.Remediation = s // a finding-specific remediation (e.g. a CIS check's) wins
 	}
 	if s, ok := obj["severity"].(string); ok {
 		sev, err := ParseSeverity(s)
@@ -156,7 +159,7 @@ func toFinding(cluster string, r *Rule, kind string, raw any) (Finding, error) {
 	}
 	for k, v := range obj {
 		switch k {
-		case "msg", "resource", "severity":
+		case "msg", "resource", "severity", "remediation":
 		default:
 			if f.Details == nil {
 				f.Details = map[string]any{}

@@ -7,11 +7,13 @@ import (
 
 // Finding is one result of one rule on one cluster.
 type Finding struct {
-	Cluster  string   `json:"cluster"`
-	RuleID   string   `json:"rule"`
-	Title    string   `json:"title"`
-	Category string   `json:"category"`
-	Severity Severity `json:"severity"`
+	Cluster  string `json:"cluster"`
+	RuleID   string `json:"rule"`
+	Title    string `json:"title"`
+	Category string `json:"category"`
+	// Framework is the compliance framework of the rule (rbac, cis), if any.
+	Framework string   `json:"framework,omitempty"`
+	Severity  Severity `json:"severity"`
 	// Kind is "deny" (a violation) or "warn" (advice).
 	Kind        string   `json:"kind"`
 	Resource    string   `json:"resource"`

@@ -16,6 +16,8 @@ type Rule struct {
 	Description string   `json:"description,omitempty"`
 	Severity    Severity `json:"severity"`
 	Category    string   `json:"category"`
+	// Framework groups compliance rules for scoring (e.g. "rbac", "cis"); may be empty.
+	Framework   string   `json:"framework,omitempty"`
 	Remediation string   `json:"remediation,omitempty"`
 	References  []string `json:"references,omitempty"`
 	// File is where the rule was loaded from.
@@ -101,6 +103,9 @@ func applyAnnotations(r *Rule, a *ast.Annotations) {
 	}
 	if s, ok := c["category"].(string); ok {
 		r.Category = s
+	}
+	if s, ok := c["framework"].(string); ok {
+		r.Framework = s
 	}
 	if s, ok := c["remediation"].(string); ok {
 		r.Remediation = strings.TrimSpace(s)

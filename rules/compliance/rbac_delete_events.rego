@@ -1,0 +1,28 @@
+# METADATA
+# title: Subject can delete events
+# description: >-
+#   Deleting events removes the trail an incident responder reads first.
+# related_resources:
+#   - ref: https://kubernetes.io/docs/concepts/security/rbac-good-practices/
+# custom:
+#   id: FA-RBAC-014
+#   severity: medium
+#   category: compliance
+#   framework: rbac
+#   remediation: >-
+#     Remove delete and deletecollection on events from application and user roles.
+package fleetaudit.compliance.rbac_delete_events
+
+import data.fleetaudit.lib.rbac
+
+perms := [
+	{"verbs": ["delete", "deletecollection"], "groups": ["", "events.k8s.io"], "resources": ["events"]},
+]
+
+deny contains finding if {
+	some pair in rbac.risky
+	[subject, grant] := pair
+	what := rbac.allowed(grant, perms)
+	count(what) > 0
+	finding := rbac.finding(subject, grant, rbac.can_msg(subject, grant, what))
+}

@@ -1,0 +1,29 @@
+# METADATA
+# title: Subject can add ephemeral containers
+# description: >-
+#   update or patch on pods/ephemeralcontainers injects a new container into a running pod,
+#   with the pod's service account and volumes: the same reach as exec.
+# related_resources:
+#   - ref: https://kubernetes.io/docs/concepts/security/rbac-good-practices/
+# custom:
+#   id: FA-RBAC-006
+#   severity: high
+#   category: compliance
+#   framework: rbac
+#   remediation: >-
+#     Grant pods/ephemeralcontainers only to break-glass debugging roles.
+package fleetaudit.compliance.rbac_ephemeral_containers
+
+import data.fleetaudit.lib.rbac
+
+perms := [
+	{"verbs": ["update", "patch"], "groups": [""], "resources": ["pods/ephemeralcontainers"]},
+]
+
+deny contains finding if {
+	some pair in rbac.risky
+	[subject, grant] := pair
+	what := rbac.allowed(grant, perms)
+	count(what) > 0
+	finding := rbac.finding(subject, grant, rbac.can_msg(subject, grant, what))
+}

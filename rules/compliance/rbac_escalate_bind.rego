@@ -1,0 +1,30 @@
+# METADATA
+# title: Subject can escalate or bind roles
+# description: >-
+#   The escalate verb lets a subject write roles with permissions it does not hold; bind lets
+#   it bind any role, including cluster-admin. Either is a direct path to full control.
+# related_resources:
+#   - ref: https://kubernetes.io/docs/concepts/security/rbac-good-practices/
+# custom:
+#   id: FA-RBAC-007
+#   severity: critical
+#   category: compliance
+#   framework: rbac
+#   remediation: >-
+#     Remove escalate and bind from every role except those of the controllers that need them;
+#     grant role management through a reviewed process (GitOps) instead.
+package fleetaudit.compliance.rbac_escalate_bind
+
+import data.fleetaudit.lib.rbac
+
+perms := [
+	{"verbs": ["escalate", "bind"], "groups": ["rbac.authorization.k8s.io"], "resources": ["roles", "clusterroles"]},
+]
+
+deny contains finding if {
+	some pair in rbac.risky
+	[subject, grant] := pair
+	what := rbac.allowed(grant, perms)
+	count(what) > 0
+	finding := rbac.finding(subject, grant, rbac.can_msg(subject, grant, what))
+}

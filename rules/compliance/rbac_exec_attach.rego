@@ -1,0 +1,30 @@
+# METADATA
+# title: Subject can exec into or attach to pods
+# description: >-
+#   create on pods/exec or pods/attach runs commands inside running containers, with their
+#   service account token and mounted secrets: a path to every privilege those pods hold.
+# related_resources:
+#   - ref: https://kubernetes.io/docs/concepts/security/rbac-good-practices/
+# custom:
+#   id: FA-RBAC-004
+#   severity: high
+#   category: compliance
+#   framework: rbac
+#   remediation: >-
+#     Remove pods/exec and pods/attach from day-to-day roles; grant them just in time to named
+#     operators, and audit their use.
+package fleetaudit.compliance.rbac_exec_attach
+
+import data.fleetaudit.lib.rbac
+
+perms := [
+	{"verbs": ["create", "get"], "groups": [""], "resources": ["pods/exec", "pods/attach"]},
+]
+
+deny contains finding if {
+	some pair in rbac.risky
+	[subject, grant] := pair
+	what := rbac.allowed(grant, perms)
+	count(what) > 0
+	finding := rbac.finding(subject, grant, rbac.can_msg(subject, grant, what))
+}

@@ -1,0 +1,30 @@
+# METADATA
+# title: Subject can impersonate
+# description: >-
+#   impersonate on users, groups or serviceaccounts lets a subject act as anyone, including
+#   members of system:masters.
+# related_resources:
+#   - ref: https://kubernetes.io/docs/concepts/security/rbac-good-practices/
+# custom:
+#   id: FA-RBAC-008
+#   severity: critical
+#   category: compliance
+#   framework: rbac
+#   remediation: >-
+#     Remove impersonate from the role, or limit it with resourceNames to the identities an
+#     operator really needs to test.
+package fleetaudit.compliance.rbac_impersonate
+
+import data.fleetaudit.lib.rbac
+
+perms := [
+	{"verbs": ["impersonate"], "groups": [""], "resources": ["users", "groups", "serviceaccounts"]},
+]
+
+deny contains finding if {
+	some pair in rbac.risky
+	[subject, grant] := pair
+	what := rbac.allowed(grant, perms)
+	count(what) > 0
+	finding := rbac.finding(subject, grant, rbac.can_msg(subject, grant, what))
+}

@@ -1,0 +1,30 @@
+# METADATA
+# title: Subject can use nodes/proxy
+# description: >-
+#   nodes/proxy reaches the kubelet API of every node: exec into any container and read any
+#   pod, bypassing admission and audit logging of the API server.
+# related_resources:
+#   - ref: https://kubernetes.io/docs/concepts/security/rbac-good-practices/
+# custom:
+#   id: FA-RBAC-009
+#   severity: critical
+#   category: compliance
+#   framework: rbac
+#   remediation: >-
+#     Remove nodes/proxy from every role except monitoring components that need kubelet
+#     metrics, and prefer the /metrics/resource endpoints through the API server.
+package fleetaudit.compliance.rbac_nodes_proxy
+
+import data.fleetaudit.lib.rbac
+
+perms := [
+	{"verbs": ["get", "create", "update", "patch", "delete"], "groups": [""], "resources": ["nodes/proxy"]},
+]
+
+deny contains finding if {
+	some pair in rbac.risky
+	[subject, grant] := pair
+	what := rbac.allowed(grant, perms)
+	count(what) > 0
+	finding := rbac.finding(subject, grant, rbac.can_msg(subject, grant, what))
+}

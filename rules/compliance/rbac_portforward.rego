@@ -1,0 +1,30 @@
+# METADATA
+# title: Subject can port-forward to pods
+# description: >-
+#   create on pods/portforward opens network tunnels to any port of any pod in scope,
+#   bypassing NetworkPolicies and Services.
+# related_resources:
+#   - ref: https://kubernetes.io/docs/concepts/security/rbac-good-practices/
+# custom:
+#   id: FA-RBAC-005
+#   severity: high
+#   category: compliance
+#   framework: rbac
+#   remediation: >-
+#     Remove pods/portforward from standing roles; grant it for debugging only, to named
+#     users, for a limited time.
+package fleetaudit.compliance.rbac_portforward
+
+import data.fleetaudit.lib.rbac
+
+perms := [
+	{"verbs": ["create", "get"], "groups": [""], "resources": ["pods/portforward"]},
+]
+
+deny contains finding if {
+	some pair in rbac.risky
+	[subject, grant] := pair
+	what := rbac.allowed(grant, perms)
+	count(what) > 0
+	finding := rbac.finding(subject, grant, rbac.can_msg(subject, grant, what))
+}

@@ -1,0 +1,30 @@
+# METADATA
+# title: Subject can change admission webhooks
+# description: >-
+#   Whoever can create or change validating or mutating webhook configurations can intercept,
+#   rewrite or block every API request, including Secret writes.
+# related_resources:
+#   - ref: https://kubernetes.io/docs/concepts/security/rbac-good-practices/
+# custom:
+#   id: FA-RBAC-012
+#   severity: high
+#   category: compliance
+#   framework: rbac
+#   remediation: >-
+#     Restrict admissionregistration.k8s.io write access to the installers of the admission
+#     controllers you run.
+package fleetaudit.compliance.rbac_webhook_config
+
+import data.fleetaudit.lib.rbac
+
+perms := [
+	{"verbs": ["create", "update", "patch"], "groups": ["admissionregistration.k8s.io"], "resources": ["validatingwebhookconfigurations", "mutatingwebhookconfigurations"]},
+]
+
+deny contains finding if {
+	some pair in rbac.risky
+	[subject, grant] := pair
+	what := rbac.allowed(grant, perms)
+	count(what) > 0
+	finding := rbac.finding(subject, grant, rbac.can_msg(subject, grant, what))
+}

@@ -1,0 +1,32 @@
+# METADATA
+# title: Role grants wildcard verbs or resources
+# description: >-
+#   A rule with "*" verbs or "*" resources grants whatever the API offers now and in the
+#   future, including subresources and CRDs installed later.
+# related_resources:
+#   - ref: https://kubernetes.io/docs/concepts/security/rbac-good-practices/#least-privilege
+# custom:
+#   id: FA-RBAC-002
+#   severity: high
+#   category: compliance
+#   framework: rbac
+#   remediation: >-
+#     List the verbs and resources the subject needs explicitly instead of "*".
+package fleetaudit.compliance.rbac_wildcard
+
+import data.fleetaudit.lib.rbac
+
+deny contains finding if {
+	some pair in rbac.risky
+	[subject, grant] := pair
+	wild := {describe(rule) | some rule in rbac.grant_rules(grant); wildcard(rule)}
+	count(wild) > 0
+	msg := sprintf("%s is granted wildcards (%s) %s via %s", [subject.key, concat("; ", sort(wild)), rbac.scope(grant), rbac.path(grant)])
+	finding := rbac.finding(subject, grant, msg)
+}
+
+wildcard(rule) if "*" in rule.verbs
+
+wildcard(rule) if "*" in object.get(rule, "resources", [])
+
+describe(rule) := sprintf("verbs %v on %v in groups %v", [rule.verbs, object.get(rule, "resources", []), object.get(rule, "apiGroups", [])])

@@ -1,0 +1,163 @@
+# METADATA
+# description: >-
+#   RBAC helpers: permission matching with Kubernetes' wildcard semantics, the exemptions of
+#   data.fleetaudit.params.rbac, and the finding shape shared by the RBAC rules.
+package fleetaudit.lib.rbac
+
+import data.fleetaudit.lib.k8s
+
+params := k8s.params("rbac")
+
+facts := object.get(input.cluster, "rbac", {})
+
+roles := object.get(facts, "roles", {})
+
+subjects := object.get(facts, "subjects", [])
+
+# Kubernetes RBAC matching (rbac/v1 evaluation helpers): "*" matches anything, and a rule
+# resource "*/sub" matches any resource's subresource "sub".
+verb_matches(rule, _) if "*" in rule.verbs
+
+verb_matches(rule, verb) if verb in rule.verbs
+
+group_matches(rule, _) if "*" in object.get(rule, "apiGroups", [])
+
+group_matches(rule, group) if group in object.get(rule, "apiGroups", [])
+
+resource_matches(rule, _) if "*" in object.get(rule, "resources", [])
+
+resource_matches(rule, resource) if resource in object.get(rule, "resources", [])
+
+resource_matches(rule, resource) if {
+	parts := split(resource, "/")
+	count(parts) == 2
+	concat("/", ["*", parts[1]]) in object.get(rule, "resources", [])
+}
+
+# allows: rule grants verb on group/resource for every object (rules limited to named
+# objects with resourceNames are not a blanket grant).
+allows(rule, verb, group, resource) if {
+	count(object.get(rule, "resourceNames", [])) == 0
+	verb_matches(rule, verb)
+	group_matches(rule, group)
+	resource_matches(rule, resource)
+}
+
+grant_rules(grant) := object.get(roles, grant.role, {"rules": []}).rules
+
+grant_allows(grant, verb, group, resource) if {
+	some rule in grant_rules(grant)
+	allows(rule, verb, group, resource)
+}
+
+# full_admin: the grant's role allows every verb on every resource of every group.
+full_admin(grant) if {
+	some rule in grant_rules(grant)
+	count(object.get(rule, "resourceNames", [])) == 0
+	"*" in rule.verbs
+	"*" in object.get(rule, "apiGroups", [])
+	"*" in object.get(rule, "resources", [])
+}
+
+# allowed lists, sorted, which of perms ({verbs, groups, resources}) the grant allows.
+allowed(grant, perms) := sort({perm_string(verb, group, resource) |
+	some p in perms
+	some verb in p.verbs
+	some group in p.groups
+	some resource in p.resources
+	grant_allows(grant, verb, group, resource)
+})
+
+perm_string(verb, group, resource) := sprintf("%s %s", [verb, resource]) if group == ""
+
+perm_string(verb, group, resource) := sprintf("%s %s.%s", [verb, resource, group]) if group != ""
+
+subject_exempt(subject) if {
+	subject.kind != "ServiceAccount"
+	some pattern in object.get(params, "exempt_subjects", [])
+	glob.match(pattern, null, subject.name)
+}
+
+subject_exempt(subject) if {
+	subject.kind == "ServiceAccount"
+	serviceaccount_exempt(subject.namespace, subject.name)
+}
+
+serviceaccount_exempt(namespace, name) if {
+	some pattern in object.get(params, "exempt_serviceaccounts", [])
+	glob.match(pattern, null, sprintf("%s:%s", [namespace, name]))
+}
+
+binding_exempt(grant) if grant.binding in object.get(params, "exempt_bindings", [])
+
+# audited holds the [subject, grant] pairs the risk rules judge: not exempt by subject or
+# binding.
+audited contains [subject, grant] if {
+	some subject in subjects
+	not subject_exempt(subject)
+	some grant in subject.grants
+	not binding_exempt(grant)
+}
+
+# risky holds [subject, grant] pairs that are audited and not full admin (FA-RBAC-001 reports
+# those once, instead of every specific risk a full admin also has).
+risky contains pair if {
+	some pair in audited
+	not full_admin(pair[1])
+}
+
+path(grant) := sprintf("%s -> %s", [grant.binding, grant.role])
+
+# namespace of a grant: "" when cluster-wide.
+namespace(grant) := object.get(grant, "namespace", "")
+
+cluster_wide(grant) if namespace(grant) == ""
+
+scope(grant) := "cluster-wide" if cluster_wide(grant)
+
+scope(grant) := sprintf("in namespace %s", [namespace(grant)]) if not cluster_wide(grant)
+
+# in_namespace: the grant applies in namespace ns (cluster-wide grants apply everywhere).
+in_namespace(grant, _) if cluster_wide(grant)
+
+in_namespace(grant, ns) if namespace(grant) == ns
+
+finding(subject, grant, msg) := {
+	"msg": msg,
+	"resource": subject.key,
+	"subject": subject.key,
+	"path": path(grant),
+	"scope": namespace(grant),
+}
+
+# can_msg is the message of a permission finding.
+can_msg(subject, grant, what) := sprintf("%s can %s %s via %s", [subject.key, concat(", ", what), scope(grant), path(grant)])
+
+# who_can answers input.query ({verb, resource, group?, namespace?}) with one row per
+# subject × grant that allows it, exempt subjects included (it states facts, not risks).
+# Without group, any API group matches; without namespace, grants in every namespace count.
+who_can contains row if {
+	q := input.query
+	some subject in subjects
+	some grant in subject.grants
+	query_scope(grant, q)
+	some rule in grant_rules(grant)
+	query_allows(rule, q)
+	row := {"subject": subject.key, "binding": grant.binding, "role": grant.role, "namespace": namespace(grant)}
+}
+
+query_scope(_, q) if object.get(q, "namespace", "") == ""
+
+query_scope(grant, q) if {
+	q.namespace != ""
+	in_namespace(grant, q.namespace)
+}
+
+query_allows(rule, q) if {
+	not q.group
+	count(object.get(rule, "resourceNames", [])) == 0
+	verb_matches(rule, q.verb)
+	resource_matches(rule, q.resource)
+}
+
+query_allows(rule, q) if allows(rule, q.verb, q.group, q.resource)
