@@ -129,7 +129,9 @@ func BuildRBAC(in RBACObjects) *facts.RBAC {
 		bind("RoleBinding/"+b.Namespace+"/"+b.Name, b.Namespace, b.RoleRef, b.Subjects)
 	}
 	for _, s := range subjects {
-		slices.SortFunc(s.Grants, func(a, b facts.Grant) int { return cmp.Or(cmp.Compare(a.Binding, b.Binding), cmp.Compare(a.Role, b.Role)) })
+		slices.SortFunc(s.Grants, func(a, b facts.Grant) int {
+			return cmp.Or(cmp.Compare(a.Binding, b.Binding), cmp.Compare(a.Role, b.Role))
+		})
 		out.Subjects = append(out.Subjects, *s)
 	}
 	slices.SortFunc(out.Subjects, func(a, b facts.Subject) int { return cmp.Compare(a.Key, b.Key) })
@@ -273,4 +275,3 @@ func serviceAccountUse(sas []*corev1.ServiceAccount, pods []*corev1.Pod) []facts
 	})
 	return out
 }
-

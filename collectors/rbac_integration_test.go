@@ -28,11 +28,15 @@ func rule(verbs, groups, resources []string) rbacv1.PolicyRule {
 	return rbacv1.PolicyRule{Verbs: verbs, APIGroups: groups, Resources: resources}
 }
 
-func user(n string) rbacv1.Subject { return rbacv1.Subject{Kind: "User", Name: n, APIGroup: rbacv1.GroupName} }
+func user(n string) rbacv1.Subject {
+	return rbacv1.Subject{Kind: "User", Name: n, APIGroup: rbacv1.GroupName}
+}
 func group(n string) rbacv1.Subject {
 	return rbacv1.Subject{Kind: "Group", Name: n, APIGroup: rbacv1.GroupName}
 }
-func sa(ns, n string) rbacv1.Subject { return rbacv1.Subject{Kind: "ServiceAccount", Namespace: ns, Name: n} }
+func sa(ns, n string) rbacv1.Subject {
+	return rbacv1.Subject{Kind: "ServiceAccount", Namespace: ns, Name: n}
+}
 
 func (s rbacSeed) clusterRole(name string, labels map[string]string, agg *rbacv1.AggregationRule, rules ...rbacv1.PolicyRule) {
 	_, err := s.cs.RbacV1().ClusterRoles().Create(context.Background(), &rbacv1.ClusterRole{

@@ -57,4 +57,3 @@ func (e *Engine) Scores(c *facts.Cluster, findings []Finding) map[string]Score {
 	}
 	return out
 }
-
