@@ -105,7 +105,7 @@ func TestClusterCollectorPaginates(t *testing.T) {
 		c.CreateNode(t, fmt.Sprintf("node-%02d", i), testcluster.NodeOptions{KubeletVersion: "v1.33.1"})
 	}
 	var got facts.Cluster
-	Run(context.Background(), All(), Target{Client: c.Admin, PageSize: 5}, &got)
+	Run(context.Background(), All(Config{}), Target{Client: c.Admin, PageSize: 5}, &got)
 	if got.Status() != facts.StatusOK {
 		t.Fatalf("collection failed: %s", got.Problem())
 	}

@@ -37,14 +37,23 @@ type Collector interface {
 	Collect(ctx context.Context, t Target, c *facts.Cluster) error
 }
 
+// Config holds the settings of the collectors that have any.
+type Config struct {
+	CIS CISConfig
+}
+
 // All is the registry: every collector, in the order they run. The identity collector
 // (facts.IdentityCollector) comes first; when it fails the cluster is unreachable and the
-// others are skipped.
-func All() []Collector {
-	return []Collector{
+// others are skipped. CIS runs only when a CIS source is configured.
+func All(cfg Config) []Collector {
+	cs := []Collector{
 		Cluster{},
 		RBAC{},
 	}
+	if len(cfg.CIS.Sources) > 0 {
+		cs = append(cs, CIS{Config: cfg.CIS})
+	}
+	return cs
 }
 
 // Run runs the collectors against t in order and records each outcome in c.Collection.

@@ -90,7 +90,7 @@ func TestRBACRisksOnRealCluster(t *testing.T) {
 	}
 	collect := func() (*facts.Cluster, []policy.Finding) {
 		c := &facts.Cluster{Name: "rbac"}
-		Run(ctx, All(), Target{Client: cl.Admin, PageSize: 50}, c)
+		Run(ctx, All(Config{}), Target{Client: cl.Admin, PageSize: 50}, c)
 		if c.Status() != facts.StatusOK {
 			t.Fatalf("collection: %s", c.Problem())
 		}

@@ -3,6 +3,8 @@ package reports
 import (
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -34,6 +36,9 @@ func Table(w io.Writer, a *fleet.Audit) error {
 			partial++
 			fmt.Fprintf(&b, "  incomplete: %s\n", r.Problem)
 		}
+		if line := scoreLine(r.Scores); line != "" {
+			fmt.Fprintf(&b, "  compliance: %s\n", line)
+		}
 		if len(r.Findings) == 0 {
 			b.WriteString("  no findings\n")
 			continue
@@ -60,4 +65,14 @@ func Table(w io.Writer, a *fleet.Audit) error {
 	b.WriteString("\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// scoreLine renders scores as "cis 12/15 (80%), rbac 18/20 (90%)", frameworks sorted.
+func scoreLine(scores map[string]policy.Score) string {
+	var parts []string
+	for _, fw := range slices.Sorted(maps.Keys(scores)) {
+		s := scores[fw]
+		parts = append(parts, fmt.Sprintf("%s %d/%d (%.0f%%)", fw, s.Passed, s.Evaluated, 100*s.Ratio))
+	}
+	return strings.Join(parts, ", ")
 }

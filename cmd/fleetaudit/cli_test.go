@@ -38,7 +38,8 @@ func TestDemoAuditTableAndJSON(t *testing.T) {
 		"CLUSTER prod-eu-west", "CLUSTER prod-us-central", "CLUSTER staging-eastus",
 		"is 4 minor versions behind the API server v1.34.2-gke.1163000 (at most 3 allowed)",
 		"is newer than the API server v1.32.9",
-		"FLEET 3 clusters: 3 audited, 0 incomplete, 0 failed; findings: 0 critical, 2 high, 1 medium, 2 low, 0 info",
+		"FLEET 3 clusters: 3 audited, 0 incomplete, 0 failed; findings: 3 critical, 6 high, 4 medium, 7 low, 0 info",
+		"compliance: cis 8/10 (80%), rbac 16/19 (84%)",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table output lacks %q:\n%s", want, out)
@@ -69,7 +70,7 @@ func TestFailOnExitCodes(t *testing.T) {
 	for _, tc := range []struct {
 		failOn string
 		want   int
-	}{{"none", exitOK}, {"critical", exitOK}, {"high", exitFindings}, {"low", exitFindings}} {
+	}{{"none", exitOK}, {"critical", exitFindings}, {"high", exitFindings}, {"low", exitFindings}} {
 		if code, _, errOut := runCLI(t, "audit", "--demo", "--fail-on", tc.failOn); code != tc.want {
 			t.Errorf("--fail-on %s: exit %d, want %d (%s)", tc.failOn, code, tc.want, errOut)
 		}
@@ -162,7 +163,7 @@ func TestCorruptSnapshotFileFailsOnlyThatCluster(t *testing.T) {
 				t.Errorf("broken cluster: %+v", c)
 			}
 		case "prod-eu-west":
-			if c.Status != "ok" || len(c.Findings) != 1 {
+			if c.Status != "ok" || len(c.Findings) != 6 {
 				t.Errorf("good cluster should still be audited: %+v", c)
 			}
 		default:

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fleetaudit/fleetaudit/collectors"
 	"github.com/fleetaudit/fleetaudit/internal/demo"
 	"github.com/fleetaudit/fleetaudit/internal/fleet"
 )
@@ -29,6 +30,14 @@ type fleetFlags struct {
 	qps         float64
 	burst       int
 	pageSize    int64
+
+	cisSources   stringList
+	cisConfigDir string
+	cisBenchmark string
+	cisTargets   string
+	cisJobImage  string
+	cisJobNS     string
+	cisJobTime   time.Duration
 }
 
 func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
@@ -46,6 +55,13 @@ func (f *fleetFlags) register(fs *flag.FlagSet) {
 	fs.Float64Var(&f.qps, "qps", 20, "API requests per second per cluster")
 	fs.IntVar(&f.burst, "burst", 40, "API request burst per cluster")
 	fs.Int64Var(&f.pageSize, "page-size", 500, "objects per LIST page")
+	fs.Var(&f.cisSources, "cis", "CIS benchmark source, [CLUSTER=]local|job|file:PATH|none (repeatable; default none)")
+	fs.StringVar(&f.cisConfigDir, "cis-config-dir", "", "kube-bench cfg folder (default: $"+collectors.CISConfigDirEnv+", /etc/kube-bench/cfg, the Go module cache)")
+	fs.StringVar(&f.cisBenchmark, "cis-benchmark", "", "kube-bench benchmark to run, e.g. cis-1.12 (default: from the server version and platform)")
+	fs.StringVar(&f.cisTargets, "cis-targets", "", "node types the local CIS source checks, e.g. master,etcd,node (default: detected from running components)")
+	fs.StringVar(&f.cisJobImage, "cis-job-image", collectors.DefaultCISJobImage, "kube-bench image of the job source")
+	fs.StringVar(&f.cisJobNS, "cis-job-namespace", "default", "namespace of the job source's Jobs")
+	fs.DurationVar(&f.cisJobTime, "cis-job-timeout", collectors.DefaultCISJobTimeout, "how long the job source waits for each node")
 }
 
 func (f *fleetFlags) validate() error {
@@ -64,8 +80,34 @@ func (f *fleetFlags) validate() error {
 	return nil
 }
 
-func (f *fleetFlags) options() fleet.Options {
-	return fleet.Options{Workers: f.workers, Timeout: f.timeout, PageSize: f.pageSize}
+// collectorConfig turns the collector flags into collectors.Config.
+func (f *fleetFlags) collectorConfig() (collectors.Config, error) {
+	cfg := collectors.Config{CIS: collectors.CISConfig{
+		ConfigDir: f.cisConfigDir, Benchmark: f.cisBenchmark,
+		JobImage: f.cisJobImage, JobNamespace: f.cisJobNS, JobTimeout: f.cisJobTime,
+	}}
+	if f.cisTargets != "" {
+		cfg.CIS.Targets = strings.Split(f.cisTargets, ",")
+	}
+	for _, s := range f.cisSources {
+		cluster, src, err := collectors.ParseCISSource(s)
+		if err != nil {
+			return cfg, usagef("--cis: %v", err)
+		}
+		if cfg.CIS.Sources == nil {
+			cfg.CIS.Sources = map[string]collectors.CISSource{}
+		}
+		cfg.CIS.Sources[cluster] = src
+	}
+	return cfg, nil
+}
+
+func (f *fleetFlags) options() (fleet.Options, error) {
+	cfg, err := f.collectorConfig()
+	if err != nil {
+		return fleet.Options{}, err
+	}
+	return fleet.Options{Workers: f.workers, Timeout: f.timeout, PageSize: f.pageSize, Collectors: collectors.All(cfg)}, nil
 }
 
 // targets resolves the kubeconfig contexts to audit; every error is the user's input.
@@ -121,7 +163,10 @@ func (s *sourceFlags) jobs() ([]fleet.Job, fleet.Options, error) {
 	if err := s.validate(); err != nil {
 		return nil, fleet.Options{}, err
 	}
-	opts := s.options()
+	opts, err := s.options()
+	if err != nil {
+		return nil, opts, err
+	}
 	switch {
 	case s.demo && s.snapshot != "":
 		return nil, opts, usagef("--demo and --snapshot cannot be combined")

@@ -37,7 +37,11 @@ func runSnapshot(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	if err != nil {
 		return exitUsage, err
 	}
-	audit, err := fleet.Run(ctx, fleet.LiveJobs(targets, ff.options()), engine, ff.options(),
+	opts, err := ff.options()
+	if err != nil {
+		return exitUsage, err
+	}
+	audit, err := fleet.Run(ctx, fleet.LiveJobs(targets, opts), engine, opts,
 		func(c *facts.Cluster) error { return fleet.WriteSnapshot(*out, c) })
 	if err != nil {
 		return exitUsage, err

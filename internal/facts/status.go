@@ -63,3 +63,15 @@ func (c *Cluster) Validate() error {
 	}
 	return nil
 }
+
+// FileStem turns a cluster name (a kubeconfig context such as
+// "arn:aws:eks:…:cluster/prod") into a safe file name stem: characters other than letters,
+// digits, '.', '-' and '_' become '_'.
+func FileStem(name string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '.' || r == '-' || r == '_' || (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') {
+			return r
+		}
+		return '_'
+	}, name)
+}

@@ -26,7 +26,7 @@ type Options struct {
 	Timeout time.Duration
 	// PageSize is the LIST page size (default collectors.DefaultPageSize).
 	PageSize int64
-	// Collectors run on each live cluster (default collectors.All()).
+	// Collectors run on each live cluster (default collectors.All with an empty Config).
 	Collectors []collectors.Collector
 	// Now stamps facts; default time.Now.
 	Now func() time.Time
@@ -40,7 +40,7 @@ func (o Options) withDefaults() Options {
 		o.Timeout = 60 * time.Second
 	}
 	if o.Collectors == nil {
-		o.Collectors = collectors.All()
+		o.Collectors = collectors.All(collectors.Config{})
 	}
 	if o.Now == nil {
 		o.Now = time.Now

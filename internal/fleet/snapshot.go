@@ -6,19 +6,16 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/fleetaudit/fleetaudit/internal/facts"
 )
 
-var unsafeFileChars = regexp.MustCompile(`[^A-Za-z0-9._-]`)
-
 // SnapshotFileName is the file a cluster's facts are written to in a snapshot folder.
 // Context names such as "arn:aws:eks:…:cluster/prod" become safe file names.
 func SnapshotFileName(cluster string) string {
-	return unsafeFileChars.ReplaceAllString(cluster, "_") + ".json"
+	return facts.FileStem(cluster) + ".json"
 }
 
 // WriteSnapshot writes one cluster's facts into dir atomically (temporary file + rename), so a
