@@ -198,3 +198,27 @@ func write(t *testing.T, path, content string) {
 		t.Fatal(err)
 	}
 }
+
+func TestWhoCanAcrossDemoFleet(t *testing.T) {
+	code, out, errOut := runCLI(t, "rbac", "who-can", "create", "pods/exec", "-n", "checkout", "--demo")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{
+		"prod-us-central  Group/checkout-oncall   namespace checkout  RoleBinding/checkout/oncall-debug -> Role/checkout/debug",
+		"prod-eu-west     User/ops-admin@example.com  cluster-wide",
+		"staging-eastus   Group/system:masters",
+	} {
+		if !strings.Contains(strings.Join(strings.Fields(out), " "), strings.Join(strings.Fields(want), " ")) {
+			t.Errorf("who-can output lacks %q:\n%s", want, out)
+		}
+	}
+	_, out, _ = runCLI(t, "rbac", "who-can", "create", "pods/exec", "-n", "payments", "--demo")
+	if strings.Contains(out, "checkout-oncall") {
+		t.Errorf("a RoleBinding in checkout answered for payments:\n%s", out)
+	}
+	code, _, errOut = runCLI(t, "rbac", "who-can", "get", "--demo")
+	if code != exitUsage || !strings.Contains(errOut, "want VERB and RESOURCE") {
+		t.Errorf("missing RESOURCE: exit %d %s", code, errOut)
+	}
+}
