@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"k8s.io/client-go/kubernetes"
+	metricsclient "k8s.io/metrics/pkg/client/clientset/versioned"
 
 	"github.com/fleetaudit/fleetaudit/internal/facts"
 )
@@ -19,6 +20,8 @@ import (
 type Target struct {
 	// Client is a read-only clientset with its own QPS budget.
 	Client kubernetes.Interface
+	// Metrics reads metrics.k8s.io when the cluster serves it; may be nil.
+	Metrics metricsclient.Interface
 	// PageSize is the LIST page size (limit); 0 means DefaultPageSize.
 	PageSize int64
 
@@ -39,7 +42,9 @@ type Collector interface {
 
 // Config holds the settings of the collectors that have any.
 type Config struct {
-	CIS CISConfig
+	Usage UsageConfig
+	Cost  CostConfig
+	CIS   CISConfig
 }
 
 // All is the registry: every collector, in the order they run. The identity collector
@@ -49,6 +54,8 @@ func All(cfg Config) []Collector {
 	cs := []Collector{
 		Cluster{},
 		RBAC{},
+		UsageCollector{Config: cfg.Usage},
+		Cost{Config: cfg.Cost}, // after usage: allocates with its per-pod usage
 	}
 	if len(cfg.CIS.Sources) > 0 {
 		cs = append(cs, CIS{Config: cfg.CIS})

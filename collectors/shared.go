@@ -6,6 +6,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+
+	"github.com/fleetaudit/fleetaudit/internal/facts"
 )
 
 // shared caches the LISTs that more than one collector reads, for the duration of one
@@ -14,6 +16,9 @@ type shared struct {
 	pods    []*corev1.Pod
 	podsErr error
 	podsOK  bool
+	// podUsage is the usage collector's per-pod usage ("NS/POD"), for the cost collector;
+	// nil when usage is unavailable.
+	podUsage map[string]facts.Resources
 }
 
 // Pods lists the cluster's Running and Pending pods once and returns the same slice to every

@@ -9,6 +9,7 @@ import (
 	"github.com/fleetaudit/fleetaudit/collectors"
 	"github.com/fleetaudit/fleetaudit/internal/demo"
 	"github.com/fleetaudit/fleetaudit/internal/fleet"
+	"github.com/fleetaudit/fleetaudit/internal/pricing"
 )
 
 // stringList is a repeatable string flag.
@@ -30,6 +31,15 @@ type fleetFlags struct {
 	qps         float64
 	burst       int
 	pageSize    int64
+
+	promURLs     stringList
+	promLabel    string
+	usageWindow  time.Duration
+	priceFile    string
+	reservations string
+	spotLabels   stringList
+	spotDiscount float64
+	cpuRAMRatio  float64
 
 	cisSources   stringList
 	cisConfigDir string
@@ -55,6 +65,14 @@ func (f *fleetFlags) register(fs *flag.FlagSet) {
 	fs.Float64Var(&f.qps, "qps", 20, "API requests per second per cluster")
 	fs.IntVar(&f.burst, "burst", 40, "API request burst per cluster")
 	fs.Int64Var(&f.pageSize, "page-size", 500, "objects per LIST page")
+	fs.Var(&f.promURLs, "prometheus-url", "Prometheus for actual usage when a cluster serves no metrics.k8s.io: [CLUSTER=]URL (repeatable)")
+	fs.StringVar(&f.promLabel, "prometheus-cluster-label", "", "label that tells clusters apart in a shared Prometheus (e.g. cluster)")
+	fs.DurationVar(&f.usageWindow, "usage-window", time.Hour, "averaging window of Prometheus usage queries")
+	fs.StringVar(&f.priceFile, "prices", "", "price override file (CSV or YAML, the columns of internal/pricing/prices.csv)")
+	fs.StringVar(&f.reservations, "reservations", "", "YAML list of reservations {name, instance_type, region, count, hourly_rate}")
+	fs.Var(&f.spotLabels, "spot-label", "extra node label KEY=VALUE that marks spot capacity (repeatable)")
+	fs.Float64Var(&f.spotDiscount, "spot-fallback-discount", collectors.DefaultSpotFallbackDiscount, "discount off on-demand for spot nodes whose price row has no spot price")
+	fs.Float64Var(&f.cpuRAMRatio, "cpu-ram-price-ratio", collectors.DefaultCPURAMRatio, "price of one core over one GiB of RAM when splitting a node's price")
 	fs.Var(&f.cisSources, "cis", "CIS benchmark source, [CLUSTER=]local|job|file:PATH|none (repeatable; default none)")
 	fs.StringVar(&f.cisConfigDir, "cis-config-dir", "", "kube-bench cfg folder (default: $"+collectors.CISConfigDirEnv+", /etc/kube-bench/cfg, the Go module cache)")
 	fs.StringVar(&f.cisBenchmark, "cis-benchmark", "", "kube-bench benchmark to run, e.g. cis-1.12 (default: from the server version and platform)")
@@ -88,6 +106,50 @@ func (f *fleetFlags) collectorConfig() (collectors.Config, error) {
 	}}
 	if f.cisTargets != "" {
 		cfg.CIS.Targets = strings.Split(f.cisTargets, ",")
+	}
+	cfg.Usage = collectors.UsageConfig{ClusterLabel: f.promLabel, Window: f.usageWindow}
+	for _, u := range f.promURLs {
+		cluster, url := "*", u
+		if c, rest, ok := strings.Cut(u, "="); ok && !strings.Contains(c, "://") {
+			cluster, url = c, rest
+		}
+		if !strings.HasPrefix(url, "http://") && !strings.HasPrefix(url, "https://") {
+			return cfg, usagef("--prometheus-url %q: want [CLUSTER=]http(s)://HOST:PORT", u)
+		}
+		if cfg.Usage.PrometheusURLs == nil {
+			cfg.Usage.PrometheusURLs = map[string]string{}
+		}
+		cfg.Usage.PrometheusURLs[cluster] = url
+	}
+	prices, err := pricing.Default()
+	if err != nil {
+		return cfg, err
+	}
+	if f.priceFile != "" {
+		rows, err := pricing.LoadFile(f.priceFile)
+		if err != nil {
+			return cfg, usageError{err}
+		}
+		prices.Merge(rows)
+	}
+	cfg.Cost = collectors.CostConfig{Prices: prices, SpotFallbackDiscount: f.spotDiscount, CPURAMRatio: f.cpuRAMRatio}
+	if f.reservations != "" {
+		if cfg.Cost.Reservations, err = pricing.LoadReservations(f.reservations); err != nil {
+			return cfg, usageError{err}
+		}
+	}
+	if f.spotDiscount < 0 || f.spotDiscount >= 1 || f.cpuRAMRatio <= 0 {
+		return cfg, usagef("--spot-fallback-discount must be in [0, 1) and --cpu-ram-price-ratio positive")
+	}
+	for _, l := range f.spotLabels {
+		k, v, ok := strings.Cut(l, "=")
+		if !ok || k == "" {
+			return cfg, usagef("--spot-label %q: want KEY=VALUE", l)
+		}
+		if cfg.Cost.SpotLabels == nil {
+			cfg.Cost.SpotLabels = map[string]string{}
+		}
+		cfg.Cost.SpotLabels[k] = v
 	}
 	for _, s := range f.cisSources {
 		cluster, src, err := collectors.ParseCISSource(s)

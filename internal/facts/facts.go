@@ -33,6 +33,10 @@ type Cluster struct {
 	Nodes []Node `json:"nodes"`
 	// RBAC is filled by the rbac collector; nil when it did not run.
 	RBAC *RBAC `json:"rbac,omitempty"`
+	// Usage is filled by the usage collector.
+	Usage *Usage `json:"usage,omitempty"`
+	// Cost is filled by the cost collector.
+	Cost *Cost `json:"cost,omitempty"`
 	// CIS is filled by the cis collector when a CIS source is configured for the cluster.
 	CIS *CIS `json:"cis,omitempty"`
 	// Collection records, per collector, whether it succeeded; see Status.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"k8s.io/client-go/kubernetes"
+	metricsclient "k8s.io/metrics/pkg/client/clientset/versioned"
 
 	"github.com/fleetaudit/fleetaudit/collectors"
 	"github.com/fleetaudit/fleetaudit/internal/facts"
@@ -84,7 +85,11 @@ func collect(ctx context.Context, t Target, o Options) *facts.Cluster {
 			Error: fmt.Sprintf("create client: %v", err)}}
 		return c
 	}
-	collectors.Run(ctx, o.Collectors, collectors.Target{Client: client, PageSize: o.PageSize}, c)
+	target := collectors.Target{Client: client, PageSize: o.PageSize}
+	if m, err := metricsclient.NewForConfig(&cfg); err == nil {
+		target.Metrics = m // else usage comes from Prometheus or is unavailable
+	}
+	collectors.Run(ctx, o.Collectors, target, c)
 	return c
 }
 

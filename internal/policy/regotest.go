@@ -35,7 +35,7 @@ func RunTests(ctx context.Context, dirs []string) ([]TestResult, error) {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
 	defer store.Abort(ctx, txn)
-	ch, err := tester.NewRunner().SetCompiler(ast.NewCompiler()).SetStore(store).
+	ch, err := tester.NewRunner().SetCompiler(ast.NewCompiler().WithEnablePrintStatements(true)).SetStore(store).
 		SetModules(modules).CapturePrintOutput(true).RunTests(ctx, txn)
 	if err != nil {
 		return nil, fmt.Errorf("run rego tests: %s", oneLine(err.Error()))
