@@ -11,9 +11,11 @@ import (
 	"time"
 
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/metadata"
 	metricsclient "k8s.io/metrics/pkg/client/clientset/versioned"
 
 	"github.com/fleetaudit/fleetaudit/internal/facts"
+	"github.com/fleetaudit/fleetaudit/rules"
 )
 
 // Target is the cluster a collector reads from.
@@ -22,6 +24,8 @@ type Target struct {
 	Client kubernetes.Interface
 	// Metrics reads metrics.k8s.io when the cluster serves it; may be nil.
 	Metrics metricsclient.Interface
+	// Metadata lists objects' metadata only (for API-version evidence); may be nil.
+	Metadata metadata.Interface
 	// PageSize is the LIST page size (limit); 0 means DefaultPageSize.
 	PageSize int64
 
@@ -42,20 +46,25 @@ type Collector interface {
 
 // Config holds the settings of the collectors that have any.
 type Config struct {
-	Usage UsageConfig
-	Cost  CostConfig
-	CIS   CISConfig
+	Usage   UsageConfig
+	Cost    CostConfig
+	Upgrade UpgradeConfig
+	CIS     CISConfig
 }
 
 // All is the registry: every collector, in the order they run. The identity collector
 // (facts.IdentityCollector) comes first; when it fails the cluster is unreachable and the
 // others are skipped. CIS runs only when a CIS source is configured.
 func All(cfg Config) []Collector {
+	if cfg.Upgrade.RemovedAPIs == nil {
+		cfg.Upgrade.RemovedAPIs, _ = rules.RemovedAPIs() // the embedded table always parses (tested)
+	}
 	cs := []Collector{
 		Cluster{},
 		RBAC{},
 		UsageCollector{Config: cfg.Usage},
 		Cost{Config: cfg.Cost}, // after usage: allocates with its per-pod usage
+		Upgrade{Config: cfg.Upgrade},
 	}
 	if len(cfg.CIS.Sources) > 0 {
 		cs = append(cs, CIS{Config: cfg.CIS})

@@ -185,7 +185,7 @@ func TestRulesTestAndList(t *testing.T) {
 		t.Fatalf("failing user test not reported: exit %d\n%s", code, out)
 	}
 	code, out, _ = runCLI(t, "rules", "list")
-	if code != exitOK || !strings.Contains(out, "FA-UPG-001") || !strings.Contains(out, "Kubelet version skew") {
+	if code != exitOK || !strings.Contains(out, "FA-UPG-001") || !strings.Contains(out, "Kubelet and kube-proxy version skew") {
 		t.Fatalf("rules list: exit %d\n%s", code, out)
 	}
 }

@@ -37,6 +37,8 @@ type Cluster struct {
 	Usage *Usage `json:"usage,omitempty"`
 	// Cost is filled by the cost collector.
 	Cost *Cost `json:"cost,omitempty"`
+	// Upgrade is filled by the upgrade collector.
+	Upgrade *Upgrade `json:"upgrade,omitempty"`
 	// CIS is filled by the cis collector when a CIS source is configured for the cluster.
 	CIS *CIS `json:"cis,omitempty"`
 	// Collection records, per collector, whether it succeeded; see Status.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/metadata"
 	metricsclient "k8s.io/metrics/pkg/client/clientset/versioned"
 
 	"github.com/fleetaudit/fleetaudit/collectors"
@@ -88,6 +89,9 @@ func collect(ctx context.Context, t Target, o Options) *facts.Cluster {
 	target := collectors.Target{Client: client, PageSize: o.PageSize}
 	if m, err := metricsclient.NewForConfig(&cfg); err == nil {
 		target.Metrics = m // else usage comes from Prometheus or is unavailable
+	}
+	if m, err := metadata.NewForConfig(&cfg); err == nil {
+		target.Metadata = m
 	}
 	collectors.Run(ctx, o.Collectors, target, c)
 	return c

@@ -31,6 +31,9 @@ type Options struct {
 	Params map[string]any
 	// Strict compiles in OPA's strict mode (unused variables and imports are errors).
 	Strict bool
+	// RemovedAPIs is the removed-API table rules see as data.fleetaudit.removed_apis
+	// (default: the embedded table).
+	RemovedAPIs []rules.RemovedAPI
 }
 
 // Engine evaluates facts against the compiled rules.
@@ -49,6 +52,10 @@ type ruleVar struct {
 // Input is the document rules see as input.
 type Input struct {
 	Cluster *facts.Cluster `json:"cluster"`
+	// Profile is the target ClusterProfile (profile.Profile.Input) when judging an upgrade.
+	Profile map[string]any `json:"profile,omitempty"`
+	// Scores are the cluster's compliance scores, for rules that compare them to a profile.
+	Scores map[string]Score `json:"scores,omitempty"`
 }
 
 // New loads, compiles and prepares the rules. Errors name the file and line.
@@ -86,8 +93,17 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if len(query) == 0 {
 		query = []string{"true"}
 	}
-	store := inmem.NewFromObjectWithOpts(map[string]any{"fleetaudit": map[string]any{"params": params}},
-		inmem.OptReturnASTValuesOnRead(true))
+	removed := opts.RemovedAPIs
+	if removed == nil {
+		if removed, err = rules.RemovedAPIs(); err != nil {
+			return nil, err
+		}
+	}
+	doc, err := dataDocument(params, removed)
+	if err != nil {
+		return nil, err
+	}
+	store := inmem.NewFromObjectWithOpts(doc, inmem.OptReturnASTValuesOnRead(true))
 	e.pq, err = rego.New(rego.Compiler(compiler), rego.Store(store), rego.Query(strings.Join(query, "; "))).
 		PrepareForEval(ctx)
 	if err != nil {
@@ -101,7 +117,13 @@ func (e *Engine) Rules() []*Rule { return e.rules }
 
 // Evaluate runs every rule on one cluster's facts.
 func (e *Engine) Evaluate(ctx context.Context, c *facts.Cluster) ([]Finding, error) {
-	b, err := json.Marshal(Input{Cluster: c})
+	return e.EvaluateInput(ctx, Input{Cluster: c})
+}
+
+// EvaluateInput runs every rule on an input (facts, and optionally a profile and scores).
+func (e *Engine) EvaluateInput(ctx context.Context, input Input) ([]Finding, error) {
+	c := input.Cluster
+	b, err := json.Marshal(input)
 	if err != nil {
 		return nil, fmt.Errorf("encode input: %w", err)
 	}

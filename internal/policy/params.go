@@ -45,3 +45,17 @@ func mergeInto(dst, src map[string]any) {
 		dst[k] = v
 	}
 }
+
+// dataDocument is the data document rules see under data.fleetaudit: params and the
+// removed-API table (as plain JSON values).
+func dataDocument(params map[string]any, removed []rules.RemovedAPI) (map[string]any, error) {
+	b, err := json.Marshal(removed)
+	if err != nil {
+		return nil, err
+	}
+	var table []any
+	if err := json.Unmarshal(b, &table); err != nil {
+		return nil, err
+	}
+	return map[string]any{"fleetaudit": map[string]any{"params": params, "removed_apis": table}}, nil
+}

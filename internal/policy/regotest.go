@@ -8,6 +8,8 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 	"github.com/open-policy-agent/opa/v1/tester"
+
+	"github.com/fleetaudit/fleetaudit/rules"
 )
 
 // TestResult is the outcome of one Rego test.
@@ -29,7 +31,15 @@ func RunTests(ctx context.Context, dirs []string) ([]TestResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	store := inmem.NewFromObject(map[string]any{"fleetaudit": map[string]any{"params": params}})
+	removed, err := rules.RemovedAPIs()
+	if err != nil {
+		return nil, err
+	}
+	doc, err := dataDocument(params, removed)
+	if err != nil {
+		return nil, err
+	}
+	store := inmem.NewFromObject(doc)
 	txn, err := store.NewTransaction(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)

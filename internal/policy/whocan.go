@@ -61,7 +61,7 @@ func NewWhoCan(ctx context.Context) (*WhoCan, error) {
 		return nil, err
 	}
 	opts := []func(*rego.Rego){rego.Query("data.fleetaudit.lib.rbac.who_can"),
-		rego.Data(map[string]any{"fleetaudit": map[string]any{"params": params}})}
+		rego.Data(map[string]any{"fleetaudit": map[string]any{"params": params}})} // who_can reads no removed-API table
 	for _, m := range modules {
 		opts = append(opts, rego.ParsedModule(m))
 	}

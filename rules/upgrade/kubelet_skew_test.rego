@@ -54,3 +54,19 @@ test_node_without_kubelet_version_ignored if {
 	inp := {"cluster": {"version": v(34), "nodes": [{"name": "n0"}]}}
 	count(kubelet_skew.deny) == 0 with input as inp
 }
+
+test_gate_judges_against_profile_target if {
+	inp := object.union(cluster(34, [32]), {"profile": {"target": v(35)}})
+	count(kubelet_skew.deny) == 0 with input as inp
+	inp2 := object.union(cluster(34, [31]), {"profile": {"target": v(35)}})
+	got := kubelet_skew.deny with input as inp2
+	some f in got
+	contains(f.msg, "4 minor versions behind the API server v1.35.0")
+	count(kubelet_skew.warn) == 0 with input as inp2
+}
+
+test_kube_proxy_skew if {
+	inp := {"cluster": {"version": v(34), "nodes": [{"name": "n", "kubeletVersion": v(34), "kubeProxyVersion": v(29)}]}}
+	some f in kubelet_skew.deny with input as inp
+	startswith(f.msg, "kube-proxy v1.29.0 on node n is 5 minor versions behind")
+}

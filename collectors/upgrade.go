@@ -1,0 +1,390 @@
+package collectors
+
+import (
+	"bytes"
+	"cmp"
+	"compress/gzip"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+	appsv1 "k8s.io/api/apps/v1"
+	coordv1 "k8s.io/api/coordination/v1"
+	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/discovery"
+	"sigs.k8s.io/yaml"
+
+	"github.com/fleetaudit/fleetaudit/internal/facts"
+	"github.com/fleetaudit/fleetaudit/rules"
+)
+
+// UpgradeConfig configures the upgrade collector.
+type UpgradeConfig struct {
+	// RemovedAPIs lists the kinds whose objects are scanned for writes with old versions.
+	RemovedAPIs []rules.RemovedAPI
+	// HelmReleases enables reading Helm release Secrets (label owner=helm). Off by default:
+	// it needs list on Secrets. Only chart metadata and the manifests' apiVersion/kind are
+	// kept; nothing else of the Secret is stored.
+	HelmReleases bool
+}
+
+// removedSet indexes the table by group, version and kind.
+func (c UpgradeConfig) removedSet() map[[3]string]bool {
+	out := map[[3]string]bool{}
+	for _, r := range c.RemovedAPIs {
+		for _, k := range r.Kinds {
+			out[[3]string{r.Group, r.Version, k}] = true
+		}
+	}
+	return out
+}
+
+// Upgrade collects what upgrade readiness needs: API server instances, PDBs, replica counts,
+// Helm releases, and evidence of old API versions in use.
+type Upgrade struct{ Config UpgradeConfig }
+
+// Name implements Collector.
+func (Upgrade) Name() string { return "upgrade" }
+
+// Collect implements Collector.
+func (x Upgrade) Collect(ctx context.Context, t Target, c *facts.Cluster) error {
+	u := &facts.Upgrade{APIServers: []facts.APIServer{}, PDBs: []facts.PDB{}, Workloads: []facts.ReplicaWorkload{}, APIUse: []facts.APIUse{}}
+	steps := []func() error{
+		func() error { return x.apiServers(ctx, t, u) },
+		func() error {
+			return listEach(ctx, t, "poddisruptionbudgets", func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+				return t.Client.PolicyV1().PodDisruptionBudgets("").List(ctx, o)
+			}, func() { u.PDBs = u.PDBs[:0] }, func(p *policyv1.PodDisruptionBudget) { u.PDBs = append(u.PDBs, PDBFacts(p)) })
+		},
+		func() error {
+			return listEach(ctx, t, "deployments", func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+				return t.Client.AppsV1().Deployments("").List(ctx, o)
+			}, func() { u.Workloads = nil }, func(d *appsv1.Deployment) {
+				u.Workloads = append(u.Workloads, facts.ReplicaWorkload{Namespace: d.Namespace, Kind: "Deployment", Name: d.Name,
+					Replicas: replicas(d.Spec.Replicas), ReadyReplicas: d.Status.ReadyReplicas})
+			})
+		},
+		func() error {
+			n := len(u.Workloads)
+			return listEach(ctx, t, "statefulsets", func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+				return t.Client.AppsV1().StatefulSets("").List(ctx, o)
+			}, func() { u.Workloads = u.Workloads[:n] }, func(s *appsv1.StatefulSet) {
+				u.Workloads = append(u.Workloads, facts.ReplicaWorkload{Namespace: s.Namespace, Kind: "StatefulSet", Name: s.Name,
+					Replicas: replicas(s.Spec.Replicas), ReadyReplicas: s.Status.ReadyReplicas})
+			})
+		},
+		func() error { return x.apiUse(ctx, t, u) },
+		func() error {
+			if !x.Config.HelmReleases {
+				return nil
+			}
+			return helmReleases(ctx, t, u, x.Config.removedSet())
+		},
+	}
+	for _, s := range steps {
+		if err := s(); err != nil {
+			return err
+		}
+	}
+	u.RequestedDeprecatedAPIs, u.DeprecatedMetricReadable = requestedDeprecatedAPIs(ctx, t)
+	if u.Workloads == nil {
+		u.Workloads = []facts.ReplicaWorkload{}
+	}
+	slices.SortFunc(u.Workloads, func(a, b facts.ReplicaWorkload) int {
+		return cmp.Or(cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Name, b.Name))
+	})
+	slices.SortFunc(u.APIUse, func(a, b facts.APIUse) int {
+		return cmp.Or(cmp.Compare(a.Group, b.Group), cmp.Compare(a.Version, b.Version), cmp.Compare(a.Kind, b.Kind),
+			cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Name, b.Name), cmp.Compare(a.Source, b.Source))
+	})
+	c.Upgrade = u
+	return nil
+}
+
+func replicas(r *int32) int32 {
+	if r == nil {
+		return 1
+	}
+	return *r
+}
+
+// PDBFacts converts a PodDisruptionBudget.
+func PDBFacts(p *policyv1.PodDisruptionBudget) facts.PDB {
+	return facts.PDB{Namespace: p.Namespace, Name: p.Name, DisruptionsAllowed: p.Status.DisruptionsAllowed,
+		CurrentHealthy: p.Status.CurrentHealthy, DesiredHealthy: p.Status.DesiredHealthy, ExpectedPods: p.Status.ExpectedPods}
+}
+
+// apiServers lists the API server identity leases. Leases carry no version, so with several
+// instances the /version answers seen over a few requests are recorded too: behind a load
+// balancer they reach different instances.
+func (Upgrade) apiServers(ctx context.Context, t Target, u *facts.Upgrade) error {
+	err := listEach(ctx, t, "leases", func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+		o.LabelSelector = "apiserver.kubernetes.io/identity=kube-apiserver"
+		return t.Client.CoordinationV1().Leases(metav1.NamespaceSystem).List(ctx, o)
+	}, func() { u.APIServers = u.APIServers[:0] }, func(l *coordv1.Lease) {
+		u.APIServers = append(u.APIServers, facts.APIServer{ID: l.Name, Hostname: l.Labels["kubernetes.io/hostname"]})
+	})
+	if err != nil {
+		return err
+	}
+	slices.SortFunc(u.APIServers, func(a, b facts.APIServer) int { return cmp.Compare(a.ID, b.ID) })
+	if len(u.APIServers) > 1 {
+		seen := map[string]bool{}
+		for range 3 * len(u.APIServers) {
+			if info, err := t.Client.Discovery().ServerVersion(); err == nil {
+				seen[info.GitVersion] = true
+			}
+		}
+		for i, v := range slices.Sorted(maps.Keys(seen)) {
+			if i < len(u.APIServers) {
+				u.APIServers[i].Version, _ = facts.ParseVersion(v)
+			}
+		}
+	}
+	return nil
+}
+
+// apiUse scans, for every kind of the removed-API table that the cluster still serves (under
+// a newer version), each object's last-applied-configuration and managedFields for the API
+// version it was written with. Object metadata only is listed (no specs, no data).
+func (x Upgrade) apiUse(ctx context.Context, t Target, u *facts.Upgrade) error {
+	if t.Metadata == nil {
+		return nil
+	}
+	wanted := map[schema.GroupKind]bool{}
+	for _, r := range x.Config.RemovedAPIs {
+		if !r.Scanned() {
+			continue
+		}
+		for _, k := range r.Kinds {
+			wanted[schema.GroupKind{Group: r.Group, Kind: k}] = true
+		}
+	}
+	lists, err := t.Client.Discovery().ServerPreferredResources()
+	if err != nil && !discovery.IsGroupDiscoveryFailedError(err) {
+		return fmt.Errorf("discover API resources: %w", err)
+	}
+	// extensions/Ingress is served today as networking.k8s.io/Ingress: scan by kind across
+	// the groups that serve it.
+	byKind := map[string][]string{}
+	for gk := range wanted {
+		byKind[gk.Kind] = append(byKind[gk.Kind], gk.Group)
+	}
+	for _, l := range lists {
+		gv, err := schema.ParseGroupVersion(l.GroupVersion)
+		if err != nil {
+			continue
+		}
+		for _, r := range l.APIResources {
+			if strings.Contains(r.Name, "/") || byKind[r.Kind] == nil || !slices.Contains(r.Verbs, "list") {
+				continue
+			}
+			relevant := slices.Contains(byKind[r.Kind], gv.Group) || (r.Kind == "Ingress" && gv.Group == "networking.k8s.io")
+			if !relevant {
+				continue
+			}
+			gvr := gv.WithResource(r.Name)
+			err := listEach(ctx, t, gvr.String(), func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+				return t.Metadata.Resource(gvr).List(ctx, o)
+			}, func() {}, func(obj *metav1.PartialObjectMetadata) {
+				u.APIUse = append(u.APIUse, WrittenVersions(obj, gv, r.Kind)...)
+			})
+			if err != nil {
+				return err
+			}
+		}
+	}
+	u.APIUse = slices.CompactFunc(sortedAPIUse(u.APIUse), func(a, b facts.APIUse) bool { return a == b })
+	return nil
+}
+
+func sortedAPIUse(in []facts.APIUse) []facts.APIUse {
+	slices.SortFunc(in, func(a, b facts.APIUse) int {
+		return cmp.Or(cmp.Compare(a.Group, b.Group), cmp.Compare(a.Version, b.Version), cmp.Compare(a.Kind, b.Kind),
+			cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Name, b.Name), cmp.Compare(a.Source, b.Source))
+	})
+	return in
+}
+
+// WrittenVersions returns the API versions, other than served (the version the object was
+// listed as), that an object's writers used: kubectl apply's last-applied-configuration and
+// each managedFields entry. Only the apiVersion of last-applied is read.
+func WrittenVersions(obj *metav1.PartialObjectMetadata, served schema.GroupVersion, kind string) []facts.APIUse {
+	var out []facts.APIUse
+	add := func(apiVersion, source string) {
+		gv, err := schema.ParseGroupVersion(apiVersion)
+		if err != nil || gv == served {
+			return
+		}
+		out = append(out, facts.APIUse{Group: gv.Group, Version: gv.Version, Kind: kind, Namespace: obj.Namespace, Name: obj.Name, Source: source})
+	}
+	if la := obj.Annotations[corev1.LastAppliedConfigAnnotation]; la != "" {
+		var head struct {
+			APIVersion string `json:"apiVersion"`
+		}
+		if json.Unmarshal([]byte(la), &head) == nil && head.APIVersion != "" {
+			add(head.APIVersion, "last-applied")
+		}
+	}
+	for _, mf := range obj.ManagedFields {
+		add(mf.APIVersion, "managedFields:"+mf.Manager)
+	}
+	return out
+}
+
+// requestedDeprecatedAPIs reads apiserver_requested_deprecated_apis from the API server's
+// /metrics, when the identity may read it.
+func requestedDeprecatedAPIs(ctx context.Context, t Target) ([]facts.RequestedAPI, bool) {
+	raw, err := t.Client.Discovery().RESTClient().Get().AbsPath("/metrics").DoRaw(ctx)
+	if err != nil {
+		return nil, false
+	}
+	out, err := ParseDeprecatedAPIMetric(raw)
+	if err != nil {
+		return nil, false
+	}
+	return out, true
+}
+
+// ParseDeprecatedAPIMetric extracts apiserver_requested_deprecated_apis from exposition text.
+func ParseDeprecatedAPIMetric(raw []byte) ([]facts.RequestedAPI, error) {
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := p.TextToMetricFamilies(bytes.NewReader(raw))
+	if err != nil {
+		return nil, fmt.Errorf("parse /metrics: %w", err)
+	}
+	out := []facts.RequestedAPI{}
+	if f, ok := fams["apiserver_requested_deprecated_apis"]; ok {
+		for _, m := range f.GetMetric() {
+			r := facts.RequestedAPI{}
+			for _, l := range m.GetLabel() {
+				switch l.GetName() {
+				case "group":
+					r.Group = l.GetValue()
+				case "version":
+					r.Version = l.GetValue()
+				case "resource":
+					r.Resource = l.GetValue()
+				case "removed_release":
+					r.RemovedRelease = l.GetValue()
+				}
+			}
+			out = append(out, r)
+		}
+	}
+	slices.SortFunc(out, func(a, b facts.RequestedAPI) int {
+		return cmp.Or(cmp.Compare(a.Group, b.Group), cmp.Compare(a.Version, b.Version), cmp.Compare(a.Resource, b.Resource))
+	})
+	return slices.Compact(out), nil
+}
+
+// helmReleases reads the deployed revision of each Helm release from its release Secrets.
+func helmReleases(ctx context.Context, t Target, u *facts.Upgrade, removed map[[3]string]bool) error {
+	latest := map[string]facts.HelmRelease{}
+	var uses []facts.APIUse
+	err := listEach(ctx, t, "secrets (owner=helm)", func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+		o.LabelSelector = "owner=helm"
+		return t.Client.CoreV1().Secrets("").List(ctx, o)
+	}, func() { latest, uses = map[string]facts.HelmRelease{}, nil }, func(s *corev1.Secret) {
+		if s.Type != "helm.sh/release.v1" {
+			return
+		}
+		rel, manifest, err := DecodeHelmRelease(s.Data["release"])
+		if err != nil {
+			return // not ours to judge; a broken release secret is Helm's problem
+		}
+		key := rel.Namespace + "/" + rel.Name
+		if old, ok := latest[key]; ok && old.Revision > rel.Revision {
+			return
+		}
+		latest[key] = rel
+		keep := func(a facts.APIUse) bool { return removed[[3]string{a.Group, a.Version, a.Kind}] }
+		uses = append(slices.DeleteFunc(uses, func(a facts.APIUse) bool { return a.Source == "helm:"+key }),
+			slices.DeleteFunc(ManifestAPIUse(manifest, "helm:"+key), func(a facts.APIUse) bool { return !keep(a) })...)
+	})
+	if err != nil {
+		return err
+	}
+	u.HelmReleases = []facts.HelmRelease{}
+	for _, k := range slices.Sorted(maps.Keys(latest)) {
+		u.HelmReleases = append(u.HelmReleases, latest[k])
+	}
+	u.APIUse = append(u.APIUse, uses...)
+	return nil
+}
+
+// DecodeHelmRelease decodes a Helm v3 release (base64 of gzipped JSON) into its chart
+// metadata and rendered manifest. Values and everything else are dropped.
+func DecodeHelmRelease(data []byte) (facts.HelmRelease, string, error) {
+	raw, err := base64.StdEncoding.DecodeString(string(data))
+	if err != nil {
+		return facts.HelmRelease{}, "", fmt.Errorf("helm release: %w", err)
+	}
+	if len(raw) > 2 && raw[0] == 0x1f && raw[1] == 0x8b {
+		zr, err := gzip.NewReader(bytes.NewReader(raw))
+		if err != nil {
+			return facts.HelmRelease{}, "", fmt.Errorf("helm release: %w", err)
+		}
+		if raw, err = io.ReadAll(zr); err != nil {
+			return facts.HelmRelease{}, "", fmt.Errorf("helm release: %w", err)
+		}
+	}
+	var rel struct {
+		Name      string `json:"name"`
+		Namespace string `json:"namespace"`
+		Version   int    `json:"version"`
+		Manifest  string `json:"manifest"`
+		Info      struct {
+			Status string `json:"status"`
+		} `json:"info"`
+		Chart struct {
+			Metadata struct {
+				Name       string `json:"name"`
+				Version    string `json:"version"`
+				AppVersion string `json:"appVersion"`
+			} `json:"metadata"`
+		} `json:"chart"`
+	}
+	if err := json.Unmarshal(raw, &rel); err != nil {
+		return facts.HelmRelease{}, "", fmt.Errorf("helm release: %w", err)
+	}
+	return facts.HelmRelease{Namespace: rel.Namespace, Name: rel.Name, Chart: rel.Chart.Metadata.Name,
+		ChartVersion: rel.Chart.Metadata.Version, AppVersion: rel.Chart.Metadata.AppVersion,
+		Status: rel.Info.Status, Revision: rel.Version}, rel.Manifest, nil
+}
+
+// ManifestAPIUse lists the apiVersion and kind of every object of a multi-document manifest.
+func ManifestAPIUse(manifest, source string) []facts.APIUse {
+	var out []facts.APIUse
+	for _, doc := range strings.Split(manifest, "\n---") {
+		var head struct {
+			APIVersion string `json:"apiVersion"`
+			Kind       string `json:"kind"`
+			Metadata   struct {
+				Name      string `json:"name"`
+				Namespace string `json:"namespace"`
+			} `json:"metadata"`
+		}
+		if yaml.Unmarshal([]byte(doc), &head) != nil || head.APIVersion == "" || head.Kind == "" {
+			continue
+		}
+		gv, err := schema.ParseGroupVersion(head.APIVersion)
+		if err != nil {
+			continue
+		}
+		out = append(out, facts.APIUse{Group: gv.Group, Version: gv.Version, Kind: head.Kind,
+			Namespace: head.Metadata.Namespace, Name: head.Metadata.Name, Source: source})
+	}
+	return out
+}

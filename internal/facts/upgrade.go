@@ -1,0 +1,79 @@
+package facts
+
+// Upgrade holds what upgrade readiness needs beyond nodes and usage.
+type Upgrade struct {
+	// APIServers are the API server instances from their identity leases (kube-system,
+	// label apiserver.kubernetes.io/identity=kube-apiserver).
+	APIServers []APIServer `json:"apiServers"`
+	PDBs       []PDB       `json:"pdbs"`
+	// Workloads are Deployments and StatefulSets with their replica counts.
+	Workloads []ReplicaWorkload `json:"workloads"`
+	// HelmReleases is nil when Helm releases were not collected (--helm-releases).
+	HelmReleases []HelmRelease `json:"helmReleases,omitempty"`
+	// APIUse lists objects written (kubectl apply's last-applied-configuration, a
+	// managedFields entry, or a Helm release manifest) with an API version other than the one
+	// the cluster serves them as now. Reads leave no such trace, so they are not here.
+	APIUse []APIUse `json:"apiUse"`
+	// RequestedDeprecatedAPIs is the API server's apiserver_requested_deprecated_apis metric
+	// (nil when /metrics was not readable; see DeprecatedMetricReadable).
+	RequestedDeprecatedAPIs  []RequestedAPI `json:"requestedDeprecatedApis,omitempty"`
+	DeprecatedMetricReadable bool           `json:"deprecatedMetricReadable"`
+}
+
+// APIServer is one API server instance.
+type APIServer struct {
+	ID       string   `json:"id"`
+	Hostname string   `json:"hostname,omitempty"`
+	Version  *Version `json:"version,omitempty"`
+}
+
+// PDB is a PodDisruptionBudget and how many disruptions it allows now.
+type PDB struct {
+	Namespace          string `json:"namespace"`
+	Name               string `json:"name"`
+	DisruptionsAllowed int32  `json:"disruptionsAllowed"`
+	CurrentHealthy     int32  `json:"currentHealthy"`
+	DesiredHealthy     int32  `json:"desiredHealthy"`
+	ExpectedPods       int32  `json:"expectedPods"`
+}
+
+// ReplicaWorkload is a Deployment or StatefulSet.
+type ReplicaWorkload struct {
+	Namespace     string `json:"namespace"`
+	Kind          string `json:"kind"`
+	Name          string `json:"name"`
+	Replicas      int32  `json:"replicas"`
+	ReadyReplicas int32  `json:"readyReplicas"`
+}
+
+// HelmRelease is the deployed revision of a Helm release (chart metadata only).
+type HelmRelease struct {
+	Namespace    string `json:"namespace"`
+	Name         string `json:"name"`
+	Chart        string `json:"chart"`
+	ChartVersion string `json:"chartVersion"`
+	AppVersion   string `json:"appVersion,omitempty"`
+	Status       string `json:"status"`
+	Revision     int    `json:"revision"`
+}
+
+// APIUse is evidence that an object was written with an old API version.
+type APIUse struct {
+	// Group and Version are the version it was written with ("" group for core).
+	Group   string `json:"group"`
+	Version string `json:"version"`
+	Kind    string `json:"kind"`
+	// Namespace and Name identify the object ("" namespace for cluster-scoped).
+	Namespace string `json:"namespace,omitempty"`
+	Name      string `json:"name"`
+	// Source: "last-applied", "managedFields:<manager>", or "helm:<release>".
+	Source string `json:"source"`
+}
+
+// RequestedAPI is one series of apiserver_requested_deprecated_apis.
+type RequestedAPI struct {
+	Group          string `json:"group"`
+	Version        string `json:"version"`
+	Resource       string `json:"resource"`
+	RemovedRelease string `json:"removedRelease,omitempty"`
+}

@@ -1,0 +1,34 @@
+package fleetaudit.upgrade.profile_requirements_test
+
+import data.fleetaudit.upgrade.profile_requirements as rule
+
+v(minor) := {"gitVersion": sprintf("v1.%d.0", [minor]), "major": 1, "minor": minor, "patch": 0}
+
+layer := {"name": "cilium", "type": "cni", "chart": {"name": "cilium", "version": "1.16.3"}, "kubernetes": ">=1.27.0 <1.35.0", "kubernetesRange": [{"op": ">=", "version": "1.27.0"}, {"op": "<", "version": "1.35.0"}]}
+
+prof(target, reqs) := {"target": v(target), "layers": [layer], "requirements": reqs}
+
+test_layer_excluding_target_denied if {
+	got := rule.deny with input as {"cluster": {}, "profile": prof(35, {}), "scores": {}}
+	some f in got
+	f.msg == "layer cilium (cni chart cilium 1.16.3) supports Kubernetes >=1.27.0 <1.35.0, not the target v1.35.0"
+}
+
+test_lookalike_layer_supporting_target if {
+	count(rule.deny) == 0 with input as {"cluster": {}, "profile": prof(34, {}), "scores": {}}
+}
+
+test_compliance_below_minimum_and_missing if {
+	inp := {"cluster": {}, "profile": prof(34, {"minCompliance": {"rbac": 0.9, "cis": 0.5}}), "scores": {"rbac": {"passed": 16, "evaluated": 20, "ratio": 0.8}}}
+	got := rule.deny with input as inp
+	count(got) == 2
+	some f in got
+	f.msg == "rbac compliance 80% (16 of 20) is below the profile's minimum 90%"
+}
+
+test_budget if {
+	inp := {"cluster": {"cost": {"monthly": 1200}}, "profile": prof(34, {"monthlyBudget": 1000}), "scores": {}}
+	count(rule.deny) == 1 with input as inp
+	inp2 := {"cluster": {"cost": {"monthly": 900}}, "profile": prof(34, {"monthlyBudget": 1000}), "scores": {}}
+	count(rule.deny) == 0 with input as inp2
+}
