@@ -9,6 +9,7 @@ import (
 	"github.com/fleetaudit/fleetaudit/internal/fleet"
 	"github.com/fleetaudit/fleetaudit/internal/policy"
 	"github.com/fleetaudit/fleetaudit/reports"
+	"github.com/fleetaudit/fleetaudit/rules"
 )
 
 // ruleFlags choose the rules and their parameters.
@@ -22,8 +23,8 @@ func (r *ruleFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&r.params, "params", "", "YAML/JSON file merged over the default rule parameters (data.fleetaudit.params)")
 }
 
-func (r *ruleFlags) engine(ctx context.Context) (*policy.Engine, error) {
-	opts := policy.Options{Dirs: r.dirs}
+func (r *ruleFlags) engine(ctx context.Context, removed []rules.RemovedAPI) (*policy.Engine, error) {
+	opts := policy.Options{Dirs: r.dirs, RemovedAPIs: removed}
 	if r.params != "" {
 		p, err := policy.LoadParams(r.params)
 		if err != nil {
@@ -60,7 +61,11 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 		}
 		threshold = s
 	}
-	engine, err := rf.engine(ctx)
+	removed, err := src.removedAPITable()
+	if err != nil {
+		return exitUsage, err
+	}
+	engine, err := rf.engine(ctx, removed)
 	if err != nil {
 		return exitUsage, err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/fleetaudit/fleetaudit/internal/demo"
 	"github.com/fleetaudit/fleetaudit/internal/fleet"
 	"github.com/fleetaudit/fleetaudit/internal/pricing"
+	"github.com/fleetaudit/fleetaudit/rules"
 )
 
 // stringList is a repeatable string flag.
@@ -40,6 +41,9 @@ type fleetFlags struct {
 	spotLabels   stringList
 	spotDiscount float64
 	cpuRAMRatio  float64
+
+	removedAPIs  stringList
+	helmReleases bool
 
 	cisSources   stringList
 	cisConfigDir string
@@ -73,6 +77,8 @@ func (f *fleetFlags) register(fs *flag.FlagSet) {
 	fs.Var(&f.spotLabels, "spot-label", "extra node label KEY=VALUE that marks spot capacity (repeatable)")
 	fs.Float64Var(&f.spotDiscount, "spot-fallback-discount", collectors.DefaultSpotFallbackDiscount, "discount off on-demand for spot nodes whose price row has no spot price")
 	fs.Float64Var(&f.cpuRAMRatio, "cpu-ram-price-ratio", collectors.DefaultCPURAMRatio, "price of one core over one GiB of RAM when splitting a node's price")
+	fs.Var(&f.removedAPIs, "removed-apis", "extra removed-API table entries (YAML, the shape of rules/removed_apis.yaml; repeatable)")
+	fs.BoolVar(&f.helmReleases, "helm-releases", false, "read Helm release Secrets (owner=helm) for chart versions and manifest API versions; needs list on secrets")
 	fs.Var(&f.cisSources, "cis", "CIS benchmark source, [CLUSTER=]local|job|file:PATH|none (repeatable; default none)")
 	fs.StringVar(&f.cisConfigDir, "cis-config-dir", "", "kube-bench cfg folder (default: $"+collectors.CISConfigDirEnv+", /etc/kube-bench/cfg, the Go module cache)")
 	fs.StringVar(&f.cisBenchmark, "cis-benchmark", "", "kube-bench benchmark to run, e.g. cis-1.12 (default: from the server version and platform)")
@@ -138,6 +144,10 @@ func (f *fleetFlags) collectorConfig() (collectors.Config, error) {
 			return cfg, usageError{err}
 		}
 	}
+	if cfg.Upgrade.RemovedAPIs, err = f.removedAPITable(); err != nil {
+		return cfg, err
+	}
+	cfg.Upgrade.HelmReleases = f.helmReleases
 	if f.spotDiscount < 0 || f.spotDiscount >= 1 || f.cpuRAMRatio <= 0 {
 		return cfg, usagef("--spot-fallback-discount must be in [0, 1) and --cpu-ram-price-ratio positive")
 	}
@@ -268,4 +278,13 @@ func parseInterspersed(fs *flag.FlagSet, args []string) error {
 		args = args[1:]
 	}
 	return fs.Parse(append([]string{"--"}, pos...))
+}
+
+// removedAPITable is the embedded removed-API table plus --removed-apis files.
+func (f *fleetFlags) removedAPITable() ([]rules.RemovedAPI, error) {
+	t, err := rules.RemovedAPIs(f.removedAPIs...)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return t, nil
 }

@@ -22,7 +22,7 @@ func runRules(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 	if err := parse(fs, args[1:]); err != nil {
 		return exitUsage, err
 	}
-	e, err := rf.engine(ctx)
+	e, err := rf.engine(ctx, nil)
 	if err != nil {
 		return exitUsage, err
 	}

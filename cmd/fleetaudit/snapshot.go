@@ -33,7 +33,11 @@ func runSnapshot(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	if err != nil {
 		return exitUsage, err
 	}
-	engine, err := rf.engine(ctx)
+	removed, err := ff.removedAPITable()
+	if err != nil {
+		return exitUsage, err
+	}
+	engine, err := rf.engine(ctx, removed)
 	if err != nil {
 		return exitUsage, err
 	}

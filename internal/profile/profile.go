@@ -104,6 +104,9 @@ func Load(file string) (*Profile, error) {
 
 // Parse parses and validates a profile document read from file.
 func Parse(file string, b []byte) (*Profile, error) {
+	if unknown := unknownFields(b); len(unknown) > 0 {
+		return nil, fmt.Errorf("%s: unknown field %q (a typo? see examples/profiles)", file, unknown[0])
+	}
 	var p Profile
 	if err := yaml.UnmarshalStrict(b, &p); err != nil {
 		return nil, fmt.Errorf("%s: %s", file, strings.TrimPrefix(err.Error(), "error unmarshaling JSON: while decoding JSON: "))

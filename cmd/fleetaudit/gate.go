@@ -1,0 +1,126 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/fleetaudit/fleetaudit/internal/facts"
+	"github.com/fleetaudit/fleetaudit/internal/fleet"
+	"github.com/fleetaudit/fleetaudit/internal/policy"
+	"github.com/fleetaudit/fleetaudit/internal/profile"
+)
+
+// gateResult is the gate command's JSON output.
+type gateResult struct {
+	Profile   string            `json:"profile"`
+	Target    string            `json:"targetVersion"`
+	Decisions []policy.Decision `json:"decisions"`
+	// NotTargeted are clusters the profile's selector leaves out.
+	NotTargeted []string `json:"notTargeted"`
+}
+
+func runGate(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
+	fs := newFlagSet("gate", stderr)
+	var src sourceFlags
+	var rf ruleFlags
+	src.register(fs)
+	rf.register(fs)
+	profileFile := fs.String("profile", "", "ClusterProfile file (required)")
+	output := fs.String("o", "table", "output format: table or json")
+	explain := fs.Bool("explain", false, "list every rule evaluated and its outcome")
+	if err := parse(fs, args); err != nil {
+		return exitUsage, err
+	}
+	if *profileFile == "" {
+		return exitUsage, usagef("--profile FILE is required")
+	}
+	if err := oneOf("-o", *output, "table", "json"); err != nil {
+		return exitUsage, err
+	}
+	p, err := profile.Load(*profileFile)
+	if err != nil {
+		return exitUsage, usageError{err}
+	}
+	removed, err := src.removedAPITable()
+	if err != nil {
+		return exitUsage, err
+	}
+	engine, err := rf.engine(ctx, removed)
+	if err != nil {
+		return exitUsage, err
+	}
+	jobs, opts, err := src.jobs()
+	if err != nil {
+		return exitUsage, err
+	}
+	res := gateResult{Profile: p.ID(), Target: p.Spec.KubernetesVersion, Decisions: []policy.Decision{}, NotTargeted: []string{}}
+	var targeted []fleet.Job
+	for _, j := range jobs {
+		if p.Targets(j.Name) {
+			targeted = append(targeted, j)
+		} else {
+			res.NotTargeted = append(res.NotTargeted, j.Name)
+		}
+	}
+	var mu sync.Mutex
+	now := time.Now()
+	fleet.Each(ctx, targeted, opts, func(i int, c *facts.Cluster) {
+		d := engine.Gate(ctx, targeted[i].Name, c, p, now)
+		if !*explain {
+			d.Explain = nil
+		}
+		mu.Lock()
+		res.Decisions = append(res.Decisions, d)
+		mu.Unlock()
+	})
+	slices.SortFunc(res.Decisions, func(a, b policy.Decision) int { return cmp.Compare(a.Cluster, b.Cluster) })
+	slices.Sort(res.NotTargeted)
+	if *output == "json" {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(res); err != nil {
+			return exitUsage, err
+		}
+	} else {
+		writeGateTable(stdout, res)
+	}
+	if len(res.Decisions) == 0 {
+		return exitUsage, usagef("profile %s targets none of the %d clusters (selector %v)", p.ID(), len(jobs), p.Spec.Selector.Clusters)
+	}
+	for _, d := range res.Decisions {
+		if !d.Allowed {
+			return exitFindings, nil
+		}
+	}
+	return exitOK, nil
+}
+
+func writeGateTable(w io.Writer, res gateResult) {
+	fmt.Fprintf(w, "PROFILE %s -> Kubernetes %s\n", res.Profile, res.Target)
+	for _, d := range res.Decisions {
+		verdict := "ALLOW"
+		if !d.Allowed {
+			verdict = "DENY"
+		}
+		fmt.Fprintf(w, "\n%s  %s\n", verdict, d.Cluster)
+		for _, r := range d.Reasons {
+			fmt.Fprintf(w, "  - %s\n", r)
+		}
+		for _, o := range d.Explain {
+			mark := " "
+			if o.Blocking {
+				mark = "*"
+			}
+			fmt.Fprintf(w, "  %s %-11s %-4s %s (%d findings)\n", mark, o.ID, o.Result, o.Title, o.Findings)
+		}
+	}
+	if len(res.NotTargeted) > 0 {
+		fmt.Fprintf(w, "\nnot targeted: %v\n", res.NotTargeted)
+	}
+}

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestGateOnDemoFleet(t *testing.T) {
+	profileFile := "../../examples/profiles/platform-1.34.yaml"
+	code, out, errOut := runCLI(t, "gate", "--profile", profileFile, "--demo", "-o", "json", "--explain")
+	if code != exitFindings {
+		t.Fatalf("exit %d, want %d (denied): %s", code, exitFindings, errOut)
+	}
+	var res gateResult
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Profile != "platform-standard@3.2.0" || len(res.Decisions) != 3 {
+		t.Fatalf("%+v", res)
+	}
+	byCluster := map[string]string{}
+	for _, d := range res.Decisions {
+		if d.Allowed || len(d.Explain) < 35 {
+			t.Errorf("%s: allowed %v with %d rules explained", d.Cluster, d.Allowed, len(d.Explain))
+		}
+		byCluster[d.Cluster] = strings.Join(d.Reasons, "\n")
+	}
+	for cluster, want := range map[string]string{
+		"prod-eu-west":    "FA-UPG-005 high: PodDisruptionBudget payments/payments-db allows 0 disruptions",
+		"prod-us-central": "rbac compliance 74% (14 of 19) is below the profile's minimum 75%",
+		"staging-eastus":  "upgrade from v1.32.9 to v1.34.2 skips 1 minor versions",
+	} {
+		if !strings.Contains(byCluster[cluster], want) {
+			t.Errorf("%s reasons lack %q:\n%s", cluster, want, byCluster[cluster])
+		}
+	}
+	// The profile that blocks only on critical findings lets the demo through where nothing
+	// critical stands in the way.
+	code, out, _ = runCLI(t, "gate", "--profile", "../../examples/profiles/edge-1.35.yaml", "--demo")
+	if !strings.Contains(out, "ALLOW") {
+		t.Errorf("edge profile (critical only) should allow some cluster, exit %d:\n%s", code, out)
+	}
+}
+
+func TestGateAndProfileBadInput(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	write(t, bad, "apiVersion: fleetaudit.io/v1alpha1\nkind: ClusterProfile\nmetadata: {name: x}\nspec:\n  version: one\n  kubernetesVersion: v1.35.0\n  selector: {clusters: [\"*\"]}\n")
+	for _, args := range [][]string{
+		{"gate", "--demo"},
+		{"gate", "--demo", "--profile", bad},
+		{"gate", "--demo", "--profile", filepath.Join(dir, "missing.yaml")},
+		{"profile", "validate", bad},
+	} {
+		code, _, errOut := runCLI(t, args...)
+		if code != exitUsage || strings.Count(strings.TrimSpace(errOut), "\n") > 0 {
+			t.Errorf("%v: exit %d, stderr %q", args, code, errOut)
+		}
+	}
+	_, _, errOut := runCLI(t, "profile", "validate", bad)
+	if !strings.Contains(errOut, bad+`: spec.version: "one" is not a semantic version`) {
+		t.Errorf("profile validate: %s", errOut)
+	}
+	code, out, _ := runCLI(t, "profile", "validate", "../../examples/profiles/platform-1.34.yaml")
+	if code != exitOK || !strings.Contains(out, "is valid") {
+		t.Errorf("valid example: %d %s", code, out)
+	}
+}

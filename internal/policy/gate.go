@@ -1,0 +1,132 @@
+package policy
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/fleetaudit/fleetaudit/internal/facts"
+	"github.com/fleetaudit/fleetaudit/internal/profile"
+)
+
+// GateRequiredCollectors must have succeeded for a gate decision: without them the facts an
+// upgrade depends on are missing, and the gate fails closed.
+var GateRequiredCollectors = []string{facts.IdentityCollector, "usage", "upgrade"}
+
+// Decision is the gate's answer for one cluster and one profile.
+type Decision struct {
+	Cluster string `json:"cluster"`
+	Profile string `json:"profile"`
+	Target  string `json:"targetVersion"`
+	Allowed bool   `json:"allowed"`
+	// Reasons explain a denial, one line each, sorted; empty when allowed.
+	Reasons []string `json:"reasons"`
+	// Blocking are the deny findings that block.
+	Blocking    []Finding `json:"blocking,omitempty"`
+	CollectedAt time.Time `json:"collectedAt,omitzero"`
+	// Explain lists every rule evaluated and its outcome (with --explain).
+	Explain []RuleOutcome `json:"explain,omitempty"`
+}
+
+// RuleOutcome is one rule's result in a gate evaluation.
+type RuleOutcome struct {
+	ID       string `json:"id"`
+	Title    string `json:"title"`
+	Category string `json:"category"`
+	// Result is pass, deny or warn.
+	Result   string `json:"result"`
+	Findings int    `json:"findings"`
+	// Blocking tells whether this rule's deny findings block under the profile.
+	Blocking bool `json:"blocking"`
+}
+
+// Message is the decision in one deterministic line (for hooks and webhooks).
+func (d Decision) Message() string {
+	if d.Allowed {
+		return fmt.Sprintf("fleetaudit: %s is ready for %s (%s)", d.Cluster, d.Target, d.Profile)
+	}
+	msg := fmt.Sprintf("fleetaudit: %s is not ready for %s (%s): ", d.Cluster, d.Target, d.Profile)
+	for i, r := range d.Reasons {
+		if i > 0 {
+			msg += "; "
+		}
+		msg += r
+	}
+	return msg
+}
+
+// Gate decides whether a cluster may move to a profile. c may be nil (no facts). It fails
+// closed: missing, failed, incomplete or stale facts deny. Otherwise the rules run twice: once
+// plain (for compliance scores), once with the profile and the scores; the upgrade rules' (and
+// the profile's extra rules') deny findings at or above the profile's blocking severity deny.
+func (e *Engine) Gate(ctx context.Context, cluster string, c *facts.Cluster, p *profile.Profile, now time.Time) Decision {
+	d := Decision{Cluster: cluster, Profile: p.ID(), Target: p.Spec.KubernetesVersion, Reasons: []string{}}
+	deny := func(format string, a ...any) Decision {
+		d.Reasons = append(d.Reasons, fmt.Sprintf(format, a...))
+		return d
+	}
+	if c == nil {
+		return deny("no facts for the cluster: it has not been collected (fail closed)")
+	}
+	d.CollectedAt = c.CollectedAt
+	if c.Status() == facts.StatusFailed {
+		return deny("facts are missing: %s (fail closed)", c.Problem())
+	}
+	ok := map[string]bool{}
+	for _, r := range c.Collection {
+		ok[r.Collector] = r.OK()
+	}
+	for _, name := range GateRequiredCollectors {
+		if !ok[name] {
+			return deny("facts are incomplete: collector %s did not succeed (fail closed)", name)
+		}
+	}
+	if age := now.Sub(c.CollectedAt); age > p.MaxFactsAge() {
+		return deny("facts are stale: collected %s ago, the profile allows %s (fail closed)", age.Truncate(time.Second), p.MaxFactsAge())
+	}
+	first, err := e.Evaluate(ctx, c)
+	if err != nil {
+		return deny("rules could not be evaluated: %v (fail closed)", err)
+	}
+	pin, err := p.Input()
+	if err != nil {
+		return deny("%v", err)
+	}
+	findings, err := e.EvaluateInput(ctx, Input{Cluster: c, Profile: pin, Scores: e.Scores(c, first)})
+	if err != nil {
+		return deny("rules could not be evaluated: %v (fail closed)", err)
+	}
+	blockingSev, _ := ParseSeverity(p.BlockingSeverity())
+	blocks := func(r *Rule) bool {
+		return r.Category == "upgrade" || slices.Contains(p.Spec.Requirements.Rules, r.ID)
+	}
+	byRule := map[string][]Finding{}
+	for _, f := range findings {
+		byRule[f.RuleID] = append(byRule[f.RuleID], f)
+	}
+	for _, r := range e.rules {
+		out := RuleOutcome{ID: r.ID, Title: r.Title, Category: r.Category, Result: "pass", Blocking: blocks(r)}
+		for _, f := range byRule[r.ID] {
+			out.Findings++
+			if f.Kind == "deny" {
+				out.Result = "deny"
+				if blocks(r) && f.Severity.AtLeast(blockingSev) {
+					d.Blocking = append(d.Blocking, f)
+				}
+			} else if out.Result == "pass" {
+				out.Result = "warn"
+			}
+		}
+		d.Explain = append(d.Explain, out)
+	}
+	SortFindings(d.Blocking)
+	for _, f := range d.Blocking {
+		d.Reasons = append(d.Reasons, fmt.Sprintf("%s %s: %s", f.RuleID, f.Severity, f.Message))
+	}
+	slices.Sort(d.Reasons)
+	slices.SortFunc(d.Explain, func(a, b RuleOutcome) int { return cmp.Compare(a.ID, b.ID) })
+	d.Allowed = len(d.Reasons) == 0
+	return d
+}

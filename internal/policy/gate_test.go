@@ -1,0 +1,88 @@
+package policy
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fleetaudit/fleetaudit/internal/facts"
+	"github.com/fleetaudit/fleetaudit/internal/profile"
+)
+
+func gateProfile(t *testing.T, extra string) *profile.Profile {
+	t.Helper()
+	p, err := profile.Parse("p.yaml", []byte(`apiVersion: fleetaudit.io/v1alpha1
+kind: ClusterProfile
+metadata: {name: std}
+spec:
+  version: 1.0.0
+  kubernetesVersion: v1.35.0
+  selector: {clusters: ["*"]}
+`+extra))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func readyCluster(t *testing.T, kubelet string, collected time.Time) *facts.Cluster {
+	return &facts.Cluster{SchemaVersion: facts.SchemaVersion, Name: "c1", CollectedAt: collected,
+		Version: mustVersion(t, "v1.34.2"),
+		Nodes: []facts.Node{{Name: "n1", Ready: "True", KubeletVersion: mustVersion(t, kubelet),
+			Allocatable: facts.Resources{CPUMillis: 4000, MemoryBytes: 8 << 30}}},
+		Usage:      &facts.Usage{Source: "unavailable"},
+		Upgrade:    &facts.Upgrade{},
+		Collection: []facts.CollectorRun{{Collector: "cluster"}, {Collector: "usage"}, {Collector: "upgrade"}},
+	}
+}
+
+func TestGateDecisions(t *testing.T) {
+	e, err := New(context.Background(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+	p := gateProfile(t, "")
+	ctx := context.Background()
+
+	d := e.Gate(ctx, "c1", readyCluster(t, "v1.33.0", now.Add(-time.Minute)), p, now)
+	if !d.Allowed || len(d.Reasons) != 0 || d.Message() != "fleetaudit: c1 is ready for v1.35.0 (std@1.0.0)" {
+		t.Errorf("ready cluster denied: %+v", d)
+	}
+	if len(d.Explain) != len(e.Rules()) {
+		t.Errorf("explain has %d outcomes, want one per rule (%d)", len(d.Explain), len(e.Rules()))
+	}
+
+	d = e.Gate(ctx, "c1", readyCluster(t, "v1.31.0", now.Add(-time.Minute)), p, now)
+	if d.Allowed || len(d.Blocking) != 1 || !strings.Contains(d.Reasons[0], "FA-UPG-001 high: kubelet v1.31.0 on node n1 is 4 minor versions behind the API server v1.35.0") {
+		t.Errorf("old kubelet must deny: %+v", d)
+	}
+	again := e.Gate(ctx, "c1", readyCluster(t, "v1.31.0", now.Add(-time.Minute)), p, now)
+	if again.Message() != d.Message() {
+		t.Errorf("messages must be deterministic:\n%s\n%s", d.Message(), again.Message())
+	}
+	// A critical-only profile lets the same high finding through.
+	if d := e.Gate(ctx, "c1", readyCluster(t, "v1.31.0", now.Add(-time.Minute)), gateProfile(t, "  requirements: {blockingSeverity: critical}\n"), now); !d.Allowed {
+		t.Errorf("blockingSeverity critical should not block a high finding: %v", d.Reasons)
+	}
+
+	for name, tc := range map[string]struct {
+		c    *facts.Cluster
+		want string
+	}{
+		"never collected": {nil, "no facts for the cluster"},
+		"stale":           {readyCluster(t, "v1.33.0", now.Add(-2*time.Hour)), "facts are stale: collected 2h0m0s ago, the profile allows 1h0m0s (fail closed)"},
+		"failed":          {&facts.Cluster{Name: "c1", Collection: []facts.CollectorRun{{Collector: "cluster", Reason: "unreachable", Error: "refused"}}}, "facts are missing: cluster: unreachable: refused"},
+		"incomplete": {func() *facts.Cluster {
+			c := readyCluster(t, "v1.33.0", now)
+			c.Collection[2] = facts.CollectorRun{Collector: "upgrade", Reason: "forbidden", Error: "no"}
+			return c
+		}(), "collector upgrade did not succeed"},
+	} {
+		d := e.Gate(ctx, "c1", tc.c, p, now)
+		if d.Allowed || len(d.Reasons) != 1 || !strings.Contains(d.Reasons[0], tc.want) {
+			t.Errorf("%s: want a fail-closed denial %q, got %+v", name, tc.want, d.Reasons)
+		}
+	}
+}
