@@ -38,6 +38,7 @@ func commands() []command {
 	return []command{
 		{"audit", "audit the fleet (kubeconfig contexts, a snapshot, or --demo) and print findings", runAudit},
 		{"snapshot", "collect each cluster's facts into a folder for offline audits", runSnapshot},
+		{"serve", "audit on an interval; serve metrics, health and the gate (HTTP, Cluster API hook, admission webhook)", runServe},
 		{"gate", "decide per cluster whether a ClusterProfile upgrade may proceed (exit 1 if any is denied)", runGate},
 		{"profile", "profile validate FILE: check a ClusterProfile document", runProfile},
 		{"rbac", "rbac who-can VERB RESOURCE [-n NS]: who may do it, across the fleet", runRBAC},

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/fleetaudit/fleetaudit/internal/fleet"
+	"github.com/fleetaudit/fleetaudit/internal/profile"
+	"github.com/fleetaudit/fleetaudit/internal/server"
+)
+
+// serveFlags are serve's own flags.
+type serveFlags struct {
+	interval  time.Duration
+	jitter    float64
+	listen    string
+	tlsListen string
+	tlsCert   string
+	tlsKey    string
+	profiles  stringList
+}
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
+	fs := newFlagSet("serve", stderr)
+	var src sourceFlags
+	var rf ruleFlags
+	var sf serveFlags
+	src.register(fs)
+	rf.register(fs)
+	fs.DurationVar(&sf.interval, "interval", 5*time.Minute, "time between audits")
+	fs.Float64Var(&sf.jitter, "jitter", 0.1, "random extra share of the interval, to spread load (0-1)")
+	fs.StringVar(&sf.listen, "listen", ":8080", "address of /metrics, /healthz, /readyz (plain HTTP)")
+	fs.StringVar(&sf.tlsListen, "tls-listen", ":8443", "address of the gate endpoints (/v1/gate, Cluster API hook, admission webhook), served over TLS")
+	fs.StringVar(&sf.tlsCert, "tls-cert", "", "TLS certificate (PEM) of the gate endpoints; without it they are not served")
+	fs.StringVar(&sf.tlsKey, "tls-key", "", "TLS private key (PEM)")
+	fs.Var(&sf.profiles, "profile", "ClusterProfile file the gate endpoints decide with (repeatable)")
+	if err := parse(fs, args); err != nil {
+		return exitUsage, err
+	}
+	if sf.interval <= 0 || sf.jitter < 0 || sf.jitter > 1 {
+		return exitUsage, usagef("--interval must be positive and --jitter in [0, 1]")
+	}
+	if (sf.tlsCert == "") != (sf.tlsKey == "") {
+		return exitUsage, usagef("--tls-cert and --tls-key go together")
+	}
+	var tlsCfg *tls.Config
+	if sf.tlsCert != "" {
+		cert, err := tls.LoadX509KeyPair(sf.tlsCert, sf.tlsKey)
+		if err != nil {
+			return exitUsage, usagef("load TLS key pair: %v", err)
+		}
+		tlsCfg = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+	var profiles []*profile.Profile
+	for _, f := range sf.profiles {
+		p, err := profile.Load(f)
+		if err != nil {
+			return exitUsage, usageError{err}
+		}
+		profiles = append(profiles, p)
+	}
+	removed, err := src.removedAPITable()
+	if err != nil {
+		return exitUsage, err
+	}
+	engine, err := rf.engine(ctx, removed)
+	if err != nil {
+		return exitUsage, err
+	}
+	if _, _, err := src.jobs(); err != nil { // validate the inventory once before serving
+		return exitUsage, err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	_, opts, _ := src.jobs()
+	srv := server.New(server.Config{
+		Engine: engine, Profiles: profiles, Options: opts, Interval: sf.interval, Jitter: sf.jitter, Log: log,
+		Jobs: func() ([]fleet.Job, error) { j, _, err := src.jobs(); return j, err },
+	})
+	return serveUntilDone(ctx, srv, sf, tlsCfg, stdout, log)
+}
+
+// serveUntilDone runs the audit loop and the listeners until ctx ends, then shuts down
+// gracefully: listeners stop accepting, in-flight requests get 10 seconds.
+func serveUntilDone(ctx context.Context, srv *server.Server, sf serveFlags, tlsCfg *tls.Config, stdout io.Writer, log *slog.Logger) (int, error) {
+	plain, err := net.Listen("tcp", sf.listen)
+	if err != nil {
+		return exitUsage, usagef("listen %s: %v", sf.listen, err)
+	}
+	servers := []*http.Server{{Handler: srv.Handler(nil), ReadHeaderTimeout: 10 * time.Second}}
+	listeners := []net.Listener{plain}
+	fmt.Fprintf(stdout, "serving /metrics /healthz /readyz on http://%s\n", plain.Addr())
+	if tlsCfg != nil {
+		tl, err := net.Listen("tcp", sf.tlsListen)
+		if err != nil {
+			plain.Close()
+			return exitUsage, usagef("listen %s: %v", sf.tlsListen, err)
+		}
+		servers = append(servers, &http.Server{Handler: srv.GateHandler(), TLSConfig: tlsCfg, ReadHeaderTimeout: 10 * time.Second})
+		listeners = append(listeners, tls.NewListener(tl, tlsCfg))
+		fmt.Fprintf(stdout, "serving /v1/gate, the Cluster API hook and the admission webhook on https://%s\n", tl.Addr())
+	}
+	errc := make(chan error, len(servers))
+	for i, s := range servers {
+		go func() { errc <- s.Serve(listeners[i]) }()
+	}
+	loopDone := make(chan struct{})
+	go func() { srv.Run(ctx); close(loopDone) }()
+	select {
+	case <-ctx.Done():
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			log.Error("server stopped", "err", err)
+		}
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for _, s := range servers {
+		_ = s.Shutdown(shutdown)
+	}
+	<-loopDone
+	log.Info("shut down")
+	return exitOK, nil
+}

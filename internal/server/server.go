@@ -1,0 +1,194 @@
+// Package server is fleetaudit serve: it audits the fleet on an interval and serves the last
+// finished audit — health, metrics, and gate answers (HTTP, a Cluster API runtime extension,
+// and a validating admission webhook). Handlers read an immutable state that the audit loop
+// swaps atomically, so a running audit never blocks a request.
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"slices"
+	"sync/atomic"
+	"time"
+
+	"github.com/fleetaudit/fleetaudit/internal/facts"
+	"github.com/fleetaudit/fleetaudit/internal/fleet"
+	"github.com/fleetaudit/fleetaudit/internal/policy"
+	"github.com/fleetaudit/fleetaudit/internal/profile"
+)
+
+// State is one finished audit: the facts of every cluster and their results.
+type State struct {
+	Facts    map[string]*facts.Cluster
+	Audit    *fleet.Audit
+	Finished time.Time
+	Duration time.Duration
+}
+
+// Observer is told about every finished audit (metrics, reports).
+type Observer interface {
+	Observe(s *State)
+}
+
+// Config configures a Server.
+type Config struct {
+	Engine   *policy.Engine
+	Profiles []*profile.Profile
+	// Jobs returns the fleet to audit (called at every audit, so inventory changes apply).
+	Jobs    func() ([]fleet.Job, error)
+	Options fleet.Options
+	// Interval between audits; Jitter is the random share (0–1) added to spread load.
+	Interval time.Duration
+	Jitter   float64
+	Log      *slog.Logger
+	Now      func() time.Time
+}
+
+// Server holds the state and serves it.
+type Server struct {
+	cfg       Config
+	state     atomic.Pointer[State]
+	observers []Observer
+}
+
+// New creates a server; nothing runs until Run.
+func New(cfg Config) *Server {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	return &Server{cfg: cfg}
+}
+
+// AddObserver registers an observer of finished audits (before Run).
+func (s *Server) AddObserver(o Observer) { s.observers = append(s.observers, o) }
+
+// State returns the last finished audit, or nil before the first.
+func (s *Server) State() *State { return s.state.Load() }
+
+// AuditOnce runs one audit and publishes it.
+func (s *Server) AuditOnce(ctx context.Context) error {
+	start := s.cfg.Now()
+	jobs, err := s.cfg.Jobs()
+	if err != nil {
+		return fmt.Errorf("resolve fleet: %w", err)
+	}
+	st := &State{Facts: map[string]*facts.Cluster{}}
+	keep := make(chan *facts.Cluster, len(jobs))
+	audit, err := fleet.Run(ctx, jobs, s.cfg.Engine, s.cfg.Options, func(c *facts.Cluster) error { keep <- c; return nil })
+	close(keep)
+	if err != nil {
+		return err
+	}
+	for c := range keep {
+		st.Facts[c.Name] = c
+	}
+	st.Audit, st.Finished, st.Duration = audit, s.cfg.Now(), s.cfg.Now().Sub(start)
+	s.state.Store(st)
+	for _, o := range s.observers {
+		o.Observe(st)
+	}
+	failed := 0
+	for _, r := range audit.Clusters {
+		if r.Status != facts.StatusOK {
+			failed++
+		}
+	}
+	s.cfg.Log.Info("audit finished", "clusters", len(audit.Clusters), "incomplete", failed, "duration", st.Duration.Round(time.Millisecond))
+	return nil
+}
+
+// Run audits now and then every Interval (plus jitter) until ctx ends.
+func (s *Server) Run(ctx context.Context) {
+	for {
+		if err := s.AuditOnce(ctx); err != nil && ctx.Err() == nil {
+			s.cfg.Log.Error("audit failed", "err", err)
+		}
+		wait := s.cfg.Interval
+		if s.cfg.Jitter > 0 {
+			wait += time.Duration(rand.Float64() * s.cfg.Jitter * float64(wait))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+	}
+}
+
+// profileFor picks a configured profile by name, or the only one when name is empty.
+func (s *Server) profileFor(name string) (*profile.Profile, error) {
+	if name == "" {
+		if len(s.cfg.Profiles) == 1 {
+			return s.cfg.Profiles[0], nil
+		}
+		return nil, fmt.Errorf("name a profile: %d are configured", len(s.cfg.Profiles))
+	}
+	for _, p := range s.cfg.Profiles {
+		if p.Metadata.Name == name || p.ID() == name {
+			return p, nil
+		}
+	}
+	return nil, fmt.Errorf("no profile %q is configured", name)
+}
+
+// decide answers the gate for one cluster from the last audit (nil facts fail closed).
+func (s *Server) decide(ctx context.Context, cluster string, p *profile.Profile) policy.Decision {
+	var c *facts.Cluster
+	if st := s.State(); st != nil {
+		c = st.Facts[cluster]
+	}
+	return s.cfg.Engine.Gate(ctx, cluster, c, p, s.cfg.Now())
+}
+
+// Handler serves health, readiness and (when mux is given more) other plain-HTTP endpoints.
+func (s *Server) Handler(extra map[string]http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
+		if s.State() == nil {
+			http.Error(w, "no audit has finished yet", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ok")
+	})
+	for _, p := range slices.Sorted(mapKeys(extra)) {
+		mux.Handle(p, extra[p])
+	}
+	return mux
+}
+
+// GateHandler serves the gate endpoints: /v1/gate, the Cluster API runtime extension and the
+// admission webhook. Serve it over TLS.
+func (s *Server) GateHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /v1/gate", s.serveGate)
+	mux.HandleFunc("POST "+hooksPrefix+"/discovery", s.serveDiscovery)
+	mux.HandleFunc("POST "+hooksPrefix+"/beforeclusterupgrade/"+HandlerName, s.serveBeforeClusterUpgrade)
+	mux.HandleFunc("POST /validate/clusters", s.serveAdmission)
+	return mux
+}
+
+func mapKeys[V any](m map[string]V) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}
