@@ -2,7 +2,8 @@
 # title: Workloads that block node drains
 # description: >-
 #   A PodDisruptionBudget that allows 0 disruptions makes every drain of its pods' nodes hang;
-#   a Deployment or StatefulSet with one replica goes down while its node is drained.
+#   a Deployment or StatefulSet with one replica goes down while its node is drained; pending
+#   pods show the cluster has no room for the pods a drain reschedules.
 # related_resources:
 #   - ref: https://kubernetes.io/docs/tasks/run-application/configure-pdb/
 # custom:
@@ -37,5 +38,15 @@ warn contains finding if {
 		"msg": sprintf("%s %s/%s runs a single replica: it is unavailable while its node drains", [w.kind, w.namespace, w.name]),
 		"resource": sprintf("%s/%s/%s", [lower(w.kind), w.namespace, w.name]),
 		"severity": "low",
+	}
+}
+
+warn contains finding if {
+	n := input.cluster.usage.pendingPods
+	n > 0
+	finding := {
+		"msg": sprintf("%d pods are pending: evicted pods may not find room during the upgrade", [n]),
+		"resource": "cluster",
+		"severity": "medium",
 	}
 }

@@ -21,3 +21,10 @@ test_single_replica_warned if {
 	some f in got
 	f.resource == "deployment/web/api"
 }
+
+test_pending_pods_warned if {
+	got := rule.warn with input as {"cluster": {"upgrade": {"pdbs": [], "workloads": []}, "usage": {"pendingPods": 2}}}
+	some f in got
+	f.msg == "2 pods are pending: evicted pods may not find room during the upgrade"
+	count(rule.warn) == 0 with input as {"cluster": {"upgrade": {"pdbs": [], "workloads": []}, "usage": {"pendingPods": 0}}}
+}
