@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/fleetaudit/fleetaudit/internal/fleet"
+	"github.com/fleetaudit/fleetaudit/internal/metrics"
 	"github.com/fleetaudit/fleetaudit/internal/profile"
 	"github.com/fleetaudit/fleetaudit/internal/server"
 )
@@ -83,17 +84,20 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 		Engine: engine, Profiles: profiles, Options: opts, Interval: sf.interval, Jitter: sf.jitter, Log: log,
 		Jobs: func() ([]fleet.Job, error) { j, _, err := src.jobs(); return j, err },
 	})
-	return serveUntilDone(ctx, srv, sf, tlsCfg, stdout, log)
+	mc := metrics.New()
+	srv.AddObserver(server.MetricsObserver{Collector: mc})
+	metricsHandler, _ := metrics.Handler(mc)
+	return serveUntilDone(ctx, srv, sf, tlsCfg, metricsHandler, stdout, log)
 }
 
 // serveUntilDone runs the audit loop and the listeners until ctx ends, then shuts down
 // gracefully: listeners stop accepting, in-flight requests get 10 seconds.
-func serveUntilDone(ctx context.Context, srv *server.Server, sf serveFlags, tlsCfg *tls.Config, stdout io.Writer, log *slog.Logger) (int, error) {
+func serveUntilDone(ctx context.Context, srv *server.Server, sf serveFlags, tlsCfg *tls.Config, metricsHandler http.Handler, stdout io.Writer, log *slog.Logger) (int, error) {
 	plain, err := net.Listen("tcp", sf.listen)
 	if err != nil {
 		return exitUsage, usagef("listen %s: %v", sf.listen, err)
 	}
-	servers := []*http.Server{{Handler: srv.Handler(nil), ReadHeaderTimeout: 10 * time.Second}}
+	servers := []*http.Server{{Handler: srv.Handler(map[string]http.Handler{"GET /metrics": metricsHandler}), ReadHeaderTimeout: 10 * time.Second}}
 	listeners := []net.Listener{plain}
 	fmt.Fprintf(stdout, "serving /metrics /healthz /readyz on http://%s\n", plain.Addr())
 	if tlsCfg != nil {

@@ -21,12 +21,14 @@ import (
 	"github.com/fleetaudit/fleetaudit/internal/profile"
 )
 
-// State is one finished audit: the facts of every cluster and their results.
+// State is one finished audit: the facts of every cluster, their results, and the gate
+// decisions for every configured profile and targeted cluster.
 type State struct {
-	Facts    map[string]*facts.Cluster
-	Audit    *fleet.Audit
-	Finished time.Time
-	Duration time.Duration
+	Facts     map[string]*facts.Cluster
+	Audit     *fleet.Audit
+	Finished  time.Time
+	Duration  time.Duration
+	Decisions []policy.Decision
 }
 
 // Observer is told about every finished audit (metrics, reports).
@@ -90,6 +92,15 @@ func (s *Server) AuditOnce(ctx context.Context) error {
 		st.Facts[c.Name] = c
 	}
 	st.Audit, st.Finished, st.Duration = audit, s.cfg.Now(), s.cfg.Now().Sub(start)
+	for _, p := range s.cfg.Profiles {
+		for _, r := range audit.Clusters {
+			if p.Targets(r.Cluster) {
+				d := s.cfg.Engine.Gate(ctx, r.Cluster, st.Facts[r.Cluster], p, st.Finished)
+				d.Explain = nil
+				st.Decisions = append(st.Decisions, d)
+			}
+		}
+	}
 	s.state.Store(st)
 	for _, o := range s.observers {
 		o.Observe(st)

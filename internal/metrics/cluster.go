@@ -1,0 +1,121 @@
+package metrics
+
+import (
+	"maps"
+	"slices"
+
+	"github.com/fleetaudit/fleetaudit/collectors"
+	"github.com/fleetaudit/fleetaudit/internal/facts"
+	"github.com/fleetaudit/fleetaudit/internal/fleet"
+)
+
+// cluster adds the samples of one cluster; c may be nil when no facts were kept.
+func (b *builder) cluster(r fleet.Result, c *facts.Cluster) {
+	name := r.Cluster
+	platform := "self-managed"
+	if c != nil {
+		if p := collectors.DetectPlatform(c); p != "" {
+			platform = p
+		}
+	}
+	b.add("fleetaudit_cluster_info", 1, name, r.Version, platform, string(r.Status))
+	for _, run := range r.Collection {
+		b.add("fleetaudit_collector_up", boolValue(run.OK()), name, run.Collector)
+		b.add("fleetaudit_collector_duration_seconds", run.DurationSeconds, name, run.Collector)
+	}
+	type catSev struct{ cat, sev string }
+	type ruleKey struct{ rule, cat, sev string }
+	findings, violations := map[catSev]float64{}, map[ruleKey]float64{}
+	riskySubjects := map[[2]string]map[string]bool{}
+	for _, f := range r.Findings {
+		findings[catSev{f.Category, string(f.Severity)}]++
+		if f.Kind != "deny" {
+			continue
+		}
+		violations[ruleKey{f.RuleID, f.Category, string(f.Severity)}]++
+		if f.Framework == "rbac" {
+			k := [2]string{f.RuleID, string(f.Severity)}
+			if riskySubjects[k] == nil {
+				riskySubjects[k] = map[string]bool{}
+			}
+			riskySubjects[k][f.Resource] = true
+		}
+	}
+	for _, k := range slices.SortedFunc(maps.Keys(findings), func(a, b catSev) int { return cmpStr(a.cat+a.sev, b.cat+b.sev) }) {
+		b.add("fleetaudit_findings", findings[k], name, k.cat, k.sev)
+	}
+	for _, k := range slices.SortedFunc(maps.Keys(violations), func(a, b ruleKey) int { return cmpStr(a.rule+a.sev, b.rule+b.sev) }) {
+		b.add("fleetaudit_rule_violations", violations[k], name, k.rule, k.cat, k.sev)
+	}
+	for _, k := range slices.SortedFunc(maps.Keys(riskySubjects), func(a, b [2]string) int { return cmpStr(a[0]+a[1], b[0]+b[1]) }) {
+		b.add("fleetaudit_rbac_risky_subjects", float64(len(riskySubjects[k])), name, k[0], k[1])
+	}
+	for _, fw := range slices.Sorted(maps.Keys(r.Scores)) {
+		b.add("fleetaudit_compliance_score_ratio", r.Scores[fw].Ratio, name, fw)
+	}
+	if c == nil {
+		return
+	}
+	if c.CIS != nil {
+		st := map[string]float64{}
+		for _, n := range c.CIS.Nodes {
+			for _, ch := range n.Checks {
+				st[ch.Status]++
+			}
+		}
+		for _, s := range slices.Sorted(maps.Keys(st)) {
+			b.add("fleetaudit_cis_checks", st[s], name, c.CIS.Benchmark, s)
+		}
+	}
+	if c.Cost != nil {
+		nodes := map[[2]string]float64{}
+		for _, n := range c.Cost.Nodes {
+			nodes[[2]string{n.CapacityType, n.InstanceType}]++
+		}
+		for _, k := range slices.SortedFunc(maps.Keys(nodes), func(a, b [2]string) int { return cmpStr(a[0]+"/"+a[1], b[0]+"/"+b[1]) }) {
+			b.add("fleetaudit_nodes", nodes[k], name, k[0], k[1])
+		}
+		for _, ct := range slices.Sorted(maps.Keys(c.Cost.HourlyByCapacityType)) {
+			b.add("fleetaudit_cost_usd_per_hour", c.Cost.HourlyByCapacityType[ct], name, ct)
+		}
+		for _, ns := range c.Cost.Namespaces {
+			b.add("fleetaudit_namespace_cost_usd_per_hour", ns.Hourly, name, ns.Name)
+		}
+		b.add("fleetaudit_idle_cost_usd_per_hour", c.Cost.IdleHourly, name)
+		b.add("fleetaudit_unpriced_nodes", float64(len(c.Cost.Unpriced)), name)
+	}
+	var alloc facts.Resources
+	for _, n := range c.Nodes {
+		alloc.CPUMillis += n.Allocatable.CPUMillis
+		alloc.MemoryBytes += n.Allocatable.MemoryBytes
+	}
+	b.resources("fleetaudit_resource_allocatable", name, alloc)
+	if u := c.Usage; u != nil {
+		b.resources("fleetaudit_resource_requests", name, u.Requests)
+		if u.Usage != nil {
+			b.resources("fleetaudit_resource_usage", name, *u.Usage)
+		}
+		for _, q := range u.Quotas {
+			for _, res := range slices.Sorted(maps.Keys(q.Hard)) {
+				if hard := q.Hard[res]; hard > 0 {
+					b.add("fleetaudit_quota_utilization_ratio", float64(q.Used[res])/float64(hard), name, q.Namespace, q.Name, res)
+				}
+			}
+		}
+	}
+}
+
+func (b *builder) resources(metric, cluster string, r facts.Resources) {
+	b.add(metric, float64(r.CPUMillis)/1000, cluster, "cpu", "core")
+	b.add(metric, float64(r.MemoryBytes), cluster, "memory", "byte")
+}
+
+func cmpStr(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
