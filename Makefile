@@ -32,8 +32,10 @@ fmt:
 fmt-rego:
 	$(GO) run ./hack/regofmt rules
 
+## generate: regenerate the committed artifacts (dashboard JSON, docs/metrics.md).
 generate:
-	$(GO) generate $(PKGS)
+	$(GO) run ./cmd/fleetaudit dashboards -o dashboards/json
+	$(GO) test ./internal/metrics -run TestEveryMetricDocumented -update
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)

@@ -40,6 +40,7 @@ func commands() []command {
 		{"snapshot", "collect each cluster's facts into a folder for offline audits", runSnapshot},
 		{"serve", "audit on an interval; serve metrics, health and the gate (HTTP, Cluster API hook, admission webhook)", runServe},
 		{"gate", "decide per cluster whether a ClusterProfile upgrade may proceed (exit 1 if any is denied)", runGate},
+		{"dashboards", "write the Grafana dashboards (JSON) into -o DIR", runDashboards},
 		{"profile", "profile validate FILE: check a ClusterProfile document", runProfile},
 		{"rbac", "rbac who-can VERB RESOURCE [-n NS]: who may do it, across the fleet", runRBAC},
 		{"rules", "list the rules, or run Rego unit tests (rules test [DIR...])", runRules},

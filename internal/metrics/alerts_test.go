@@ -3,7 +3,6 @@ package metrics
 import (
 	"os"
 	"os/exec"
-	"regexp"
 	"testing"
 
 	"github.com/fleetaudit/fleetaudit/internal/testprom"
@@ -22,11 +21,6 @@ func TestAlertRules(t *testing.T) {
 		}
 	}
 }
-
-var metricNameRE = regexp.MustCompile(`\bfleetaudit_[a-z0-9_]+`)
-
-// MetricNames returns the fleetaudit metric names a text (PromQL, rules) uses.
-func MetricNames(s string) []string { return metricNameRE.FindAllString(s, -1) }
 
 // TestAlertsUseEmittedMetrics: every metric an alert reads is one the code emits.
 func TestAlertsUseEmittedMetrics(t *testing.T) {

@@ -29,6 +29,9 @@ type desc struct {
 	labels     []string
 }
 
+// Name is the metric name.
+func (d desc) Name() string { return d.name }
+
 // Families lists every metric family fleetaudit emits.
 var Families = []desc{
 	{"fleetaudit_cluster_info", "Cluster metadata (value 1): Kubernetes version, managed platform and audit status.", []string{"cluster", "version", "platform", "status"}},
