@@ -37,6 +37,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"audit", "audit the fleet (kubeconfig contexts, a snapshot, or --demo) and print findings", runAudit},
+		{"report", "write a fleet report (HTML, Markdown, JSON, JUnit, CSV, PolicyReport) into a history folder", runReport},
 		{"snapshot", "collect each cluster's facts into a folder for offline audits", runSnapshot},
 		{"serve", "audit on an interval; serve metrics, health and the gate (HTTP, Cluster API hook, admission webhook)", runServe},
 		{"gate", "decide per cluster whether a ClusterProfile upgrade may proceed (exit 1 if any is denied)", runGate},

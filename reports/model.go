@@ -1,0 +1,225 @@
+package reports
+
+import (
+	"cmp"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/fleetaudit/fleetaudit/internal/facts"
+	"github.com/fleetaudit/fleetaudit/internal/fleet"
+	"github.com/fleetaudit/fleetaudit/internal/policy"
+)
+
+// ReportSchemaVersion identifies the layout of the JSON report (docs/report.md).
+const ReportSchemaVersion = "fleetaudit.io/report/v1alpha1"
+
+// Report is a fleet compliance report: what every format renders.
+type Report struct {
+	SchemaVersion string    `json:"schemaVersion"`
+	GeneratedAt   time.Time `json:"generatedAt"`
+	Summary       Summary   `json:"summary"`
+	// Rules are every rule evaluated (JUnit and PolicyReports list passes too).
+	Rules    []RuleInfo      `json:"rules"`
+	Clusters []ClusterReport `json:"clusters"`
+	// Changes since the previous report of the same history folder; nil for the first.
+	Changes *Changes `json:"changes,omitempty"`
+}
+
+// RuleInfo describes one rule.
+type RuleInfo struct {
+	ID       string `json:"id"`
+	Title    string `json:"title"`
+	Category string `json:"category"`
+	Severity string `json:"severity"`
+}
+
+// Summary is the fleet at a glance.
+type Summary struct {
+	Clusters   int            `json:"clusters"`
+	Audited    int            `json:"audited"`
+	Incomplete int            `json:"incomplete"`
+	Failed     int            `json:"failed"`
+	Findings   map[string]int `json:"findings"` // by severity
+	// MonthlyCost sums the priced nodes of every cluster (USD).
+	MonthlyCost float64 `json:"monthlyCost"`
+	// Profile and UpgradeReady count gate decisions, when a profile was given.
+	Profile      string `json:"profile,omitempty"`
+	UpgradeReady int    `json:"upgradeReady"`
+}
+
+// ClusterReport is one cluster's part.
+type ClusterReport struct {
+	Name     string                  `json:"name"`
+	Version  string                  `json:"version,omitempty"`
+	Status   facts.Status            `json:"status"`
+	Problem  string                  `json:"problem,omitempty"`
+	Scores   map[string]policy.Score `json:"scores"`
+	Findings []policy.Finding        `json:"findings"`
+	Cost     *CostSummary            `json:"cost,omitempty"`
+	Upgrade  *policy.Decision        `json:"upgrade,omitempty"`
+}
+
+// CostSummary is the cost and capacity mix of a cluster.
+type CostSummary struct {
+	Hourly          float64            `json:"hourly"`
+	Monthly         float64            `json:"monthly"`
+	ByCapacityType  map[string]float64 `json:"byCapacityType"`
+	NodesByCapacity map[string]int     `json:"nodesByCapacity"`
+	IdleHourly      float64            `json:"idleHourly"`
+	Unpriced        int                `json:"unpriced"`
+	TopNamespaces   []NamespaceCost    `json:"topNamespaces"`
+}
+
+// NamespaceCost is a namespace's hourly allocation.
+type NamespaceCost struct {
+	Name   string  `json:"name"`
+	Hourly float64 `json:"hourly"`
+}
+
+// Changes compares a report with the previous one.
+type Changes struct {
+	Previous  time.Time        `json:"previous"`
+	New       []policy.Finding `json:"new"`
+	Resolved  []policy.Finding `json:"resolved"`
+	Unchanged int              `json:"unchanged"`
+	Scores    []ScoreChange    `json:"scores"`
+}
+
+// ScoreChange is a compliance score before and after.
+type ScoreChange struct {
+	Cluster   string  `json:"cluster"`
+	Framework string  `json:"framework"`
+	Before    float64 `json:"before"`
+	After     float64 `json:"after"`
+}
+
+// Builder gathers a report while a fleet run streams clusters through: Keep takes what the
+// report needs from each cluster's facts (a cost summary, not the facts).
+type Builder struct {
+	costs map[string]*CostSummary
+}
+
+// NewBuilder starts a report.
+func NewBuilder() *Builder { return &Builder{costs: map[string]*CostSummary{}} }
+
+// Keep records the cost summary of one cluster; safe for one call per cluster, concurrently.
+func (b *Builder) Keep(c *facts.Cluster) *CostSummary {
+	if c.Cost == nil {
+		return nil
+	}
+	s := &CostSummary{Hourly: c.Cost.Hourly, Monthly: c.Cost.Monthly, ByCapacityType: c.Cost.HourlyByCapacityType,
+		NodesByCapacity: map[string]int{}, IdleHourly: c.Cost.IdleHourly, Unpriced: len(c.Cost.Unpriced), TopNamespaces: []NamespaceCost{}}
+	for _, n := range c.Cost.Nodes {
+		s.NodesByCapacity[n.CapacityType]++
+	}
+	for _, n := range c.Cost.Namespaces {
+		s.TopNamespaces = append(s.TopNamespaces, NamespaceCost{Name: n.Name, Hourly: n.Hourly})
+	}
+	slices.SortFunc(s.TopNamespaces, func(a, b NamespaceCost) int {
+		return cmp.Or(cmp.Compare(b.Hourly, a.Hourly), cmp.Compare(a.Name, b.Name))
+	})
+	if len(s.TopNamespaces) > 10 {
+		s.TopNamespaces = s.TopNamespaces[:10]
+	}
+	return s
+}
+
+// Build assembles the report from an audit, the kept cost summaries (by cluster) and gate
+// decisions (optional).
+func Build(a *fleet.Audit, rules []*policy.Rule, costs map[string]*CostSummary, decisions []policy.Decision, profileID string, now time.Time) *Report {
+	r := &Report{SchemaVersion: ReportSchemaVersion, GeneratedAt: now.UTC().Truncate(time.Second),
+		Summary: Summary{Clusters: len(a.Clusters), Findings: map[string]int{}, Profile: profileID}, Clusters: []ClusterReport{}, Rules: []RuleInfo{}}
+	for _, ru := range rules {
+		r.Rules = append(r.Rules, RuleInfo{ID: ru.ID, Title: ru.Title, Category: ru.Category, Severity: string(ru.Severity)})
+	}
+	for _, s := range policy.Severities {
+		r.Summary.Findings[string(s)] = 0
+	}
+	byCluster := map[string]policy.Decision{}
+	for _, d := range decisions {
+		byCluster[d.Cluster] = d
+	}
+	for _, c := range a.Clusters {
+		cr := ClusterReport{Name: c.Cluster, Version: c.Version, Status: c.Status, Problem: c.Problem,
+			Scores: c.Scores, Findings: c.Findings, Cost: costs[c.Cluster]}
+		if cr.Scores == nil {
+			cr.Scores = map[string]policy.Score{}
+		}
+		if d, ok := byCluster[c.Cluster]; ok {
+			d.Explain = nil
+			cr.Upgrade = &d
+			if d.Allowed {
+				r.Summary.UpgradeReady++
+			}
+		}
+		switch c.Status {
+		case facts.StatusOK:
+			r.Summary.Audited++
+		case facts.StatusPartial:
+			r.Summary.Incomplete++
+		default:
+			r.Summary.Failed++
+		}
+		for _, f := range c.Findings {
+			r.Summary.Findings[string(f.Severity)]++
+		}
+		if cr.Cost != nil {
+			r.Summary.MonthlyCost += cr.Cost.Monthly
+		}
+		r.Clusters = append(r.Clusters, cr)
+	}
+	return r
+}
+
+// findingKey identifies a finding across runs: messages may carry changing numbers.
+func findingKey(f policy.Finding) string {
+	return f.Cluster + "\x00" + f.RuleID + "\x00" + f.Kind + "\x00" + f.Resource
+}
+
+// Diff fills r.Changes against the previous report.
+func (r *Report) Diff(prev *Report) {
+	if prev == nil {
+		return
+	}
+	ch := &Changes{Previous: prev.GeneratedAt, New: []policy.Finding{}, Resolved: []policy.Finding{}, Scores: []ScoreChange{}}
+	before, after := map[string]policy.Finding{}, map[string]policy.Finding{}
+	for _, c := range prev.Clusters {
+		for _, f := range c.Findings {
+			before[findingKey(f)] = f
+		}
+	}
+	for _, c := range r.Clusters {
+		for _, f := range c.Findings {
+			after[findingKey(f)] = f
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(after)) {
+		if _, ok := before[k]; ok {
+			ch.Unchanged++
+		} else {
+			ch.New = append(ch.New, after[k])
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(before)) {
+		if _, ok := after[k]; !ok {
+			ch.Resolved = append(ch.Resolved, before[k])
+		}
+	}
+	prevScores := map[[2]string]float64{}
+	for _, c := range prev.Clusters {
+		for fw, s := range c.Scores {
+			prevScores[[2]string{c.Name, fw}] = s.Ratio
+		}
+	}
+	for _, c := range r.Clusters {
+		for _, fw := range slices.Sorted(maps.Keys(c.Scores)) {
+			if b, ok := prevScores[[2]string{c.Name, fw}]; ok {
+				ch.Scores = append(ch.Scores, ScoreChange{Cluster: c.Name, Framework: fw, Before: b, After: c.Scores[fw].Ratio})
+			}
+		}
+	}
+	policy.SortFindings(ch.New)
+	policy.SortFindings(ch.Resolved)
+	r.Changes = ch
+}
