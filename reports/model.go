@@ -3,6 +3,7 @@ package reports
 import (
 	"cmp"
 	"maps"
+	"regexp"
 	"slices"
 	"time"
 
@@ -172,9 +173,12 @@ func Build(a *fleet.Audit, rules []*policy.Rule, costs map[string]*CostSummary, 
 	return r
 }
 
-// findingKey identifies a finding across runs: messages may carry changing numbers.
+var digits = regexp.MustCompile(`[0-9]+(\.[0-9]+)?`)
+
+// findingKey identifies a finding across runs: the same rule, resource and message, with the
+// numbers in the message ignored (they change from run to run: percentages, costs, counts).
 func findingKey(f policy.Finding) string {
-	return f.Cluster + "\x00" + f.RuleID + "\x00" + f.Kind + "\x00" + f.Resource
+	return f.Cluster + "\x00" + f.RuleID + "\x00" + f.Kind + "\x00" + f.Resource + "\x00" + digits.ReplaceAllString(f.Message, "#")
 }
 
 // Diff fills r.Changes against the previous report.

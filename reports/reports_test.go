@@ -1,0 +1,199 @@
+package reports
+
+import (
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/fleetaudit/fleetaudit/internal/facts"
+	"github.com/fleetaudit/fleetaudit/internal/fleet"
+	"github.com/fleetaudit/fleetaudit/internal/policy"
+	"github.com/fleetaudit/fleetaudit/internal/profile"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// demoReport audits the demo fleet's documents (stable timestamps) at a fixed time, with the
+// example profile's gate decisions.
+func demoReport(t *testing.T) *Report {
+	t.Helper()
+	ctx := context.Background()
+	files, err := fleet.SnapshotFiles("../internal/demo/fleet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine, err := policy.New(ctx, policy.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := profile.Load("../examples/profiles/platform-1.34.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 20, 6, 30, 0, 0, time.UTC)
+	b := NewBuilder()
+	var mu sync.Mutex
+	costs := map[string]*CostSummary{}
+	var decisions []policy.Decision
+	audit, err := fleet.Run(ctx, fleet.SnapshotJobs(files), engine, fleet.Options{Now: func() time.Time { return now }}, func(c *facts.Cluster) error {
+		cs := b.Keep(c)
+		d := engine.Gate(ctx, c.Name, c, p, now)
+		mu.Lock()
+		costs[c.Name], decisions = cs, append(decisions, d)
+		mu.Unlock()
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Build(audit, engine.Rules(), costs, decisions, p.ID(), now)
+}
+
+// TestGoldenFiles renders every format of the demo report and compares with testdata/golden
+// (go test ./reports -update rewrites them).
+func TestGoldenFiles(t *testing.T) {
+	r := demoReport(t)
+	for _, format := range Formats {
+		files, err := Render(r, format)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, got := range files {
+			path := filepath.Join("testdata/golden", name)
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test ./reports -update)", err)
+			}
+			if string(got) != string(want) {
+				t.Errorf("%s differs from its golden file (go test ./reports -update, then review the diff)", path)
+			}
+		}
+	}
+}
+
+func TestReportContent(t *testing.T) {
+	r := demoReport(t)
+	files, _ := Render(r, "html")
+	html := string(files["report.html"])
+	for _, want := range []string{`id="summary"`, `id="scores"`, `id="findings"`, `id="cost"`, `id="upgrade"`,
+		"FA-CIS-001", "3.2.4", "Set readOnlyPort to 0", "<svg", "blocked", "prod-us-central"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("HTML lacks %q", want)
+		}
+	}
+	for _, banned := range []string{"<script", "http://", "https://fonts", "<link", "src=\"http"} {
+		if strings.Contains(html, banned) {
+			t.Errorf("HTML must be self-contained, found %q", banned)
+		}
+	}
+	junit, _ := Render(r, "junit")
+	j := string(junit["junit.xml"])
+	if !strings.Contains(j, `<testsuite name="prod-eu-west"`) || !strings.Contains(j, `<failure message="1 findings" type="critical">`) {
+		t.Errorf("JUnit: %s", j[:min(600, len(j))])
+	}
+	// One test case per cluster × rule.
+	if n, want := strings.Count(j, "<testcase "), len(r.Clusters)*len(r.Rules); n != want {
+		t.Errorf("JUnit has %d test cases, want %d", n, want)
+	}
+	pr, _ := Render(r, "policyreport")
+	y := string(pr["policyreports/prod-eu-west.yaml"])
+	for _, want := range []string{"apiVersion: wgpolicyk8s.io/v1alpha2", "kind: ClusterPolicyReport", "kind: PolicyReport", "namespace: payments", "result: fail", "result: pass", "cis_id: 3.2.4"} {
+		if !strings.Contains(y, want) {
+			t.Errorf("PolicyReport lacks %q", want)
+		}
+	}
+}
+
+// TestDiffOneNewOneResolved: two runs, a finding added and one fixed, show exactly one new and
+// one resolved; unchanged findings (even with different numbers in their message) stay
+// unchanged.
+func TestDiffOneNewOneResolved(t *testing.T) {
+	f := func(rule, res, msg string) policy.Finding {
+		return policy.Finding{Cluster: "c", RuleID: rule, Kind: "deny", Severity: "high", Resource: res, Message: msg}
+	}
+	prev := &Report{GeneratedAt: time.Unix(1000, 0), Clusters: []ClusterReport{{Name: "c", Findings: []policy.Finding{
+		f("FA-1", "node/a", "a is 3 behind"), f("FA-2", "node/b", "fixed later")}, Scores: map[string]policy.Score{"rbac": {Ratio: 0.8}}}}}
+	cur := &Report{GeneratedAt: time.Unix(2000, 0), Clusters: []ClusterReport{{Name: "c", Findings: []policy.Finding{
+		f("FA-1", "node/a", "a is 4 behind"), f("FA-3", "node/c", "new problem")}, Scores: map[string]policy.Score{"rbac": {Ratio: 0.7}}}}}
+	cur.Diff(prev)
+	ch := cur.Changes
+	if len(ch.New) != 1 || ch.New[0].RuleID != "FA-3" || len(ch.Resolved) != 1 || ch.Resolved[0].RuleID != "FA-2" || ch.Unchanged != 1 {
+		t.Fatalf("changes %+v", ch)
+	}
+	if len(ch.Scores) != 1 || ch.Scores[0].Before != 0.8 || ch.Scores[0].After != 0.7 {
+		t.Errorf("score trend %+v", ch.Scores)
+	}
+}
+
+func TestHistoryDiffIndexAndRetention(t *testing.T) {
+	dir := t.TempDir()
+	h := History{Dir: dir, Keep: 2}
+	base := demoReport(t)
+	var runs []string
+	for i := range 3 {
+		r := *base
+		r.GeneratedAt = base.GeneratedAt.Add(time.Duration(i) * time.Hour)
+		r.Changes = nil
+		if i == 2 { // the third run fixes every finding of one cluster
+			r.Clusters = append([]ClusterReport{}, base.Clusters...)
+			r.Clusters[0].Findings = nil
+		}
+		run, err := h.Write(&r, []string{"html"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		runs = append(runs, filepath.Base(run))
+	}
+	left, _ := h.Runs()
+	if len(left) != 2 || left[0] != runs[1] || left[1] != runs[2] {
+		t.Fatalf("retention kept %v, want the last two of %v", left, runs)
+	}
+	last, err := ReadReport(filepath.Join(dir, runs[2], "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last.Changes == nil || len(last.Changes.Resolved) != len(base.Clusters[0].Findings) || len(last.Changes.New) != 0 {
+		t.Errorf("third run changes: %+v", last.Changes)
+	}
+	index, _ := os.ReadFile(filepath.Join(dir, "index.html"))
+	if strings.Contains(string(index), runs[0]) || !strings.Contains(string(index), runs[2]+"/report.html") {
+		t.Errorf("index must list exactly the kept runs:\n%s", index)
+	}
+	assertIndexLinksResolve(t, dir)
+	if _, err := h.Write(last, []string{"md"}); err == nil {
+		t.Error("writing a run that already exists must fail, not overwrite")
+	}
+}
+
+// assertIndexLinksResolve checks every link of index.html points at an existing file.
+func assertIndexLinksResolve(t *testing.T, dir string) {
+	t.Helper()
+	index, err := os.ReadFile(filepath.Join(dir, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	links := 0
+	for _, part := range strings.Split(string(index), `href="`)[1:] {
+		link := part[:strings.Index(part, `"`)]
+		links++
+		if _, err := os.Stat(filepath.Join(dir, link)); err != nil {
+			t.Errorf("index links to a missing file: %s", link)
+		}
+	}
+	if links == 0 {
+		t.Error("index has no links")
+	}
+}
