@@ -11,10 +11,13 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/robfig/cron/v3"
+
 	"github.com/fleetaudit/fleetaudit/internal/fleet"
 	"github.com/fleetaudit/fleetaudit/internal/metrics"
 	"github.com/fleetaudit/fleetaudit/internal/profile"
 	"github.com/fleetaudit/fleetaudit/internal/server"
+	"github.com/fleetaudit/fleetaudit/reports"
 )
 
 // serveFlags are serve's own flags.
@@ -26,6 +29,10 @@ type serveFlags struct {
 	tlsCert   string
 	tlsKey    string
 	profiles  stringList
+
+	reportSchedule string
+	reportDir      string
+	report         reportFlags
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
@@ -42,11 +49,25 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 	fs.StringVar(&sf.tlsCert, "tls-cert", "", "TLS certificate (PEM) of the gate endpoints; without it they are not served")
 	fs.StringVar(&sf.tlsKey, "tls-key", "", "TLS private key (PEM)")
 	fs.Var(&sf.profiles, "profile", "ClusterProfile file the gate endpoints decide with (repeatable)")
+	fs.StringVar(&sf.reportSchedule, "report-schedule", "", `write a report of the last audit on this cron schedule ("0 6 * * *", "@every 24h"; UTC)`)
+	fs.StringVar(&sf.reportDir, "report-dir", "reports", "history folder of scheduled reports")
+	sf.report.register(fs, "report-")
 	if err := parse(fs, args); err != nil {
 		return exitUsage, err
 	}
 	if sf.interval <= 0 || sf.jitter < 0 || sf.jitter > 1 {
 		return exitUsage, usagef("--interval must be positive and --jitter in [0, 1]")
+	}
+	var schedule cron.Schedule
+	var reportFormats []string
+	if sf.reportSchedule != "" {
+		var err error
+		if schedule, err = cron.ParseStandard(sf.reportSchedule); err != nil {
+			return exitUsage, usagef("--report-schedule %q: %v", sf.reportSchedule, err)
+		}
+		if reportFormats, err = sf.report.list(); err != nil {
+			return exitUsage, err
+		}
 	}
 	if (sf.tlsCert == "") != (sf.tlsKey == "") {
 		return exitUsage, usagef("--tls-cert and --tls-key go together")
@@ -87,6 +108,20 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 	mc := metrics.New()
 	srv.AddObserver(server.MetricsObserver{Collector: mc})
 	metricsHandler, _ := metrics.Handler(mc)
+	if schedule != nil {
+		hist := reports.History{Dir: sf.reportDir, Keep: sf.report.keep, KeepFor: sf.report.keepFor}
+		c := cron.New(cron.WithLocation(time.UTC))
+		c.Schedule(schedule, cron.FuncJob(func() {
+			dir, err := srv.WriteReport(hist, reportFormats)
+			if err != nil {
+				log.Error("scheduled report", "err", err)
+				return
+			}
+			log.Info("scheduled report written", "dir", dir)
+		}))
+		c.Start()
+		defer func() { <-c.Stop().Done() }()
+	}
 	return serveUntilDone(ctx, srv, sf, tlsCfg, metricsHandler, stdout, log)
 }
 

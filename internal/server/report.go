@@ -1,0 +1,36 @@
+package server
+
+import (
+	"fmt"
+
+	"github.com/fleetaudit/fleetaudit/reports"
+)
+
+// WriteReport writes a report of the last finished audit into the history (with the first
+// configured profile's gate decisions). It does not audit again.
+func (s *Server) WriteReport(h reports.History, formats []string) (string, error) {
+	st := s.State()
+	if st == nil {
+		return "", fmt.Errorf("no audit has finished yet")
+	}
+	b := reports.NewBuilder()
+	costs := map[string]*reports.CostSummary{}
+	for name, c := range st.Facts {
+		if cs := b.Keep(c); cs != nil {
+			costs[name] = cs
+		}
+	}
+	profileID := ""
+	var decisions = st.Decisions
+	if len(s.cfg.Profiles) > 0 {
+		profileID = s.cfg.Profiles[0].ID()
+		decisions = nil
+		for _, d := range st.Decisions {
+			if d.Profile == profileID {
+				decisions = append(decisions, d)
+			}
+		}
+	}
+	r := reports.Build(st.Audit, s.cfg.Engine.Rules(), costs, decisions, profileID, s.cfg.Now())
+	return h.Write(r, formats)
+}
