@@ -7,7 +7,6 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/version"
 
 	"github.com/fleetaudit/fleetaudit/internal/facts"
@@ -19,6 +18,9 @@ type Cluster struct{}
 
 // Name implements Collector.
 func (Cluster) Name() string { return facts.IdentityCollector }
+
+// Needs implements Needer.
+func (Cluster) Needs() []string { return []string{"nodes"} }
 
 // Collect implements Collector.
 func (Cluster) Collect(ctx context.Context, t Target, c *facts.Cluster) error {
@@ -35,13 +37,7 @@ func (Cluster) Collect(ctx context.Context, t Target, c *facts.Cluster) error {
 		return fmt.Errorf("get namespace kube-system: %w", err)
 	}
 	var nodes []facts.Node
-	err = listEach(ctx, t, "nodes",
-		func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
-			return t.Client.CoreV1().Nodes().List(ctx, o)
-		},
-		func() { nodes = nodes[:0] },
-		func(n *corev1.Node) { nodes = append(nodes, NodeFacts(n)) })
-	if err != nil {
+	if err := each(ctx, t, "nodes", func(n *corev1.Node) { nodes = append(nodes, NodeFacts(n)) }); err != nil {
 		return err
 	}
 	sort.Slice(nodes, func(i, j int) bool { return nodes[i].Name < nodes[j].Name })

@@ -77,6 +77,15 @@ func Run(ctx context.Context, cs []Collector, t Target, c *facts.Cluster) {
 	if t.shared == nil {
 		t.shared = &shared{}
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // stops prefetches nobody will read (e.g. the cluster is unreachable)
+	var needs []string
+	for _, col := range cs {
+		if n, ok := col.(Needer); ok {
+			needs = append(needs, n.Needs()...)
+		}
+	}
+	t.prefetch(ctx, needs)
 	for _, col := range cs {
 		start := time.Now()
 		err := col.Collect(ctx, t, c)

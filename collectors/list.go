@@ -3,6 +3,7 @@ package collectors
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -30,7 +31,7 @@ func listEach[T runtime.Object](ctx context.Context, t Target, what string,
 	for attempt := 0; ; attempt++ {
 		p := pager.New(pager.SimplePageFunc(func(o metav1.ListOptions) (runtime.Object, error) { return list(ctx, o) }))
 		p.PageSize = size
-		err := p.EachListItemWithAlloc(ctx, metav1.ListOptions{}, each)
+		err := p.EachListItem(ctx, metav1.ListOptions{}, each)
 		if err == nil {
 			return nil
 		}
@@ -40,4 +41,22 @@ func listEach[T runtime.Object](ctx context.Context, t Target, what string,
 		}
 		return fmt.Errorf("list %s: %w", what, err)
 	}
+}
+
+// parallel runs independent steps (LISTs of different resources) at once and returns the
+// first error. While the API server encodes one list the client decodes another; the client's
+// rate limiter still bounds the request rate.
+func parallel(steps ...func() error) error {
+	errs := make([]error, len(steps))
+	var wg sync.WaitGroup
+	for i, s := range steps {
+		wg.Go(func() { errs[i] = s() })
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

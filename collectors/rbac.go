@@ -10,7 +10,7 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
-	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/fleetaudit/fleetaudit/internal/facts"
 )
@@ -21,6 +21,11 @@ type RBAC struct{}
 
 // Name implements Collector.
 func (RBAC) Name() string { return "rbac" }
+
+// Needs implements Needer.
+func (RBAC) Needs() []string {
+	return []string{"clusterroles", "roles", "clusterrolebindings", "rolebindings", "serviceaccounts", "pods"}
+}
 
 // RBACObjects are the raw objects the RBAC facts are computed from.
 type RBACObjects struct {
@@ -35,42 +40,37 @@ type RBACObjects struct {
 // Collect implements Collector.
 func (RBAC) Collect(ctx context.Context, t Target, c *facts.Cluster) error {
 	var in RBACObjects
-	rb := t.Client.RbacV1()
-	steps := []func() error{
-		func() error {
-			return listEach(ctx, t, "clusterroles", func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
-				return rb.ClusterRoles().List(ctx, o)
-			}, func() { in.ClusterRoles = nil }, func(x *rbacv1.ClusterRole) { in.ClusterRoles = append(in.ClusterRoles, x) })
-		},
-		func() error {
-			return listEach(ctx, t, "roles", func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
-				return rb.Roles("").List(ctx, o)
-			}, func() { in.Roles = nil }, func(x *rbacv1.Role) { in.Roles = append(in.Roles, x) })
-		},
-		func() error {
-			return listEach(ctx, t, "clusterrolebindings", func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
-				return rb.ClusterRoleBindings().List(ctx, o)
-			}, func() { in.ClusterRoleBindings = nil }, func(x *rbacv1.ClusterRoleBinding) { in.ClusterRoleBindings = append(in.ClusterRoleBindings, x) })
-		},
-		func() error {
-			return listEach(ctx, t, "rolebindings", func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
-				return rb.RoleBindings("").List(ctx, o)
-			}, func() { in.RoleBindings = nil }, func(x *rbacv1.RoleBinding) { in.RoleBindings = append(in.RoleBindings, x) })
-		},
-		func() error {
-			return listEach(ctx, t, "serviceaccounts", func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
-				return t.Client.CoreV1().ServiceAccounts("").List(ctx, o)
-			}, func() { in.ServiceAccounts = nil }, func(x *corev1.ServiceAccount) { in.ServiceAccounts = append(in.ServiceAccounts, x) })
-		},
-		func() (err error) { in.Pods, err = t.Pods(ctx); return err },
+	steps := []error{
+		each(ctx, t, "clusterroles", func(x *rbacv1.ClusterRole) { in.ClusterRoles = append(in.ClusterRoles, x) }),
+		each(ctx, t, "roles", func(x *rbacv1.Role) { in.Roles = append(in.Roles, x) }),
+		each(ctx, t, "clusterrolebindings", func(x *rbacv1.ClusterRoleBinding) { in.ClusterRoleBindings = append(in.ClusterRoleBindings, x) }),
+		each(ctx, t, "rolebindings", func(x *rbacv1.RoleBinding) { in.RoleBindings = append(in.RoleBindings, x) }),
+		each(ctx, t, "serviceaccounts", func(x *corev1.ServiceAccount) { in.ServiceAccounts = append(in.ServiceAccounts, x) }),
 	}
-	for _, step := range steps {
-		if err := step(); err != nil {
+	for _, err := range steps {
+		if err != nil {
 			return err
 		}
 	}
+	var err error
+	if in.Pods, err = t.Pods(ctx); err != nil {
+		return err
+	}
 	c.RBAC = BuildRBAC(in)
+	rbacGV := schema.GroupVersion{Group: rbacv1.GroupName, Version: "v1"}
+	t.remember(rbacGV, "ClusterRole", metas(in.ClusterRoles, func(x *rbacv1.ClusterRole) metav1.ObjectMeta { return x.ObjectMeta }))
+	t.remember(rbacGV, "Role", metas(in.Roles, func(x *rbacv1.Role) metav1.ObjectMeta { return x.ObjectMeta }))
+	t.remember(rbacGV, "ClusterRoleBinding", metas(in.ClusterRoleBindings, func(x *rbacv1.ClusterRoleBinding) metav1.ObjectMeta { return x.ObjectMeta }))
+	t.remember(rbacGV, "RoleBinding", metas(in.RoleBindings, func(x *rbacv1.RoleBinding) metav1.ObjectMeta { return x.ObjectMeta }))
 	return nil
+}
+
+func metas[T any](items []T, meta func(T) metav1.ObjectMeta) []metav1.ObjectMeta {
+	out := make([]metav1.ObjectMeta, len(items))
+	for i, x := range items {
+		out[i] = meta(x)
+	}
+	return out
 }
 
 // RoleKey is the key of a role in facts.RBAC.Roles.

@@ -57,47 +57,54 @@ type Upgrade struct{ Config UpgradeConfig }
 // Name implements Collector.
 func (Upgrade) Name() string { return "upgrade" }
 
+// Needs implements Needer.
+func (Upgrade) Needs() []string {
+	return []string{"apiserver-leases", "poddisruptionbudgets", "deployments", "statefulsets"}
+}
+
 // Collect implements Collector.
 func (x Upgrade) Collect(ctx context.Context, t Target, c *facts.Cluster) error {
 	u := &facts.Upgrade{APIServers: []facts.APIServer{}, PDBs: []facts.PDB{}, Workloads: []facts.ReplicaWorkload{}, APIUse: []facts.APIUse{}}
-	steps := []func() error{
-		func() error { return x.apiServers(ctx, t, u) },
-		func() error {
-			return listEach(ctx, t, "poddisruptionbudgets", func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
-				return t.Client.PolicyV1().PodDisruptionBudgets("").List(ctx, o)
-			}, func() { u.PDBs = u.PDBs[:0] }, func(p *policyv1.PodDisruptionBudget) { u.PDBs = append(u.PDBs, PDBFacts(p)) })
-		},
-		func() error {
-			return listEach(ctx, t, "deployments", func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
-				return t.Client.AppsV1().Deployments("").List(ctx, o)
-			}, func() { u.Workloads = nil }, func(d *appsv1.Deployment) {
-				u.Workloads = append(u.Workloads, facts.ReplicaWorkload{Namespace: d.Namespace, Kind: "Deployment", Name: d.Name,
-					Replicas: replicas(d.Spec.Replicas), ReadyReplicas: d.Status.ReadyReplicas})
-			})
-		},
-		func() error {
-			n := len(u.Workloads)
-			return listEach(ctx, t, "statefulsets", func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
-				return t.Client.AppsV1().StatefulSets("").List(ctx, o)
-			}, func() { u.Workloads = u.Workloads[:n] }, func(s *appsv1.StatefulSet) {
-				u.Workloads = append(u.Workloads, facts.ReplicaWorkload{Namespace: s.Namespace, Kind: "StatefulSet", Name: s.Name,
-					Replicas: replicas(s.Spec.Replicas), ReadyReplicas: s.Status.ReadyReplicas})
-			})
-		},
-		func() error { return x.apiUse(ctx, t, u) },
-		func() error {
-			if !x.Config.HelmReleases {
-				return nil
-			}
-			return helmReleases(ctx, t, u, x.Config.removedSet())
-		},
+	var statefulSets []facts.ReplicaWorkload
+	var ms []metav1.ObjectMeta
+	steps := []error{
+		x.apiServers(ctx, t, u),
+		each(ctx, t, "poddisruptionbudgets", func(p *policyv1.PodDisruptionBudget) {
+			u.PDBs = append(u.PDBs, PDBFacts(p))
+			ms = append(ms, p.ObjectMeta)
+		}),
+		each(ctx, t, "deployments", func(d *appsv1.Deployment) {
+			u.Workloads = append(u.Workloads, facts.ReplicaWorkload{Namespace: d.Namespace, Kind: "Deployment", Name: d.Name,
+				Replicas: replicas(d.Spec.Replicas), ReadyReplicas: d.Status.ReadyReplicas})
+		}),
+		each(ctx, t, "statefulsets", func(s *appsv1.StatefulSet) {
+			statefulSets = append(statefulSets, facts.ReplicaWorkload{Namespace: s.Namespace, Kind: "StatefulSet", Name: s.Name,
+				Replicas: replicas(s.Spec.Replicas), ReadyReplicas: s.Status.ReadyReplicas})
+		}),
 	}
-	for _, s := range steps {
-		if err := s(); err != nil {
+	for _, err := range steps {
+		if err != nil {
 			return err
 		}
 	}
-	u.RequestedDeprecatedAPIs, u.DeprecatedMetricReadable = requestedDeprecatedAPIs(ctx, t)
+	t.remember(policyv1.SchemeGroupVersion, "PodDisruptionBudget", ms)
+	// The deprecated-API metric and the scan of written API versions are independent requests.
+	err := parallel(
+		func() error {
+			u.RequestedDeprecatedAPIs, u.DeprecatedMetricReadable = requestedDeprecatedAPIs(ctx, t)
+			return nil
+		},
+		func() error { return x.apiUse(ctx, t, u) },
+	)
+	if err != nil {
+		return err
+	}
+	if x.Config.HelmReleases {
+		if err := helmReleases(ctx, t, u, x.Config.removedSet()); err != nil {
+			return err
+		}
+	}
+	u.Workloads = append(u.Workloads, statefulSets...)
 	if u.Workloads == nil {
 		u.Workloads = []facts.ReplicaWorkload{}
 	}
@@ -129,10 +136,7 @@ func PDBFacts(p *policyv1.PodDisruptionBudget) facts.PDB {
 // instances the /version answers seen over a few requests are recorded too: behind a load
 // balancer they reach different instances.
 func (Upgrade) apiServers(ctx context.Context, t Target, u *facts.Upgrade) error {
-	err := listEach(ctx, t, "leases", func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
-		o.LabelSelector = "apiserver.kubernetes.io/identity=kube-apiserver"
-		return t.Client.CoordinationV1().Leases(metav1.NamespaceSystem).List(ctx, o)
-	}, func() { u.APIServers = u.APIServers[:0] }, func(l *coordv1.Lease) {
+	err := each(ctx, t, "apiserver-leases", func(l *coordv1.Lease) {
 		u.APIServers = append(u.APIServers, facts.APIServer{ID: l.Name, Hostname: l.Labels["kubernetes.io/hostname"]})
 	})
 	if err != nil {
@@ -192,6 +196,12 @@ func (x Upgrade) apiUse(ctx context.Context, t Target, u *facts.Upgrade) error {
 			}
 			relevant := slices.Contains(byKind[r.Kind], gv.Group) || (r.Kind == "Ingress" && gv.Group == "networking.k8s.io")
 			if !relevant {
+				continue
+			}
+			if known, ok := t.sharedListed(gv.Group, r.Kind); ok && known.version == gv {
+				for _, obj := range known.objects { // already listed by another collector
+					u.APIUse = append(u.APIUse, WrittenVersions(obj, gv, r.Kind)...)
+				}
 				continue
 			}
 			gvr := gv.WithResource(r.Name)
@@ -257,15 +267,29 @@ func requestedDeprecatedAPIs(ctx context.Context, t Target) ([]facts.RequestedAP
 	return out, true
 }
 
+const deprecatedAPIsMetric = "apiserver_requested_deprecated_apis"
+
 // ParseDeprecatedAPIMetric extracts apiserver_requested_deprecated_apis from exposition text.
+// The API server's /metrics is large (megabytes); only that family's lines are parsed.
 func ParseDeprecatedAPIMetric(raw []byte) ([]facts.RequestedAPI, error) {
+	var only bytes.Buffer
+	for line := range bytes.Lines(raw) {
+		rest := line
+		if bytes.HasPrefix(line, []byte("# HELP ")) || bytes.HasPrefix(line, []byte("# TYPE ")) {
+			rest = line[7:]
+		}
+		if bytes.HasPrefix(rest, []byte(deprecatedAPIsMetric)) && len(rest) > len(deprecatedAPIsMetric) &&
+			(rest[len(deprecatedAPIsMetric)] == '{' || rest[len(deprecatedAPIsMetric)] == ' ') {
+			only.Write(line)
+		}
+	}
 	p := expfmt.NewTextParser(model.UTF8Validation)
-	fams, err := p.TextToMetricFamilies(bytes.NewReader(raw))
+	fams, err := p.TextToMetricFamilies(&only)
 	if err != nil {
 		return nil, fmt.Errorf("parse /metrics: %w", err)
 	}
 	out := []facts.RequestedAPI{}
-	if f, ok := fams["apiserver_requested_deprecated_apis"]; ok {
+	if f, ok := fams[deprecatedAPIsMetric]; ok {
 		for _, m := range f.GetMetric() {
 			r := facts.RequestedAPI{}
 			for _, l := range m.GetLabel() {

@@ -12,7 +12,6 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/fleetaudit/fleetaudit/internal/facts"
 )
@@ -48,6 +47,9 @@ type UsageCollector struct{ Config UsageConfig }
 // Name implements Collector.
 func (UsageCollector) Name() string { return "usage" }
 
+// Needs implements Needer.
+func (UsageCollector) Needs() []string { return []string{"pods", "resourcequotas", "limitranges"} }
+
 // Collect implements Collector.
 func (u UsageCollector) Collect(ctx context.Context, t Target, c *facts.Cluster) error {
 	pods, err := t.Pods(ctx)
@@ -56,14 +58,10 @@ func (u UsageCollector) Collect(ctx context.Context, t Target, c *facts.Cluster)
 	}
 	var quotas []*corev1.ResourceQuota
 	var lrs []*corev1.LimitRange
-	if err := listEach(ctx, t, "resourcequotas", func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
-		return t.Client.CoreV1().ResourceQuotas("").List(ctx, o)
-	}, func() { quotas = nil }, func(q *corev1.ResourceQuota) { quotas = append(quotas, q) }); err != nil {
+	if err := each(ctx, t, "resourcequotas", func(q *corev1.ResourceQuota) { quotas = append(quotas, q) }); err != nil {
 		return err
 	}
-	if err := listEach(ctx, t, "limitranges", func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
-		return t.Client.CoreV1().LimitRanges("").List(ctx, o)
-	}, func() { lrs = nil }, func(l *corev1.LimitRange) { lrs = append(lrs, l) }); err != nil {
+	if err := each(ctx, t, "limitranges", func(l *corev1.LimitRange) { lrs = append(lrs, l) }); err != nil {
 		return err
 	}
 	source, window, usage, err := u.podUsage(ctx, t, c.Name)

@@ -21,12 +21,14 @@ approval := [{"verbs": ["update", "patch"], "groups": ["certificates.k8s.io"], "
 
 signers := [{"verbs": ["approve"], "groups": ["certificates.k8s.io"], "resources": ["signers"]}]
 
+approvers := rbac.roles_allowing(approval)
+
+signer_approvers := rbac.roles_allowing(signers)
+
 deny contains finding if {
-	some pair in rbac.risky
+	some role, a in approvers
+	s := signer_approvers[role]
+	some pair in rbac.risky_by_role[role]
 	[subject, grant] := pair
-	a := rbac.allowed(grant, approval)
-	count(a) > 0
-	s := rbac.allowed(grant, signers)
-	count(s) > 0
 	finding := rbac.finding(subject, grant, rbac.can_msg(subject, grant, array.concat(a, s)))
 }

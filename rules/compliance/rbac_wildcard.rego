@@ -17,12 +17,18 @@ package fleetaudit.compliance.rbac_wildcard
 import data.fleetaudit.lib.rbac
 
 deny contains finding if {
-	some pair in rbac.risky
+	some role, wild in wildcard_roles
+	some pair in rbac.risky_by_role[role]
 	[subject, grant] := pair
-	wild := {describe(rule) | some rule in rbac.grant_rules(grant); wildcard(rule)}
-	count(wild) > 0
 	msg := sprintf("%s is granted wildcards (%s) %s via %s", [subject.key, concat("; ", sort(wild)), rbac.scope(grant), rbac.path(grant)])
 	finding := rbac.finding(subject, grant, msg)
+}
+
+# wildcard_roles maps each role with wildcard rules to their descriptions (computed once).
+wildcard_roles := {key: wild |
+	some key, role in rbac.roles
+	wild := {describe(rule) | some rule in role.rules; wildcard(rule)}
+	count(wild) > 0
 }
 
 wildcard(rule) if "*" in rule.verbs

@@ -51,22 +51,53 @@ grant_allows(grant, verb, group, resource) if {
 }
 
 # full_admin: the grant's role allows every verb on every resource of every group.
-full_admin(grant) if {
-	some rule in grant_rules(grant)
-	count(object.get(rule, "resourceNames", [])) == 0
-	"*" in rule.verbs
-	"*" in object.get(rule, "apiGroups", [])
-	"*" in object.get(rule, "resources", [])
-}
+full_admin(grant) if grant.role in full_admin_roles
 
 # allowed lists, sorted, which of perms ({verbs, groups, resources}) the grant allows.
-allowed(grant, perms) := sort({perm_string(verb, group, resource) |
+allowed(grant, perms) := role_allowed(object.get(roles, grant.role, {"rules": []}), perms)
+
+# role_allowed lists which of perms a role allows. The loops prune early (resource, the most
+# selective, then verb, then group), which matters: it runs for every candidate role and
+# every risk rule.
+role_allowed(role, perms) := sort({perm_string(verb, group, resource) |
+	some rule in role.rules
 	some p in perms
-	some verb in p.verbs
-	some group in p.groups
 	some resource in p.resources
-	grant_allows(grant, verb, group, resource)
+	resource_matches(rule, resource)
+	some verb in p.verbs
+	verb_matches(rule, verb)
+	some group in p.groups
+	group_matches(rule, group)
+	count(object.get(rule, "resourceNames", [])) == 0
 })
+
+# roles_allowing maps each role that allows any of perms to what it allows. A rule package
+# binds it once (a complete rule is evaluated once per query), then visits only the grants of
+# those roles (risky_by_role).
+roles_allowing(perms) := {key: what |
+	some key in candidates(perms)
+	what := role_allowed(roles[key], perms)
+	count(what) > 0
+}
+
+# resource_index maps each resource a role rule names ("pods", "*", "*/exec") to the roles
+# naming it, so a risk rule only looks at roles that could match its resources.
+role_resources := [[res, key] | some key, role in roles; some rule in role.rules; some res in object.get(rule, "resources", [])]
+
+resource_index := {res: {pair[1] | some pair in role_resources; pair[0] == res} | some [res, _] in role_resources}
+
+# candidates are the roles naming one of perms' resources, "*", or "*/<subresource>".
+candidates(perms) := union({object.get(resource_index, name, set()) | some name in candidate_names(perms)})
+
+candidate_names(perms) := {name |
+	some p in perms
+	some r in p.resources
+	some name in [r, "*", concat("/", ["*", subresource(r)])]
+}
+
+subresource(r) := split(r, "/")[1] if contains(r, "/")
+
+subresource(r) := "" if not contains(r, "/")
 
 perm_string(verb, group, resource) := sprintf("%s %s", [verb, resource]) if group == ""
 
@@ -90,21 +121,32 @@ serviceaccount_exempt(namespace, name) if {
 
 binding_exempt(grant) if grant.binding in object.get(params, "exempt_bindings", [])
 
-# audited holds the [subject, grant] pairs the risk rules judge: not exempt by subject or
-# binding.
-audited contains [subject, grant] if {
+# audited lists the [subject, grant] pairs the risk rules judge: not exempt by subject or
+# binding. (An array: a set would hash every subject with all its grants.)
+audited := [[subject, grant] |
 	some subject in subjects
 	not subject_exempt(subject)
 	some grant in subject.grants
 	not binding_exempt(grant)
+]
+
+full_admin_roles := {key | some key, role in roles; role_full_admin(role)}
+
+role_full_admin(role) if {
+	some rule in role.rules
+	count(object.get(rule, "resourceNames", [])) == 0
+	"*" in rule.verbs
+	"*" in object.get(rule, "apiGroups", [])
+	"*" in object.get(rule, "resources", [])
 }
 
-# risky holds [subject, grant] pairs that are audited and not full admin (FA-RBAC-001 reports
-# those once, instead of every specific risk a full admin also has).
-risky contains pair if {
-	some pair in audited
-	not full_admin(pair[1])
-}
+# risky lists the audited pairs whose role is not full admin (FA-RBAC-001 reports those once,
+# instead of every specific risk a full admin also has).
+risky := [pair | some pair in audited; not pair[1].role in full_admin_roles]
+
+# risky_by_role groups the risky pairs by role, so a risk rule visits only the pairs of the
+# roles that match it.
+risky_by_role := {role: [pair | some pair in risky; pair[1].role == role] | some [_, grant] in risky; role := grant.role}
 
 path(grant) := sprintf("%s -> %s", [grant.binding, grant.role])
 

@@ -11,10 +11,7 @@
 #   remediation: Add a node (or surge capacity in the node pool) before the upgrade, or lower requests.
 package fleetaudit.upgrade.drain_headroom
 
-requests[name] := nu.requests if {
-	some nu in input.cluster.usage.nodes
-	name := nu.name
-}
+requests := {nu.name: nu.requests | some nu in input.cluster.usage.nodes}
 
 req(node, field) := object.get(object.get(requests, node.name, {}), field, 0)
 

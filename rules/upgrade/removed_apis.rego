@@ -16,10 +16,8 @@ package fleetaudit.upgrade.removed_apis
 
 import data.fleetaudit.lib.versions
 
-removed[[r.group, r.version, kind]] := r if {
-	some r in data.fleetaudit.removed_apis
-	some kind in r.kinds
-}
+# removed indexes the table by [group, version, kind] (a comprehension: built once).
+removed := {[r.group, r.version, kind]: r | some r in data.fleetaudit.removed_apis; some kind in r.kinds}
 
 gv(group, version) := version if group == ""
 

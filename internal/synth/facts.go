@@ -1,0 +1,44 @@
+package synth
+
+import (
+	"time"
+
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/fleetaudit/fleetaudit/collectors"
+	"github.com/fleetaudit/fleetaudit/internal/facts"
+	"github.com/fleetaudit/fleetaudit/internal/pricing"
+)
+
+// Facts computes the facts document of a synthetic cluster with the collectors' own pure
+// functions (usage is unknown: no usage source).
+func Facts(c *Cluster, prices *pricing.Table, collected time.Time) *facts.Cluster {
+	f := &facts.Cluster{SchemaVersion: facts.SchemaVersion, Name: c.Name, Server: "https://" + c.Name + ".synth.invalid",
+		UID: c.Name + "-uid", CollectedAt: collected}
+	f.Version, _ = facts.ParseVersion(c.Version)
+	for _, n := range c.Nodes {
+		f.Nodes = append(f.Nodes, collectors.NodeFacts(n))
+	}
+	f.RBAC = collectors.BuildRBAC(collectors.RBACObjects{ClusterRoles: c.ClusterRoles, Roles: c.Roles,
+		ClusterRoleBindings: c.ClusterRoleBindings, RoleBindings: c.RoleBindings, ServiceAccounts: c.ServiceAccounts, Pods: c.Pods})
+	f.Usage = collectors.BuildUsage(c.Pods, c.Quotas, c.LimitRanges, nil, collectors.UsageUnavailable)
+	f.Cost = collectors.ComputeCost(f.Nodes, c.Pods, nil, collectors.CostConfig{Prices: prices, SpotFallbackDiscount: collectors.DefaultSpotFallbackDiscount})
+	u := &facts.Upgrade{APIServers: []facts.APIServer{{ID: "apiserver-1"}}, Workloads: []facts.ReplicaWorkload{}, APIUse: []facts.APIUse{}}
+	for _, p := range c.PDBs {
+		u.PDBs = append(u.PDBs, collectors.PDBFacts(p))
+	}
+	for _, d := range c.Deployments {
+		u.Workloads = append(u.Workloads, facts.ReplicaWorkload{Namespace: d.Namespace, Kind: "Deployment", Name: d.Name, Replicas: *d.Spec.Replicas, ReadyReplicas: d.Status.ReadyReplicas})
+	}
+	for _, s := range c.StatefulSets {
+		u.Workloads = append(u.Workloads, facts.ReplicaWorkload{Namespace: s.Namespace, Kind: "StatefulSet", Name: s.Name, Replicas: *s.Spec.Replicas, ReadyReplicas: s.Status.ReadyReplicas})
+	}
+	for _, o := range c.OldAPIObjects {
+		u.APIUse = append(u.APIUse, collectors.WrittenVersions(o, schema.GroupVersion{Group: "batch", Version: "v1"}, "CronJob")...)
+	}
+	f.Upgrade = u
+	for _, name := range []string{facts.IdentityCollector, "rbac", "usage", "cost", "upgrade"} {
+		f.Collection = append(f.Collection, facts.CollectorRun{Collector: name})
+	}
+	return f
+}
