@@ -13,16 +13,24 @@ import (
 // its longest LIST rather than the sum; collectors then read the items with Target.items.
 var lists = map[string]func(t Target) func(context.Context, metav1.ListOptions) (runtime.Object, error){
 	"nodes": func(t Target) func(context.Context, metav1.ListOptions) (runtime.Object, error) {
-		return func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) { return t.Client.CoreV1().Nodes().List(ctx, o) }
+		return func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+			return t.Client.CoreV1().Nodes().List(ctx, o)
+		}
 	},
 	"pods": func(t Target) func(context.Context, metav1.ListOptions) (runtime.Object, error) {
-		return func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) { return t.Client.CoreV1().Pods("").List(ctx, o) }
+		return func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+			return t.Client.CoreV1().Pods("").List(ctx, o)
+		}
 	},
 	"clusterroles": func(t Target) func(context.Context, metav1.ListOptions) (runtime.Object, error) {
-		return func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) { return t.Client.RbacV1().ClusterRoles().List(ctx, o) }
+		return func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+			return t.Client.RbacV1().ClusterRoles().List(ctx, o)
+		}
 	},
 	"roles": func(t Target) func(context.Context, metav1.ListOptions) (runtime.Object, error) {
-		return func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) { return t.Client.RbacV1().Roles("").List(ctx, o) }
+		return func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+			return t.Client.RbacV1().Roles("").List(ctx, o)
+		}
 	},
 	"clusterrolebindings": func(t Target) func(context.Context, metav1.ListOptions) (runtime.Object, error) {
 		return func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
@@ -30,16 +38,24 @@ var lists = map[string]func(t Target) func(context.Context, metav1.ListOptions) 
 		}
 	},
 	"rolebindings": func(t Target) func(context.Context, metav1.ListOptions) (runtime.Object, error) {
-		return func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) { return t.Client.RbacV1().RoleBindings("").List(ctx, o) }
+		return func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+			return t.Client.RbacV1().RoleBindings("").List(ctx, o)
+		}
 	},
 	"serviceaccounts": func(t Target) func(context.Context, metav1.ListOptions) (runtime.Object, error) {
-		return func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) { return t.Client.CoreV1().ServiceAccounts("").List(ctx, o) }
+		return func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+			return t.Client.CoreV1().ServiceAccounts("").List(ctx, o)
+		}
 	},
 	"resourcequotas": func(t Target) func(context.Context, metav1.ListOptions) (runtime.Object, error) {
-		return func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) { return t.Client.CoreV1().ResourceQuotas("").List(ctx, o) }
+		return func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+			return t.Client.CoreV1().ResourceQuotas("").List(ctx, o)
+		}
 	},
 	"limitranges": func(t Target) func(context.Context, metav1.ListOptions) (runtime.Object, error) {
-		return func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) { return t.Client.CoreV1().LimitRanges("").List(ctx, o) }
+		return func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+			return t.Client.CoreV1().LimitRanges("").List(ctx, o)
+		}
 	},
 	"poddisruptionbudgets": func(t Target) func(context.Context, metav1.ListOptions) (runtime.Object, error) {
 		return func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
@@ -47,10 +63,14 @@ var lists = map[string]func(t Target) func(context.Context, metav1.ListOptions) 
 		}
 	},
 	"deployments": func(t Target) func(context.Context, metav1.ListOptions) (runtime.Object, error) {
-		return func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) { return t.Client.AppsV1().Deployments("").List(ctx, o) }
+		return func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+			return t.Client.AppsV1().Deployments("").List(ctx, o)
+		}
 	},
 	"statefulsets": func(t Target) func(context.Context, metav1.ListOptions) (runtime.Object, error) {
-		return func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) { return t.Client.AppsV1().StatefulSets("").List(ctx, o) }
+		return func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+			return t.Client.AppsV1().StatefulSets("").List(ctx, o)
+		}
 	},
 	"apiserver-leases": func(t Target) func(context.Context, metav1.ListOptions) (runtime.Object, error) {
 		return func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {

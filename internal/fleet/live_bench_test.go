@@ -27,22 +27,42 @@ type listFunc func(context.Context, metav1.ListOptions) (runtime.Object, error)
 // an audit cannot beat.
 func plainLists(cs kubernetes.Interface, md metadata.Interface) map[string]listFunc {
 	ls := map[string]listFunc{
-		"nodes":        func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) { return cs.CoreV1().Nodes().List(ctx, o) },
-		"pods":         func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) { return cs.CoreV1().Pods("").List(ctx, o) },
-		"clusterroles": func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) { return cs.RbacV1().ClusterRoles().List(ctx, o) },
-		"roles":        func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) { return cs.RbacV1().Roles("").List(ctx, o) },
+		"nodes": func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+			return cs.CoreV1().Nodes().List(ctx, o)
+		},
+		"pods": func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+			return cs.CoreV1().Pods("").List(ctx, o)
+		},
+		"clusterroles": func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+			return cs.RbacV1().ClusterRoles().List(ctx, o)
+		},
+		"roles": func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+			return cs.RbacV1().Roles("").List(ctx, o)
+		},
 		"clusterrolebindings": func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
 			return cs.RbacV1().ClusterRoleBindings().List(ctx, o)
 		},
-		"rolebindings":    func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) { return cs.RbacV1().RoleBindings("").List(ctx, o) },
-		"serviceaccounts": func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) { return cs.CoreV1().ServiceAccounts("").List(ctx, o) },
-		"resourcequotas":  func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) { return cs.CoreV1().ResourceQuotas("").List(ctx, o) },
-		"limitranges":     func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) { return cs.CoreV1().LimitRanges("").List(ctx, o) },
+		"rolebindings": func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+			return cs.RbacV1().RoleBindings("").List(ctx, o)
+		},
+		"serviceaccounts": func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+			return cs.CoreV1().ServiceAccounts("").List(ctx, o)
+		},
+		"resourcequotas": func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+			return cs.CoreV1().ResourceQuotas("").List(ctx, o)
+		},
+		"limitranges": func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+			return cs.CoreV1().LimitRanges("").List(ctx, o)
+		},
 		"pdbs": func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
 			return cs.PolicyV1().PodDisruptionBudgets("").List(ctx, o)
 		},
-		"deployments":  func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) { return cs.AppsV1().Deployments("").List(ctx, o) },
-		"statefulsets": func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) { return cs.AppsV1().StatefulSets("").List(ctx, o) },
+		"deployments": func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+			return cs.AppsV1().Deployments("").List(ctx, o)
+		},
+		"statefulsets": func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+			return cs.AppsV1().StatefulSets("").List(ctx, o)
+		},
 	}
 	// The API-version scan reads these kinds' metadata.
 	for _, gvr := range []schema.GroupVersionResource{
@@ -57,7 +77,9 @@ func plainLists(cs kubernetes.Interface, md metadata.Interface) map[string]listF
 		{Group: "networking.k8s.io", Version: "v1", Resource: "ingresses"},
 		{Group: "autoscaling", Version: "v2", Resource: "horizontalpodautoscalers"},
 	} {
-		ls[gvr.Resource] = func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) { return md.Resource(gvr).List(ctx, o) }
+		ls[gvr.Resource] = func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+			return md.Resource(gvr).List(ctx, o)
+		}
 	}
 	return ls
 }

@@ -90,10 +90,16 @@ func Seed(ctx context.Context, cs kubernetes.Interface, c *Cluster, workers int)
 			})
 		},
 		func() error {
-			return run(len(c.ClusterRoles), func(i int) error { _, err := cs.RbacV1().ClusterRoles().Create(ctx, c.ClusterRoles[i], opts); return err })
+			return run(len(c.ClusterRoles), func(i int) error {
+				_, err := cs.RbacV1().ClusterRoles().Create(ctx, c.ClusterRoles[i], opts)
+				return err
+			})
 		},
 		func() error {
-			return run(len(c.Roles), func(i int) error { _, err := cs.RbacV1().Roles(c.Roles[i].Namespace).Create(ctx, c.Roles[i], opts); return err })
+			return run(len(c.Roles), func(i int) error {
+				_, err := cs.RbacV1().Roles(c.Roles[i].Namespace).Create(ctx, c.Roles[i], opts)
+				return err
+			})
 		},
 		func() error {
 			return run(len(c.ClusterRoleBindings), func(i int) error {
