@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"bufio"
 	"encoding/json"
 	"io"
 
@@ -10,14 +11,34 @@ import (
 // JSONSchemaVersion identifies the layout of the JSON audit output.
 const JSONSchemaVersion = "fleetaudit.io/audit/v1alpha1"
 
-type jsonAudit struct {
-	SchemaVersion string `json:"schemaVersion"`
-	*fleet.Audit
-}
-
-// JSON writes the audit as an indented JSON document (schema: docs/output.md).
+// JSON writes the audit as an indented JSON document (schema: docs/output.md). Clusters are
+// encoded one at a time, so a large fleet's output is never held in memory twice.
 func JSON(w io.Writer, a *fleet.Audit) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(jsonAudit{SchemaVersion: JSONSchemaVersion, Audit: a})
+	bw := bufio.NewWriter(w)
+	at, err := json.Marshal(a.GeneratedAt)
+	if err != nil {
+		return err
+	}
+	schema, _ := json.Marshal(JSONSchemaVersion)
+	bw.WriteString("{\n  \"schemaVersion\": ")
+	bw.Write(schema)
+	bw.WriteString(",\n  \"generatedAt\": ")
+	bw.Write(at)
+	bw.WriteString(",\n  \"clusters\": [")
+	for i, c := range a.Clusters {
+		if i > 0 {
+			bw.WriteString(",")
+		}
+		bw.WriteString("\n    ")
+		b, err := json.MarshalIndent(c, "    ", "  ")
+		if err != nil {
+			return err
+		}
+		bw.Write(b)
+	}
+	if len(a.Clusters) > 0 {
+		bw.WriteString("\n  ")
+	}
+	bw.WriteString("]\n}\n")
+	return bw.Flush()
 }
