@@ -185,6 +185,12 @@ func (x Upgrade) apiUse(ctx context.Context, t Target, u *facts.Upgrade) error {
 	for gk := range wanted {
 		byKind[gk.Kind] = append(byKind[gk.Kind], gk.Group)
 	}
+	type scan struct {
+		gv   schema.GroupVersion
+		kind string
+		name string
+	}
+	var scans []scan
 	for _, l := range lists {
 		gv, err := schema.ParseGroupVersion(l.GroupVersion)
 		if err != nil {
@@ -204,16 +210,27 @@ func (x Upgrade) apiUse(ctx context.Context, t Target, u *facts.Upgrade) error {
 				}
 				continue
 			}
-			gvr := gv.WithResource(r.Name)
-			err := listEach(ctx, t, gvr.String(), func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
-				return t.Metadata.Resource(gvr).List(ctx, o)
-			}, func() {}, func(obj *metav1.PartialObjectMetadata) {
-				u.APIUse = append(u.APIUse, WrittenVersions(obj, gv, r.Kind)...)
-			})
-			if err != nil {
-				return err
-			}
+			scans = append(scans, scan{gv, r.Kind, r.Name})
 		}
+	}
+	// The remaining kinds are small LISTs of metadata: run them at once.
+	found := make([][]facts.APIUse, len(scans))
+	steps := make([]func() error, len(scans))
+	for i, sc := range scans {
+		steps[i] = func() error {
+			gvr := sc.gv.WithResource(sc.name)
+			return listEach(ctx, t, gvr.String(), func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+				return t.Metadata.Resource(gvr).List(ctx, o)
+			}, func() { found[i] = nil }, func(obj *metav1.PartialObjectMetadata) {
+				found[i] = append(found[i], WrittenVersions(obj, sc.gv, sc.kind)...)
+			})
+		}
+	}
+	if err := parallel(steps...); err != nil {
+		return err
+	}
+	for _, f := range found {
+		u.APIUse = append(u.APIUse, f...)
 	}
 	u.APIUse = slices.CompactFunc(sortedAPIUse(u.APIUse), func(a, b facts.APIUse) bool { return a == b })
 	return nil

@@ -11,8 +11,10 @@ import (
 	"io/fs"
 	"maps"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/loader"
@@ -34,13 +36,22 @@ type Options struct {
 	// RemovedAPIs is the removed-API table rules see as data.fleetaudit.removed_apis
 	// (default: the embedded table).
 	RemovedAPIs []rules.RemovedAPI
+	// Parallelism is how many queries the rules are split into (default: the CPU count, at
+	// most 2; the RBAC rules, the heaviest, are spread over all of them).
+	Parallelism int
 }
 
 // Engine evaluates facts against the compiled rules.
 type Engine struct {
 	rules []*Rule
-	pq    rego.PreparedEvalQuery
-	// vars maps a query binding to the rule and result kind it holds.
+	// parts are prepared queries over disjoint subsets of the rules: OPA evaluates a query on
+	// one goroutine, so one cluster's evaluation uses several cores by running parts at once.
+	parts []part
+}
+
+// part is one prepared query; vars maps its bindings to the rule and result kind they hold.
+type part struct {
+	pq   rego.PreparedEvalQuery
 	vars map[string]ruleVar
 }
 
@@ -78,21 +89,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{rules: rs, vars: map[string]ruleVar{}}
-	var query []string
-	for i, r := range rs {
-		for _, kind := range []string{"deny", "warn"} {
-			if (kind == "deny" && !r.HasDeny) || (kind == "warn" && !r.HasWarn) {
-				continue
-			}
-			v := fmt.Sprintf("%s%d", kind[:1], i)
-			e.vars[v] = ruleVar{rule: r, kind: kind}
-			query = append(query, fmt.Sprintf("%s := %s.%s", v, r.Package, kind))
-		}
-	}
-	if len(query) == 0 {
-		query = []string{"true"}
-	}
+	e := &Engine{rules: rs}
 	removed := opts.RemovedAPIs
 	if removed == nil {
 		if removed, err = rules.RemovedAPIs(); err != nil {
@@ -104,10 +101,28 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		return nil, err
 	}
 	store := inmem.NewFromObjectWithOpts(doc, inmem.OptReturnASTValuesOnRead(true))
-	e.pq, err = rego.New(rego.Compiler(compiler), rego.Store(store), rego.Query(strings.Join(query, "; "))).
-		PrepareForEval(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("prepare rules: %s", oneLine(err.Error()))
+	for _, group := range partition(rs, opts.Parallelism) {
+		pt := part{vars: map[string]ruleVar{}}
+		var query []string
+		for _, r := range group {
+			for _, kind := range []string{"deny", "warn"} {
+				if (kind == "deny" && !r.HasDeny) || (kind == "warn" && !r.HasWarn) {
+					continue
+				}
+				v := fmt.Sprintf("%s%d", kind[:1], len(pt.vars))
+				pt.vars[v] = ruleVar{rule: r, kind: kind}
+				query = append(query, fmt.Sprintf("%s := %s.%s", v, r.Package, kind))
+			}
+		}
+		if len(query) == 0 {
+			query = []string{"true"}
+		}
+		pt.pq, err = rego.New(rego.Compiler(compiler), rego.Store(store), rego.Query(strings.Join(query, "; "))).
+			PrepareForEval(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("prepare rules: %s", oneLine(err.Error()))
+		}
+		e.parts = append(e.parts, pt)
 	}
 	return e, nil
 }
@@ -131,27 +146,64 @@ func (e *Engine) EvaluateInput(ctx context.Context, input Input) ([]Finding, err
 	if err != nil {
 		return nil, fmt.Errorf("parse input: %w", err)
 	}
-	rs, err := e.pq.Eval(ctx, rego.EvalParsedInput(in))
+	results := make([][]Finding, len(e.parts))
+	errs := make([]error, len(e.parts))
+	var wg sync.WaitGroup
+	for i, pt := range e.parts {
+		wg.Go(func() { results[i], errs[i] = pt.eval(ctx, c.Name, in) })
+	}
+	wg.Wait()
+	var out []Finding
+	for i := range e.parts {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		out = append(out, results[i]...)
+	}
+	SortFindings(out)
+	return out, nil
+}
+
+func (pt part) eval(ctx context.Context, cluster string, in ast.Value) ([]Finding, error) {
+	rs, err := pt.pq.Eval(ctx, rego.EvalParsedInput(in))
 	if err != nil {
-		return nil, fmt.Errorf("evaluate rules on %s: %s", c.Name, oneLine(err.Error()))
+		return nil, fmt.Errorf("evaluate rules on %s: %s", cluster, oneLine(err.Error()))
 	}
 	if len(rs) == 0 {
-		return nil, fmt.Errorf("evaluate rules on %s: query undefined", c.Name)
+		return nil, fmt.Errorf("evaluate rules on %s: query undefined", cluster)
 	}
 	var out []Finding
-	for _, v := range slices.Sorted(maps.Keys(e.vars)) {
-		rv := e.vars[v]
+	for _, v := range slices.Sorted(maps.Keys(pt.vars)) {
+		rv := pt.vars[v]
 		set, _ := rs[0].Bindings[v].([]any)
 		for _, raw := range set {
-			f, err := toFinding(c.Name, rv.rule, rv.kind, raw)
+			f, err := toFinding(cluster, rv.rule, rv.kind, raw)
 			if err != nil {
 				return nil, fmt.Errorf("rule %s (%s): %w", rv.rule.ID, rv.rule.File, err)
 			}
 			out = append(out, f)
 		}
 	}
-	SortFindings(out)
 	return out, nil
+}
+
+// partition splits the rules into n groups, dealing the RBAC rules (which share the costly
+// RBAC indexes) and the others round-robin, so the groups take about as long.
+func partition(rs []*Rule, n int) [][]*Rule {
+	if n <= 0 {
+		n = min(runtime.NumCPU(), 2)
+	}
+	groups := make([][]*Rule, n)
+	i := 0
+	for _, framework := range []string{"rbac", ""} {
+		for _, r := range rs {
+			if (r.Framework == "rbac") == (framework == "rbac") {
+				groups[i%n] = append(groups[i%n], r)
+				i++
+			}
+		}
+	}
+	return groups
 }
 
 func toFinding(cluster string, r *Rule, kind string, raw any) (Finding, error) {

@@ -31,8 +31,8 @@ wildcard_roles := {key: wild |
 	count(wild) > 0
 }
 
-wildcard(rule) if "*" in rule.verbs
+wildcard(rule) if rule.verbs[_] == "*"
 
-wildcard(rule) if "*" in object.get(rule, "resources", [])
+wildcard(rule) if rule.resources[_] == "*"
 
 describe(rule) := sprintf("verbs %v on %v in groups %v", [rule.verbs, object.get(rule, "resources", []), object.get(rule, "apiGroups", [])])

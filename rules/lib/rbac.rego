@@ -16,28 +16,32 @@ subjects := object.get(facts, "subjects", [])
 
 # Kubernetes RBAC matching (rbac/v1 evaluation helpers): "*" matches anything, and a rule
 # resource "*/sub" matches any resource's subresource "sub".
-verb_matches(rule, _) if "*" in rule.verbs
+verb_matches(rule, _) if rule.verbs[_] == "*"
 
-verb_matches(rule, verb) if verb in rule.verbs
+verb_matches(rule, verb) if rule.verbs[_] == verb
 
-group_matches(rule, _) if "*" in object.get(rule, "apiGroups", [])
+# (Plain references, not object.get: a missing list is simply undefined, and these run hot.)
+group_matches(rule, _) if rule.apiGroups[_] == "*"
 
-group_matches(rule, group) if group in object.get(rule, "apiGroups", [])
+group_matches(rule, group) if rule.apiGroups[_] == group
 
-resource_matches(rule, _) if "*" in object.get(rule, "resources", [])
+resource_matches(rule, _) if rule.resources[_] == "*"
 
-resource_matches(rule, resource) if resource in object.get(rule, "resources", [])
+resource_matches(rule, resource) if rule.resources[_] == resource
 
 resource_matches(rule, resource) if {
 	parts := split(resource, "/")
 	count(parts) == 2
-	concat("/", ["*", parts[1]]) in object.get(rule, "resources", [])
+	rule.resources[_] == concat("/", ["*", parts[1]])
 }
+
+# blanket: the rule is not limited to named objects (resourceNames absent or empty).
+blanket(rule) if not rule.resourceNames[0]
 
 # allows: rule grants verb on group/resource for every object (rules limited to named
 # objects with resourceNames are not a blanket grant).
 allows(rule, verb, group, resource) if {
-	count(object.get(rule, "resourceNames", [])) == 0
+	blanket(rule)
 	verb_matches(rule, verb)
 	group_matches(rule, group)
 	resource_matches(rule, resource)
@@ -54,35 +58,52 @@ grant_allows(grant, verb, group, resource) if {
 full_admin(grant) if grant.role in full_admin_roles
 
 # allowed lists, sorted, which of perms ({verbs, groups, resources}) the grant allows.
-allowed(grant, perms) := role_allowed(object.get(roles, grant.role, {"rules": []}), perms)
+allowed(grant, perms) := role_allowed(object.get(roles, grant.role, {"rules": []}), expand(perms))
 
-# role_allowed lists which of perms a role allows. The loops prune early (resource, the most
-# selective, then verb, then group), which matters: it runs for every candidate role and
-# every risk rule.
-role_allowed(role, perms) := sort({perm_string(verb, group, resource) |
+# expand turns perms into [resource, "*/<subresource>" or "", verbs, groups] entries, so the
+# wildcard form of each resource is worked out once per rule package, not per role rule.
+expand(perms) := [[r, star_form(r), p.verbs, p.groups] | some p in perms; some r in p.resources]
+
+star_form(r) := concat("/", ["*", split(r, "/")[1]]) if contains(r, "/")
+
+star_form(r) := "" if not contains(r, "/")
+
+# rule_resource: the rule names the resource, "*", or its "*/<subresource>" form.
+rule_resource(rule, _, _) if rule.resources[_] == "*"
+
+rule_resource(rule, resource, _) if rule.resources[_] == resource
+
+rule_resource(rule, _, star) if {
+	star != ""
+	rule.resources[_] == star
+}
+
+# role_allowed lists which of the expanded perms a role allows. The loops prune early
+# (blanket rule, resource, verb, group): it runs for every candidate role of every risk rule.
+role_allowed(role, expanded) := sort({perm_string(verb, group, e[0]) |
 	some rule in role.rules
-	some p in perms
-	some resource in p.resources
-	resource_matches(rule, resource)
-	some verb in p.verbs
+	blanket(rule)
+	some e in expanded
+	rule_resource(rule, e[0], e[1])
+	some verb in e[2]
 	verb_matches(rule, verb)
-	some group in p.groups
+	some group in e[3]
 	group_matches(rule, group)
-	count(object.get(rule, "resourceNames", [])) == 0
 })
 
 # roles_allowing maps each role that allows any of perms to what it allows. A rule package
 # binds it once (a complete rule is evaluated once per query), then visits only the grants of
 # those roles (risky_by_role).
 roles_allowing(perms) := {key: what |
+	expanded := expand(perms)
 	some key in candidates(perms)
-	what := role_allowed(roles[key], perms)
+	what := role_allowed(roles[key], expanded)
 	count(what) > 0
 }
 
 # resource_index maps each resource a role rule names ("pods", "*", "*/exec") to the roles
 # naming it, so a risk rule only looks at roles that could match its resources.
-role_resources := [[res, key] | some key, role in roles; some rule in role.rules; some res in object.get(rule, "resources", [])]
+role_resources := [[res, key] | some key, role in roles; some rule in role.rules; some res in rule.resources]
 
 resource_index := {res: {pair[1] | some pair in role_resources; pair[0] == res} | some [res, _] in role_resources}
 
@@ -134,10 +155,10 @@ full_admin_roles := {key | some key, role in roles; role_full_admin(role)}
 
 role_full_admin(role) if {
 	some rule in role.rules
-	count(object.get(rule, "resourceNames", [])) == 0
-	"*" in rule.verbs
-	"*" in object.get(rule, "apiGroups", [])
-	"*" in object.get(rule, "resources", [])
+	blanket(rule)
+	rule.verbs[_] == "*"
+	rule.apiGroups[_] == "*"
+	rule.resources[_] == "*"
 }
 
 # risky lists the audited pairs whose role is not full admin (FA-RBAC-001 reports those once,
