@@ -41,7 +41,7 @@ func (r *ruleFlags) engine(ctx context.Context, removed []rules.RemovedAPI) (*po
 
 func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
 	fs := newFlagSet("audit", stderr)
-	var src sourceFlags
+	src := sourceFlags{stderr: stderr}
 	var rf ruleFlags
 	src.register(fs)
 	rf.register(fs)

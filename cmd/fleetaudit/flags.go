@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"io"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -24,6 +25,8 @@ func (s *stringList) Set(v string) error {
 
 // fleetFlags are the flags that choose and reach the clusters of the fleet.
 type fleetFlags struct {
+	inCluster   bool
+	clusterName string
 	kubeconfig  string
 	contexts    stringList
 	allContexts bool
@@ -57,10 +60,13 @@ type fleetFlags struct {
 func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("fleetaudit "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.String("config", "", "YAML file of flag values (keys are flag names); flags on the command line win")
 	return fs
 }
 
 func (f *fleetFlags) register(fs *flag.FlagSet) {
+	fs.BoolVar(&f.inCluster, "in-cluster", false, "audit the cluster fleetaudit runs in, with its pod's ServiceAccount")
+	fs.StringVar(&f.clusterName, "cluster-name", "in-cluster", "name of the in-cluster cluster in results")
 	fs.StringVar(&f.kubeconfig, "kubeconfig", "", "kubeconfig file (default $KUBECONFIG or ~/.kube/config)")
 	fs.Var(&f.contexts, "context", "kubeconfig context to audit (repeatable; default: every context)")
 	fs.BoolVar(&f.allContexts, "all-contexts", true, "audit every context of the kubeconfig when no --context is given")
@@ -184,9 +190,15 @@ func (f *fleetFlags) options() (fleet.Options, error) {
 
 // targets resolves the kubeconfig contexts to audit; every error is the user's input.
 func (f *fleetFlags) targets() ([]fleet.Target, error) {
-	ts, err := fleet.LoadKubeconfig(fleet.KubeconfigOptions{
-		Path: f.kubeconfig, Contexts: f.contexts, QPS: float32(f.qps), Burst: f.burst, Timeout: f.timeout,
-	})
+	o := fleet.KubeconfigOptions{Path: f.kubeconfig, Contexts: f.contexts, QPS: float32(f.qps), Burst: f.burst, Timeout: f.timeout}
+	if f.inCluster {
+		ts, err := fleet.InCluster(f.clusterName, o)
+		if err != nil {
+			return nil, usageError{err}
+		}
+		return ts, nil
+	}
+	ts, err := fleet.LoadKubeconfig(o)
 	if err != nil {
 		return nil, usageError{err}
 	}
@@ -204,7 +216,7 @@ func parse(fs *flag.FlagSet, args []string) error {
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q", fs.Arg(0))
 	}
-	return nil
+	return applyConfig(fs)
 }
 
 func oneOf(name, v string, allowed ...string) error {
@@ -220,14 +232,40 @@ func oneOf(name, v string, allowed ...string) error {
 // the embedded demo fleet.
 type sourceFlags struct {
 	fleetFlags
-	demo     bool
-	snapshot string
+	demo      bool
+	snapshot  string
+	logFormat string
+	logLevel  string
+	// stderr receives logs and, on a terminal, progress.
+	stderr io.Writer
 }
 
 func (s *sourceFlags) register(fs *flag.FlagSet) {
 	s.fleetFlags.register(fs)
+	fs.StringVar(&s.logFormat, "log-format", "text", "log format: text or json")
+	fs.StringVar(&s.logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	fs.BoolVar(&s.demo, "demo", false, "use the embedded demo fleet instead of a kubeconfig")
 	fs.StringVar(&s.snapshot, "snapshot", "", "use the facts documents in this folder (written by fleetaudit snapshot)")
+}
+
+// logger builds the structured logger of --log-format and --log-level.
+func (s *sourceFlags) logger() (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(s.logLevel)); err != nil {
+		return nil, usagef("--log-level %q is not one of debug, info, warn, error", s.logLevel)
+	}
+	w := s.stderr
+	if w == nil {
+		w = io.Discard
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch s.logFormat {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, usagef("--log-format %q is not one of text, json", s.logFormat)
 }
 
 // jobs validates the flags and returns the fleet jobs and run options.
@@ -239,6 +277,12 @@ func (s *sourceFlags) jobs() ([]fleet.Job, fleet.Options, error) {
 	if err != nil {
 		return nil, opts, err
 	}
+	log, err := s.logger()
+	if err != nil {
+		return nil, opts, err
+	}
+	opts.Log = log
+	opts.Progress = newProgress(s.stderr)
 	switch {
 	case s.demo && s.snapshot != "":
 		return nil, opts, usagef("--demo and --snapshot cannot be combined")
@@ -276,6 +320,9 @@ func parseInterspersed(fs *flag.FlagSet, args []string) error {
 		}
 		pos = append(pos, args[0])
 		args = args[1:]
+	}
+	if err := applyConfig(fs); err != nil {
+		return err
 	}
 	return fs.Parse(append([]string{"--"}, pos...))
 }

@@ -27,7 +27,7 @@ type gateResult struct {
 
 func runGate(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
 	fs := newFlagSet("gate", stderr)
-	var src sourceFlags
+	src := sourceFlags{stderr: stderr}
 	var rf ruleFlags
 	src.register(fs)
 	rf.register(fs)

@@ -45,6 +45,8 @@ func commands() []command {
 		{"profile", "profile validate FILE: check a ClusterProfile document", runProfile},
 		{"rbac", "rbac who-can VERB RESOURCE [-n NS]: who may do it, across the fleet", runRBAC},
 		{"rules", "list the rules, or run Rego unit tests (rules test [DIR...])", runRules},
+		{"config", "config validate FILE: check a config file (YAML of flag values)", runConfig},
+		{"completion", "completion bash|zsh: print a shell completion script", runCompletion},
 		{"version", "print the version", runVersion},
 	}
 }

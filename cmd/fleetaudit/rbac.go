@@ -26,7 +26,7 @@ func runRBAC(ctx context.Context, args []string, stdout, stderr io.Writer) (int,
 		return exitUsage, usagef("want: rbac who-can VERB RESOURCE[.GROUP] [-n NAMESPACE]")
 	}
 	fs := newFlagSet("rbac who-can", stderr)
-	var src sourceFlags
+	src := sourceFlags{stderr: stderr}
 	src.register(fs)
 	ns := fs.String("n", "", "namespace: count only cluster-wide grants and grants in this namespace")
 	output := fs.String("o", "table", "output format: table or json")

@@ -51,7 +51,7 @@ func (r *reportFlags) list() ([]string, error) {
 
 func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
 	fs := newFlagSet("report", stderr)
-	var src sourceFlags
+	src := sourceFlags{stderr: stderr}
 	var rf ruleFlags
 	var rep reportFlags
 	src.register(fs)

@@ -37,7 +37,7 @@ type serveFlags struct {
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
 	fs := newFlagSet("serve", stderr)
-	var src sourceFlags
+	src := sourceFlags{stderr: stderr}
 	var rf ruleFlags
 	var sf serveFlags
 	src.register(fs)
@@ -99,8 +99,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 	if _, _, err := src.jobs(); err != nil { // validate the inventory once before serving
 		return exitUsage, err
 	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
 	_, opts, _ := src.jobs()
+	log := opts.Log
 	srv := server.New(server.Config{
 		Engine: engine, Profiles: profiles, Options: opts, Interval: sf.interval, Jitter: sf.jitter, Log: log,
 		Jobs: func() ([]fleet.Job, error) { j, _, err := src.jobs(); return j, err },

@@ -78,3 +78,15 @@ func LoadKubeconfig(o KubeconfigOptions) ([]Target, error) {
 	}
 	return out, nil
 }
+
+// InCluster is the cluster fleetaudit runs in, reached with its pod's ServiceAccount.
+func InCluster(name string, o KubeconfigOptions) ([]Target, error) {
+	cfg, err := rest.InClusterConfig()
+	if err != nil {
+		return nil, fmt.Errorf("in-cluster config (is fleetaudit running in a pod?): %w", err)
+	}
+	cfg.QPS, cfg.Burst, cfg.Timeout = o.QPS, o.Burst, o.Timeout
+	cfg.WarningHandler = rest.NoWarnings{}
+	cfg.UserAgent = "fleetaudit"
+	return []Target{{Name: name, Server: cfg.Host, Config: cfg}}, nil
+}

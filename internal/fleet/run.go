@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -32,6 +33,10 @@ type Options struct {
 	Collectors []collectors.Collector
 	// Now stamps facts; default time.Now.
 	Now func() time.Time
+	// Progress, when set, hears when each cluster starts and finishes (done of total).
+	Progress func(done, total int, cluster string, finished bool)
+	// Log receives one debug record per cluster audited; nil discards.
+	Log *slog.Logger
 }
 
 func (o Options) withDefaults() Options {
@@ -46,6 +51,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
 	}
 	return o
 }
@@ -144,11 +152,27 @@ func Each(ctx context.Context, jobs []Job, o Options, fn func(i int, c *facts.Cl
 	o = o.withDefaults()
 	sem := make(chan struct{}, o.Workers)
 	var wg sync.WaitGroup
+	var mu sync.Mutex
+	done := 0
 	for i, j := range jobs {
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			fn(i, j.Facts(ctx))
+			if o.Progress != nil {
+				mu.Lock()
+				o.Progress(done, len(jobs), j.Name, false)
+				mu.Unlock()
+			}
+			start := time.Now()
+			c := j.Facts(ctx)
+			fn(i, c)
+			o.Log.Debug("cluster audited", "cluster", j.Name, "status", c.Status(), "duration", time.Since(start).Round(time.Millisecond))
+			mu.Lock()
+			done++
+			if o.Progress != nil {
+				o.Progress(done, len(jobs), j.Name, true)
+			}
+			mu.Unlock()
 		})
 	}
 	wg.Wait()
