@@ -36,6 +36,7 @@ fmt-rego:
 generate:
 	$(GO) run ./cmd/fleetaudit dashboards -o dashboards/json
 	$(GO) test ./internal/metrics -run TestEveryMetricDocumented -update
+	$(GO) run ./hack/renderchart
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)

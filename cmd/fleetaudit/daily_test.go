@@ -28,9 +28,9 @@ func TestConfigFileMirrorsFlagsAndFlagsWin(t *testing.T) {
 		t.Errorf("config validate: %d %s", code, out)
 	}
 	for body, want := range map[string]string{
-		"timeout: soon\n":       `timeout: "soon" is not a duration`,
-		"kubeconfg: /x\n":       `unknown key "kubeconfg"`,
-		"workers: [1, 2]\n":     "workers: want one value, not a list",
+		"timeout: soon\n":      `timeout: "soon" is not a duration`,
+		"kubeconfg: /x\n":      `unknown key "kubeconfg"`,
+		"workers: [1, 2]\n":    "workers: want one value, not a list",
 		"timeout: 1s\n  bad\n": "fleetaudit.yaml",
 	} {
 		write(t, cfg, body)

@@ -1,0 +1,234 @@
+package chart
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	authnv1 "k8s.io/api/authentication/v1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/discovery/cached/memory"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/restmapper"
+
+	"github.com/fleetaudit/fleetaudit/internal/fleet"
+	"github.com/fleetaudit/fleetaudit/internal/policy"
+	"github.com/fleetaudit/fleetaudit/internal/testcluster"
+)
+
+const repoRoot = "../.."
+
+var chartDir = filepath.Join(repoRoot, "deploy/helm/fleetaudit")
+
+func render(t *testing.T, values map[string]any) []map[string]any {
+	t.Helper()
+	out, err := Render(chartDir, "fleetaudit", "fleetaudit", values)
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs, err := Documents(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return docs
+}
+
+// TestManifestsAndChartFilesAreCurrent: deploy/manifests is the chart rendered with defaults,
+// and the chart's copies of the alert rules and dashboards match their sources (make generate).
+func TestManifestsAndChartFilesAreCurrent(t *testing.T) {
+	files, err := SyncedFiles(repoRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 5 {
+		t.Errorf("expected alerts and 4 dashboards to be synced, got %d", len(files))
+	}
+	for dst, src := range files {
+		a, _ := os.ReadFile(dst)
+		b, _ := os.ReadFile(src)
+		if !bytes.Equal(a, b) || len(a) == 0 {
+			t.Errorf("%s is out of date with %s (run make generate)", dst, src)
+		}
+	}
+	out, err := Render(chartDir, "fleetaudit", "fleetaudit", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	committed, err := os.ReadFile(filepath.Join(repoRoot, "deploy/manifests/fleetaudit.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasSuffix(committed, out) {
+		t.Error("deploy/manifests/fleetaudit.yaml drifted from the chart (run make generate)")
+	}
+}
+
+func TestChartValues(t *testing.T) {
+	kinds := map[string]int{}
+	for _, d := range render(t, map[string]any{"kubeconfig": map[string]any{"secretName": "fleet-kubeconfig"},
+		"serve": map[string]any{"tlsSecretName": "gate-tls"}}) {
+		kinds[d["kind"].(string)]++
+		if d["kind"] == "Deployment" {
+			b, _ := json.Marshal(d)
+			for _, want := range []string{"--kubeconfig=/etc/fleetaudit/kubeconfig/kubeconfig", `"secretName":"fleet-kubeconfig"`, "--tls-cert=/etc/fleetaudit/tls/tls.crt", `"readOnlyRootFilesystem":true`} {
+				if !strings.Contains(string(b), want) {
+					t.Errorf("deployment lacks %s", want)
+				}
+			}
+			if strings.Contains(string(b), "--in-cluster") {
+				t.Error("with a kubeconfig Secret the deployment must not audit in-cluster")
+			}
+		}
+	}
+	for _, k := range []string{"Deployment", "CronJob", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Service", "ServiceMonitor", "PrometheusRule"} {
+		if kinds[k] == 0 {
+			t.Errorf("chart renders no %s", k)
+		}
+	}
+	if kinds["ConfigMap"] != 4 {
+		t.Errorf("want one dashboard ConfigMap per dashboard, got %d", kinds["ConfigMap"])
+	}
+	off := map[string]int{}
+	for _, d := range render(t, map[string]any{"serviceMonitor": map[string]any{"enabled": false}, "report": map[string]any{"enabled": false}}) {
+		off[d["kind"].(string)]++
+	}
+	if off["ServiceMonitor"] != 0 || off["CronJob"] != 0 {
+		t.Errorf("disabled parts still rendered: %v", off)
+	}
+}
+
+// apply applies objects server-side (dry-run or for real) through the REST mapping.
+func apply(t *testing.T, cfg *rest.Config, docs []map[string]any, dryRun bool) {
+	t.Helper()
+	cs := kubernetes.NewForConfigOrDie(cfg)
+	mapper := restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(cs.Discovery()))
+	dyn := dynamic.NewForConfigOrDie(cfg)
+	opts := metav1.PatchOptions{FieldManager: "fleetaudit-test"}
+	if dryRun {
+		opts.DryRun = []string{metav1.DryRunAll}
+	}
+	for _, d := range docs {
+		u := &unstructured.Unstructured{Object: d}
+		m, err := mapper.RESTMapping(u.GroupVersionKind().GroupKind(), u.GroupVersionKind().Version)
+		if err != nil {
+			t.Fatalf("%s %s: %v", u.GetKind(), u.GetName(), err)
+		}
+		body, _ := json.Marshal(d)
+		var ri dynamic.ResourceInterface = dyn.Resource(m.Resource)
+		if m.Scope.Name() == meta.RESTScopeNameNamespace {
+			ri = dyn.Resource(m.Resource).Namespace(u.GetNamespace())
+		}
+		if _, err := ri.Patch(context.Background(), u.GetName(), types.ApplyPatchType, body, opts); err != nil {
+			t.Errorf("apply %s %s/%s (dry-run %v): %v", u.GetKind(), u.GetNamespace(), u.GetName(), dryRun, err)
+		}
+	}
+}
+
+func prepare(t *testing.T, c *testcluster.Cluster) {
+	t.Helper()
+	crds, err := os.ReadFile("testdata/monitoring-crds.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs, err := Documents(crds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	apply(t, c.Config, docs, false)
+	c.CreateNamespace(t, "fleetaudit")
+	time.Sleep(time.Second) // the new CRDs become established
+}
+
+// TestChartAppliesToRealCluster: every rendered object passes a server-side dry-run apply on a
+// real API server (schema validation, admission, RBAC escalation checks).
+func TestChartAppliesToRealCluster(t *testing.T) {
+	c := testcluster.Start(t, "chart").Clusters[0]
+	prepare(t, c)
+	apply(t, c.Config, render(t, nil), true)
+	apply(t, c.Config, render(t, map[string]any{"kubeconfig": map[string]any{"secretName": "fleet-kubeconfig"},
+		"serve": map[string]any{"tlsSecretName": "gate-tls", "profiles": map[string]any{"p.yaml": map[string]any{"kind": "ClusterProfile"}}}}), true)
+}
+
+// TestLeastPrivilege applies the chart's ServiceAccount and RBAC for real and runs a whole
+// audit as that ServiceAccount: no collector is forbidden anything; and the same identity is
+// refused when it tries to read a Secret.
+func TestLeastPrivilege(t *testing.T) {
+	f := testcluster.Start(t, "lp")
+	c := f.Clusters[0]
+	prepare(t, c)
+	var rbacDocs []map[string]any
+	for _, d := range render(t, nil) {
+		switch d["kind"] {
+		case "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding":
+			rbacDocs = append(rbacDocs, d)
+		}
+	}
+	apply(t, c.Config, rbacDocs, false)
+	ctx := context.Background()
+	c.CreateNode(t, "n1", testcluster.NodeOptions{KubeletVersion: "v1.31.0"})
+	c.CreatePod(t, &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "shop"},
+		Spec: corev1.PodSpec{NodeName: "n1", Containers: []corev1.Container{{Name: "c", Image: "nginx"}}}})
+	if _, err := c.Admin.CoreV1().Secrets("shop").Create(ctx, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "db", Namespace: "shop"},
+		StringData: map[string]string{"password": "hunter2"}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	tok, err := c.Admin.CoreV1().ServiceAccounts("fleetaudit").CreateToken(ctx, "fleetaudit", &authnv1.TokenRequest{}, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kc := filepath.Join(t.TempDir(), "kubeconfig")
+	if err := testcluster.WriteKubeconfig(kc, testcluster.Context{Name: "lp", Server: c.URL, CAData: c.CAData, Token: tok.Status.Token}); err != nil {
+		t.Fatal(err)
+	}
+	targets, err := fleet.LoadKubeconfig(fleet.KubeconfigOptions{Path: kc, QPS: 50, Burst: 100, Timeout: 30 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine, err := policy.New(ctx, policy.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := fleet.Run(ctx, fleet.LiveJobs(targets, fleet.Options{}), engine, fleet.Options{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := a.Clusters[0]
+	for _, run := range r.Collection {
+		if !run.OK() {
+			t.Errorf("collector %s failed as the chart's ServiceAccount: %s", run.Collector, run.Error)
+		}
+	}
+	if len(r.Collection) < 5 || r.Status != "ok" {
+		t.Fatalf("audit as the ServiceAccount: %s %s", r.Status, r.Problem)
+	}
+	var skew bool
+	for _, fd := range r.Findings {
+		skew = skew || fd.RuleID == "FA-UPG-001"
+	}
+	if !skew {
+		t.Error("the audit as the ServiceAccount should still see the old kubelet")
+	}
+	sa := kubernetes.NewForConfigOrDie(targets[0].Config)
+	if _, err := sa.CoreV1().Secrets("shop").Get(ctx, "db", metav1.GetOptions{}); !apierrors.IsForbidden(err) {
+		t.Errorf("reading a Secret as fleetaudit's ServiceAccount: want Forbidden, got %v", err)
+	}
+	if _, err := sa.CoreV1().Secrets("").List(ctx, metav1.ListOptions{}); !apierrors.IsForbidden(err) {
+		t.Errorf("listing Secrets as fleetaudit's ServiceAccount: want Forbidden, got %v", err)
+	}
+	if _, err := sa.CoreV1().Pods("shop").Create(ctx, &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "x"},
+		Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "c", Image: "x"}}}}, metav1.CreateOptions{}); !apierrors.IsForbidden(err) {
+		t.Errorf("creating a pod as fleetaudit's ServiceAccount: want Forbidden, got %v", err)
+	}
+}
