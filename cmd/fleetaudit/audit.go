@@ -39,6 +39,21 @@ func (r *ruleFlags) engine(ctx context.Context, removed []rules.RemovedAPI) (*po
 	return e, nil
 }
 
+// prepare compiles the rules and resolves the fleet from the flags audit, gate, report and
+// serve share. Its errors are usage errors (exit 2).
+func prepare(ctx context.Context, src *sourceFlags, rf *ruleFlags) (*policy.Engine, []fleet.Job, fleet.Options, error) {
+	removed, err := src.removedAPITable()
+	if err != nil {
+		return nil, nil, fleet.Options{}, err
+	}
+	engine, err := rf.engine(ctx, removed)
+	if err != nil {
+		return nil, nil, fleet.Options{}, err
+	}
+	jobs, opts, err := src.jobs()
+	return engine, jobs, opts, err
+}
+
 func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
 	fs := newFlagSet("audit", stderr)
 	src := sourceFlags{stderr: stderr}
@@ -61,15 +76,7 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 		}
 		threshold = s
 	}
-	removed, err := src.removedAPITable()
-	if err != nil {
-		return exitUsage, err
-	}
-	engine, err := rf.engine(ctx, removed)
-	if err != nil {
-		return exitUsage, err
-	}
-	jobs, opts, err := src.jobs()
+	engine, jobs, opts, err := prepare(ctx, &src, &rf)
 	if err != nil {
 		return exitUsage, err
 	}

@@ -47,15 +47,7 @@ func runGate(ctx context.Context, args []string, stdout, stderr io.Writer) (int,
 	if err != nil {
 		return exitUsage, usageError{err}
 	}
-	removed, err := src.removedAPITable()
-	if err != nil {
-		return exitUsage, err
-	}
-	engine, err := rf.engine(ctx, removed)
-	if err != nil {
-		return exitUsage, err
-	}
-	jobs, opts, err := src.jobs()
+	engine, jobs, opts, err := prepare(ctx, &src, &rf)
 	if err != nil {
 		return exitUsage, err
 	}

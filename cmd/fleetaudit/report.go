@@ -75,15 +75,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 			return exitUsage, usageError{err}
 		}
 	}
-	removed, err := src.removedAPITable()
-	if err != nil {
-		return exitUsage, err
-	}
-	engine, err := rf.engine(ctx, removed)
-	if err != nil {
-		return exitUsage, err
-	}
-	jobs, opts, err := src.jobs()
+	engine, jobs, opts, err := prepare(ctx, &src, &rf)
 	if err != nil {
 		return exitUsage, err
 	}

@@ -88,18 +88,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 		}
 		profiles = append(profiles, p)
 	}
-	removed, err := src.removedAPITable()
+	engine, _, opts, err := prepare(ctx, &src, &rf) // validates the inventory once before serving
 	if err != nil {
 		return exitUsage, err
 	}
-	engine, err := rf.engine(ctx, removed)
-	if err != nil {
-		return exitUsage, err
-	}
-	if _, _, err := src.jobs(); err != nil { // validate the inventory once before serving
-		return exitUsage, err
-	}
-	_, opts, _ := src.jobs()
 	log := opts.Log
 	srv := server.New(server.Config{
 		Engine: engine, Profiles: profiles, Options: opts, Interval: sf.interval, Jitter: sf.jitter, Log: log,
