@@ -4,9 +4,7 @@
 package policy
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io/fs"
 	"maps"
@@ -14,11 +12,11 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/loader"
 	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 
 	"github.com/fleetaudit/fleetaudit/internal/facts"
@@ -44,15 +42,24 @@ type Options struct {
 // Engine evaluates facts against the compiled rules.
 type Engine struct {
 	rules []*Rule
-	// parts are prepared queries over disjoint subsets of the rules: OPA evaluates a query on
-	// one goroutine, so one cluster's evaluation uses several cores by running parts at once.
-	parts []part
+	// whole and staged are two sets of prepared queries, each over disjoint subsets of the
+	// rules grouped by the facts paths they read (so a group can start as soon as its paths
+	// are final). In whole, used when the facts are complete from the start, large groups are
+	// split further (Options.Parallelism) because OPA evaluates a query on one goroutine and
+	// one cluster's evaluation should use every core. In staged, used while facts are still
+	// being collected, they are not: those parts run beside the LISTs, where spare CPU goes
+	// to decoding, and a split would compute the shared RBAC indexes twice.
+	whole, staged []part
+	// ignoreReads gives every part all facts paths (tests check the declarations with it).
+	ignoreReads bool
 }
 
 // part is one prepared query; vars maps its bindings to the rule and result kind they hold.
 type part struct {
 	pq   rego.PreparedEvalQuery
 	vars map[string]ruleVar
+	// reads are the facts paths the part's rules read (all of them when nil).
+	reads []string
 }
 
 type ruleVar struct {
@@ -101,30 +108,50 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		return nil, err
 	}
 	store := inmem.NewFromObjectWithOpts(doc, inmem.OptReturnASTValuesOnRead(true))
-	for _, group := range partition(rs, opts.Parallelism) {
-		pt := part{vars: map[string]ruleVar{}}
-		var query []string
-		for _, r := range group {
-			for _, kind := range []string{"deny", "warn"} {
-				if (kind == "deny" && !r.HasDeny) || (kind == "warn" && !r.HasWarn) {
-					continue
-				}
-				v := fmt.Sprintf("%s%d", kind[:1], len(pt.vars))
-				pt.vars[v] = ruleVar{rule: r, kind: kind}
-				query = append(query, fmt.Sprintf("%s := %s.%s", v, r.Package, kind))
+	prep := func(n int) ([]part, error) {
+		var parts []part
+		for _, group := range partition(rs, n) {
+			pt, err := preparePart(ctx, compiler, store, group)
+			if err != nil {
+				return nil, err
 			}
+			parts = append(parts, pt)
 		}
-		if len(query) == 0 {
-			query = []string{"true"}
-		}
-		pt.pq, err = rego.New(rego.Compiler(compiler), rego.Store(store), rego.Query(strings.Join(query, "; "))).
-			PrepareForEval(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("prepare rules: %s", oneLine(err.Error()))
-		}
-		e.parts = append(e.parts, pt)
+		return parts, nil
+	}
+	if e.whole, err = prep(opts.Parallelism); err != nil {
+		return nil, err
+	}
+	if e.staged, err = prep(1); err != nil {
+		return nil, err
 	}
 	return e, nil
+}
+
+// preparePart prepares one query over a group of rules.
+func preparePart(ctx context.Context, compiler *ast.Compiler, store storage.Store, group []*Rule) (part, error) {
+	pt := part{vars: map[string]ruleVar{}, reads: group[0].Reads}
+	var query []string
+	for _, r := range group {
+		for _, kind := range []string{"deny", "warn"} {
+			if (kind == "deny" && !r.HasDeny) || (kind == "warn" && !r.HasWarn) {
+				continue
+			}
+			v := fmt.Sprintf("%s%d", kind[:1], len(pt.vars))
+			pt.vars[v] = ruleVar{rule: r, kind: kind}
+			query = append(query, fmt.Sprintf("%s := %s.%s", v, r.Package, kind))
+		}
+	}
+	if len(query) == 0 {
+		query = []string{"true"}
+	}
+	var err error
+	pt.pq, err = rego.New(rego.Compiler(compiler), rego.Store(store), rego.Query(strings.Join(query, "; "))).
+		PrepareForEval(ctx)
+	if err != nil {
+		return part{}, fmt.Errorf("prepare rules: %s", oneLine(err.Error()))
+	}
+	return pt, nil
 }
 
 // Rules lists the loaded rules, sorted by ID.
@@ -132,78 +159,45 @@ func (e *Engine) Rules() []*Rule { return e.rules }
 
 // Evaluate runs every rule on one cluster's facts.
 func (e *Engine) Evaluate(ctx context.Context, c *facts.Cluster) ([]Finding, error) {
-	return e.EvaluateInput(ctx, Input{Cluster: c})
+	return e.Begin(ctx).Finish(c)
 }
 
 // EvaluateInput runs every rule on an input (facts, and optionally a profile and scores).
 func (e *Engine) EvaluateInput(ctx context.Context, input Input) ([]Finding, error) {
-	c := input.Cluster
-	b, err := json.Marshal(input)
-	if err != nil {
-		return nil, fmt.Errorf("encode input: %w", err)
+	s := e.Begin(ctx)
+	if len(input.Profile) > 0 { // (as encoding/json's omitempty would)
+		s.extra = append(s.extra, [2]any{"profile", input.Profile})
 	}
-	in, err := ast.ValueFromReader(bytes.NewReader(b))
-	if err != nil {
-		return nil, fmt.Errorf("parse input: %w", err)
+	if len(input.Scores) > 0 {
+		s.extra = append(s.extra, [2]any{"scores", input.Scores})
 	}
-	results := make([][]Finding, len(e.parts))
-	errs := make([]error, len(e.parts))
-	var wg sync.WaitGroup
-	for i, pt := range e.parts {
-		wg.Go(func() { results[i], errs[i] = pt.eval(ctx, c.Name, in) })
-	}
-	wg.Wait()
-	var out []Finding
-	for i := range e.parts {
-		if errs[i] != nil {
-			return nil, errs[i]
-		}
-		out = append(out, results[i]...)
-	}
-	SortFindings(out)
-	return out, nil
+	return s.Finish(input.Cluster)
 }
 
-func (pt part) eval(ctx context.Context, cluster string, in ast.Value) ([]Finding, error) {
-	rs, err := pt.pq.Eval(ctx, rego.EvalParsedInput(in))
-	if err != nil {
-		return nil, fmt.Errorf("evaluate rules on %s: %s", cluster, oneLine(err.Error()))
-	}
-	if len(rs) == 0 {
-		return nil, fmt.Errorf("evaluate rules on %s: query undefined", cluster)
-	}
-	var out []Finding
-	for _, v := range slices.Sorted(maps.Keys(pt.vars)) {
-		rv := pt.vars[v]
-		set, _ := rs[0].Bindings[v].([]any)
-		for _, raw := range set {
-			f, err := toFinding(cluster, rv.rule, rv.kind, raw)
-			if err != nil {
-				return nil, fmt.Errorf("rule %s (%s): %w", rv.rule.ID, rv.rule.File, err)
-			}
-			out = append(out, f)
-		}
-	}
-	return out, nil
-}
-
-// partition splits the rules into n groups, dealing the RBAC rules (which share the costly
-// RBAC indexes) and the others round-robin, so the groups take about as long.
+// partition groups the rules by the facts paths they read and splits each group into up to
+// n parts (default: the CPU count, at most 2), dealing its rules round-robin.
 func partition(rs []*Rule, n int) [][]*Rule {
 	if n <= 0 {
 		n = min(runtime.NumCPU(), 2)
 	}
-	groups := make([][]*Rule, n)
-	i := 0
-	for _, framework := range []string{"rbac", ""} {
-		for _, r := range rs {
-			if (r.Framework == "rbac") == (framework == "rbac") {
-				groups[i%n] = append(groups[i%n], r)
-				i++
-			}
+	byReads := map[string][]*Rule{}
+	for _, r := range rs {
+		key := "*"
+		if r.Reads != nil {
+			key = strings.Join(r.Reads, " ")
 		}
+		byReads[key] = append(byReads[key], r)
 	}
-	return groups
+	var out [][]*Rule
+	for _, key := range slices.Sorted(maps.Keys(byReads)) {
+		group := byReads[key]
+		parts := make([][]*Rule, min(n, len(group)))
+		for i, r := range group {
+			parts[i%len(parts)] = append(parts[i%len(parts)], r)
+		}
+		out = append(out, parts...)
+	}
+	return out
 }
 
 func toFinding(cluster string, r *Rule, kind string, raw any) (Finding, error) {

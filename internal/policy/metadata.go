@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/fleetaudit/fleetaudit/internal/facts"
 )
 
 // Rule describes one rule package: its METADATA and which result sets it defines.
@@ -20,10 +22,16 @@ type Rule struct {
 	Framework   string   `json:"framework,omitempty"`
 	Remediation string   `json:"remediation,omitempty"`
 	References  []string `json:"references,omitempty"`
+	// Reads are the facts paths (facts.Paths) the rule reads, from METADATA custom.reads, sorted;
+	// nil when it declares none (it then sees every path and runs only on complete facts).
+	Reads []string `json:"reads,omitempty"`
 	// File is where the rule was loaded from.
 	File    string `json:"file"`
 	HasDeny bool   `json:"-"`
 	HasWarn bool   `json:"-"`
+
+	readsDecl any // custom.reads as written, checked by validate
+	readsSet  bool
 }
 
 // rulesOf finds the rule packages (those defining deny or warn) among the modules and reads
@@ -110,6 +118,9 @@ func applyAnnotations(r *Rule, a *ast.Annotations) {
 	if s, ok := c["remediation"].(string); ok {
 		r.Remediation = strings.TrimSpace(s)
 	}
+	if reads, ok := c["reads"]; ok {
+		r.readsDecl, r.readsSet = reads, true
+	}
 	if refs, ok := c["references"].([]any); ok {
 		for _, ref := range refs {
 			if s, ok := ref.(string); ok {
@@ -136,6 +147,23 @@ func (r *Rule) validate() error {
 		return fmt.Errorf("METADATA custom.severity %q is not one of info, low, medium, high, critical", r.Severity)
 	case !slices.Contains(Categories, r.Category):
 		return fmt.Errorf("METADATA custom.category %q is not one of %s", r.Category, strings.Join(Categories, ", "))
+	}
+	if r.readsSet {
+		list, ok := r.readsDecl.([]any)
+		declared := make([]string, 0, len(list))
+		for _, x := range list {
+			s, isString := x.(string)
+			ok = ok && isString
+			declared = append(declared, s)
+		}
+		if !ok {
+			return fmt.Errorf("METADATA custom.reads must be a list of facts paths, e.g. [rbac.roles, rbac.subjects]")
+		}
+		reads, err := facts.ExpandPaths(declared)
+		if err != nil {
+			return fmt.Errorf("METADATA custom.reads: %v", err)
+		}
+		r.Reads = reads
 	}
 	return nil
 }

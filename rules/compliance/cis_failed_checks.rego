@@ -9,6 +9,7 @@
 #   - ref: https://github.com/aquasecurity/kube-bench
 # custom:
 #   id: FA-CIS-001
+#   reads: [cis]
 #   severity: medium
 #   category: compliance
 #   framework: cis

@@ -9,6 +9,7 @@
 #   - ref: https://kubernetes.io/docs/reference/access-authn-authz/rbac/#discovery-roles
 # custom:
 #   id: FA-RBAC-016
+#   reads: [rbac.roles, rbac.subjects]
 #   severity: critical
 #   category: compliance
 #   framework: rbac

@@ -8,6 +8,7 @@
 #   - ref: https://kubernetes.io/docs/concepts/security/rbac-good-practices/
 # custom:
 #   id: FA-RBAC-001
+#   reads: [rbac.roles, rbac.subjects]
 #   severity: critical
 #   category: compliance
 #   framework: rbac

@@ -7,6 +7,7 @@
 #   - ref: https://kubernetes.io/docs/reference/access-authn-authz/certificate-signing-requests/#authorization
 # custom:
 #   id: FA-RBAC-013
+#   reads: [rbac.roles, rbac.subjects]
 #   severity: high
 #   category: compliance
 #   framework: rbac

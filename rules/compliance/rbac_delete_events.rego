@@ -6,6 +6,7 @@
 #   - ref: https://kubernetes.io/docs/concepts/security/rbac-good-practices/
 # custom:
 #   id: FA-RBAC-014
+#   reads: [rbac.roles, rbac.subjects]
 #   severity: medium
 #   category: compliance
 #   framework: rbac

@@ -7,6 +7,7 @@
 #   - ref: https://kubernetes.io/docs/concepts/security/rbac-good-practices/
 # custom:
 #   id: FA-RBAC-008
+#   reads: [rbac.roles, rbac.subjects]
 #   severity: critical
 #   category: compliance
 #   framework: rbac

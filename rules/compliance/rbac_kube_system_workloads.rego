@@ -7,6 +7,7 @@
 #   - ref: https://kubernetes.io/docs/concepts/security/rbac-good-practices/
 # custom:
 #   id: FA-RBAC-010
+#   reads: [rbac.roles, rbac.subjects]
 #   severity: high
 #   category: compliance
 #   framework: rbac

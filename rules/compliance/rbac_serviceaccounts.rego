@@ -7,6 +7,7 @@
 #   - ref: https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/
 # custom:
 #   id: FA-RBAC-017
+#   reads: [rbac.serviceAccounts]
 #   severity: low
 #   category: compliance
 #   framework: rbac

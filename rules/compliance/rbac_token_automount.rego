@@ -7,6 +7,7 @@
 #   - ref: https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting
 # custom:
 #   id: FA-RBAC-018
+#   reads: [rbac.subjects, rbac.serviceAccounts]
 #   severity: low
 #   category: compliance
 #   framework: rbac

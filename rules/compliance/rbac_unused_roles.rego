@@ -8,6 +8,7 @@
 #   - ref: https://kubernetes.io/docs/reference/access-authn-authz/rbac/
 # custom:
 #   id: FA-RBAC-019
+#   reads: [rbac.roles, rbac.subjects, rbac.danglingBindings]
 #   severity: low
 #   category: compliance
 #   framework: rbac

@@ -7,6 +7,7 @@
 #   - ref: https://kubernetes.io/docs/concepts/security/rbac-good-practices/#least-privilege
 # custom:
 #   id: FA-RBAC-002
+#   reads: [rbac.roles, rbac.subjects]
 #   severity: high
 #   category: compliance
 #   framework: rbac

@@ -6,6 +6,7 @@
 #   Unpriced nodes are not included, so the real cost is at least this.
 # custom:
 #   id: FA-COST-002
+#   reads: [name, cost]
 #   severity: high
 #   category: cost
 #   remediation: Reduce capacity (right-size, scale down idle nodes, move tolerant workloads to spot) or raise the budget.

@@ -7,6 +7,7 @@
 #   - ref: https://www.opencost.io/docs/specification
 # custom:
 #   id: FA-COST-003
+#   reads: [cost]
 #   severity: medium
 #   category: cost
 #   remediation: Consolidate onto fewer or smaller nodes (cluster autoscaler or Karpenter consolidation).

@@ -6,6 +6,7 @@
 #   reported when actual usage is known (metrics.k8s.io or Prometheus): usage is never guessed.
 # custom:
 #   id: FA-COST-004
+#   reads: [usage]
 #   severity: low
 #   category: cost
 #   remediation: Lower the CPU (and memory) requests towards observed use plus headroom, or use the VPA in recommendation mode.

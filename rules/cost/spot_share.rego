@@ -9,6 +9,7 @@
 #   - ref: https://karpenter.sh/docs/concepts/nodepools/#capacity-type
 # custom:
 #   id: FA-COST-001
+#   reads: [cost]
 #   severity: medium
 #   category: cost
 #   remediation: >-

@@ -5,6 +5,7 @@
 #   Their cost is unknown, not zero: cluster cost and budgets undercount it.
 # custom:
 #   id: FA-COST-005
+#   reads: [cost]
 #   severity: info
 #   category: cost
 #   remediation: Add the instance type and region to a price override file (--prices).

@@ -171,26 +171,27 @@ risky_by_role := {role: [pair | some pair in risky; pair[1].role == role] | some
 
 path(grant) := sprintf("%s -> %s", [grant.binding, grant.role])
 
-# namespace of a grant: "" when cluster-wide.
-namespace(grant) := object.get(grant, "namespace", "")
+# namespace of a grant: "" when cluster-wide. (Grants always carry it; these helpers read the
+# field directly because they run for every finding.)
+namespace(grant) := grant.namespace
 
-cluster_wide(grant) if namespace(grant) == ""
+cluster_wide(grant) if grant.namespace == ""
 
-scope(grant) := "cluster-wide" if cluster_wide(grant)
+scope(grant) := "cluster-wide" if grant.namespace == ""
 
-scope(grant) := sprintf("in namespace %s", [namespace(grant)]) if not cluster_wide(grant)
+scope(grant) := sprintf("in namespace %s", [grant.namespace]) if grant.namespace != ""
 
 # in_namespace: the grant applies in namespace ns (cluster-wide grants apply everywhere).
-in_namespace(grant, _) if cluster_wide(grant)
+in_namespace(grant, _) if grant.namespace == ""
 
-in_namespace(grant, ns) if namespace(grant) == ns
+in_namespace(grant, ns) if grant.namespace == ns
 
 finding(subject, grant, msg) := {
 	"msg": msg,
 	"resource": subject.key,
 	"subject": subject.key,
 	"path": path(grant),
-	"scope": namespace(grant),
+	"scope": grant.namespace,
 }
 
 # can_msg is the message of a permission finding.

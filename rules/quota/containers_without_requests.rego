@@ -7,6 +7,7 @@
 #   - ref: https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
 # custom:
 #   id: FA-QUO-003
+#   reads: [usage]
 #   severity: medium
 #   category: quota
 #   remediation: Set resources.requests.cpu and resources.requests.memory on every container, or a LimitRange defaultRequest.

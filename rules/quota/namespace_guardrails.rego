@@ -8,6 +8,7 @@
 #   - ref: https://kubernetes.io/docs/concepts/policy/limit-range/
 # custom:
 #   id: FA-QUO-002
+#   reads: [usage]
 #   severity: low
 #   category: quota
 #   remediation: Add a ResourceQuota and a LimitRange with defaultRequest and default to the namespace.

@@ -7,6 +7,7 @@
 #   - ref: https://kubernetes.io/docs/concepts/policy/resource-quotas/
 # custom:
 #   id: FA-QUO-001
+#   reads: [usage]
 #   severity: medium
 #   category: quota
 #   remediation: Raise the quota, or reduce the namespace's requests (right-size, remove idle workloads).

@@ -7,6 +7,7 @@
 #   - ref: https://kubernetes.io/docs/tasks/administer-cluster/reserve-compute-resources/
 # custom:
 #   id: FA-QUO-004
+#   reads: [nodes, usage]
 #   severity: high
 #   category: quota
 #   remediation: Add nodes (or let the autoscaler), or lower requests that exceed use.

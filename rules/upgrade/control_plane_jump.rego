@@ -7,6 +7,7 @@
 #   - ref: https://kubernetes.io/releases/version-skew-policy/#supported-version-skew
 # custom:
 #   id: FA-UPG-003
+#   reads: [version, upgrade]
 #   severity: high
 #   category: upgrade
 #   remediation: Upgrade through each intermediate minor version; finish a rolling control plane upgrade before starting another.

@@ -8,6 +8,7 @@
 #   - ref: https://kubernetes.io/docs/tasks/run-application/configure-pdb/
 # custom:
 #   id: FA-UPG-005
+#   reads: [upgrade, usage]
 #   severity: high
 #   category: upgrade
 #   remediation: >-

@@ -6,6 +6,7 @@
 #   headroom (a share of the cluster's allocatable).
 # custom:
 #   id: FA-UPG-007
+#   reads: [nodes, usage]
 #   severity: medium
 #   category: upgrade
 #   remediation: Add a node (or surge capacity in the node pool) before the upgrade, or lower requests.

@@ -8,6 +8,7 @@
 #   - ref: https://kubernetes.io/releases/version-skew-policy/
 # custom:
 #   id: FA-UPG-001
+#   reads: [nodes, version]
 #   severity: high
 #   category: upgrade
 #   remediation: >-

@@ -7,6 +7,7 @@
 #   - ref: https://kubernetes.io/docs/concepts/architecture/nodes/#condition
 # custom:
 #   id: FA-UPG-002
+#   reads: [nodes]
 #   severity: medium
 #   category: upgrade
 #   remediation: >-

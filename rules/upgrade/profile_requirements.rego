@@ -6,6 +6,7 @@
 #   framework; the projected monthly cost must stay within the profile's budget.
 # custom:
 #   id: FA-UPG-008
+#   reads: [version, cost]
 #   severity: high
 #   category: upgrade
 #   remediation: >-

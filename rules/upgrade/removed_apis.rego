@@ -9,6 +9,7 @@
 #   - ref: https://kubernetes.io/docs/reference/using-api/deprecation-guide/
 # custom:
 #   id: FA-UPG-004
+#   reads: [version, upgrade]
 #   severity: high
 #   category: upgrade
 #   remediation: Migrate the manifests, charts and clients to the replacement API version, re-apply, then upgrade.

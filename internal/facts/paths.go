@@ -1,0 +1,133 @@
+package facts
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// Facts paths name the parts of a Cluster document by their JSON names: every top-level
+// field ("nodes", "usage", …), except that "rbac" is split into its fields ("rbac.roles",
+// "rbac.serviceAccounts", …) because its parts are collected at different times (the
+// ServiceAccounts' use needs the pod LIST, the roles and bindings do not).
+//
+// Rules declare the paths they read (METADATA custom.reads) and see only those; collectors
+// declare a path final once nothing will write it again, so a live audit can evaluate the
+// rules that read only final paths while it still collects the rest.
+
+// split lists the top-level fields whose own fields are paths.
+var split = []string{"rbac"}
+
+type pathField struct {
+	path      string
+	index     []int // field index in Cluster, then in the split field's struct
+	omitEmpty bool
+}
+
+var pathFields = sync.OnceValue(func() []pathField {
+	var out []pathField
+	ct := reflect.TypeFor[Cluster]()
+	for _, f := range jsonFields(ct) {
+		if !slices.Contains(split, f.path) {
+			out = append(out, f)
+			continue
+		}
+		st := ct.FieldByIndex(f.index).Type
+		for st.Kind() == reflect.Pointer {
+			st = st.Elem()
+		}
+		for _, sub := range jsonFields(st) {
+			sub.path = f.path + "." + sub.path
+			sub.index = append(slices.Clone(f.index), sub.index...)
+			out = append(out, sub)
+		}
+	}
+	return out
+})
+
+func jsonFields(t reflect.Type) []pathField {
+	var out []pathField
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if !f.IsExported() || name == "-" {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		out = append(out, pathField{path: name, index: []int{i}, omitEmpty: slices.Contains(strings.Split(opts, ","), "omitempty")})
+	}
+	return out
+}
+
+// Paths lists every facts path, in document order.
+func Paths() []string {
+	fs := pathFields()
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = f.path
+	}
+	return out
+}
+
+// ExpandPaths resolves declared paths to facts paths: a split field's name ("rbac") stands
+// for all of its paths. An unknown name is an error that lists the known ones.
+func ExpandPaths(declared []string) ([]string, error) {
+	out := []string{}
+	for _, d := range declared {
+		found := false
+		for _, p := range Paths() {
+			if p == d || strings.HasPrefix(p, d+".") {
+				out = append(out, p)
+				found = true
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("unknown facts path %q (known: %s)", d, strings.Join(Paths(), ", "))
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+// PathValue returns the value at a facts path as encoding/json would write it, and whether
+// the document has it at all (false when the field, or the split field holding it, is
+// omitted: a nil pointer, or an empty omitempty field).
+func (c *Cluster) PathValue(path string) (any, bool) {
+	for _, f := range pathFields() {
+		if f.path != path {
+			continue
+		}
+		v := reflect.ValueOf(c).Elem()
+		for i, idx := range f.index {
+			if i > 0 {
+				if v.IsNil() {
+					return nil, false // the split field (e.g. rbac) is absent
+				}
+				v = v.Elem()
+			}
+			v = v.Field(idx)
+		}
+		if f.omitEmpty && isEmpty(v) {
+			return nil, false
+		}
+		return v.Interface(), true
+	}
+	return nil, false
+}
+
+// isEmpty is encoding/json's omitempty test.
+func isEmpty(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Array, reflect.Map, reflect.Slice, reflect.String:
+		return v.Len() == 0
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64, reflect.Interface, reflect.Pointer:
+		return v.IsZero()
+	}
+	return false
+}

@@ -1,0 +1,222 @@
+package policy
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+
+	"github.com/fleetaudit/fleetaudit/internal/facts"
+)
+
+// Evaluation is one cluster's evaluation, which can start before its facts are complete.
+// Final converts facts paths that will not change any more and starts, on their own
+// goroutines, the parts of the rules that read only final paths; Finish converts the rest,
+// evaluates what is left and returns every finding. A live audit calls Final as collectors
+// complete, so the RBAC rules run while the pods are still being listed.
+//
+// Every part sees only the facts paths its rules declare (custom.reads), whether it starts
+// early or not, so a staged evaluation and a whole one give the same findings by
+// construction. An Evaluation is used from one goroutine.
+type Evaluation struct {
+	e       *Engine
+	ctx     context.Context
+	cluster string
+	// extra are the input's other keys (profile, scores), as [key, value] pairs.
+	extra [][2]any
+	// values holds the converted facts paths; a nil term means the document omits the path.
+	values map[string]*ast.Term
+	err    error
+	// parts are the Engine's staged parts once Final was called, else its whole ones; chosen
+	// at the first Final or Finish.
+	parts   []part
+	started []bool
+	results [][]Finding
+	errs    []error
+	wg      sync.WaitGroup
+}
+
+// Begin starts the evaluation of one cluster's facts.
+func (e *Engine) Begin(ctx context.Context) *Evaluation {
+	return &Evaluation{e: e, ctx: ctx, values: map[string]*ast.Term{}}
+}
+
+func (s *Evaluation) use(parts []part) {
+	if s.parts == nil {
+		s.parts = parts
+		s.started, s.results, s.errs = make([]bool, len(parts)), make([][]Finding, len(parts)), make([]error, len(parts))
+	}
+}
+
+// Final declares that c's facts paths (facts.Paths names) will not be written again, and
+// starts the parts whose reads are all final. Unknown paths are ignored.
+func (s *Evaluation) Final(c *facts.Cluster, paths ...string) {
+	s.cluster = c.Name
+	s.use(s.e.staged)
+	for _, p := range paths {
+		s.convert(c, p)
+	}
+	if s.err == nil {
+		s.start(false)
+	}
+}
+
+// Finish evaluates the rules not started yet on c, which is now complete, waits for the
+// started ones and returns all findings, sorted.
+func (s *Evaluation) Finish(c *facts.Cluster) ([]Finding, error) {
+	s.cluster = c.Name
+	s.use(s.e.whole)
+	for _, p := range s.pending() {
+		s.convert(c, p)
+	}
+	if s.err == nil {
+		s.start(true)
+	}
+	s.wg.Wait()
+	if s.err != nil {
+		return nil, s.err
+	}
+	var out []Finding
+	for i := range s.results {
+		if s.errs[i] != nil {
+			return nil, s.errs[i]
+		}
+		out = append(out, s.results[i]...)
+	}
+	SortFindings(out)
+	return out, nil
+}
+
+// Stop abandons the evaluation: it waits for the parts already started and drops them.
+func (s *Evaluation) Stop() { s.wg.Wait() }
+
+// pending lists the paths that parts not started yet read and that are not converted.
+func (s *Evaluation) pending() []string {
+	var out []string
+	for i, pt := range s.parts {
+		if s.started[i] {
+			continue
+		}
+		reads := pt.reads
+		if reads == nil || s.e.ignoreReads {
+			reads = facts.Paths()
+		}
+		for _, p := range reads {
+			if _, done := s.values[p]; !done && !slices.Contains(out, p) {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+func (s *Evaluation) convert(c *facts.Cluster, path string) {
+	if _, done := s.values[path]; done || s.err != nil {
+		return
+	}
+	v, ok := c.PathValue(path)
+	if !ok {
+		s.values[path] = nil
+		return
+	}
+	t, err := toTerm(v)
+	if err != nil {
+		s.err = fmt.Errorf("convert facts %s of %s: %w", path, s.cluster, err)
+		return
+	}
+	s.values[path] = t
+}
+
+// start starts the parts whose reads are all converted (every part not started, when all).
+func (s *Evaluation) start(all bool) {
+	var extra []*ast.Term
+	for i, pt := range s.parts {
+		if s.started[i] || (!all && !s.ready(pt.reads)) {
+			continue
+		}
+		if extra == nil {
+			extra = []*ast.Term{}
+			for _, kv := range s.extra {
+				t, err := toTerm(kv[1])
+				if err != nil {
+					s.err = fmt.Errorf("convert input %s for %s: %w", kv[0], s.cluster, err)
+					return
+				}
+				extra = append(extra, ast.StringTerm(kv[0].(string)), t)
+			}
+		}
+		s.started[i] = true
+		in := s.input(pt.reads, extra)
+		s.wg.Go(func() { s.results[i], s.errs[i] = pt.eval(s.ctx, s.cluster, in) })
+	}
+}
+
+func (s *Evaluation) ready(reads []string) bool {
+	if reads == nil {
+		return false // reads everything: only complete facts will do
+	}
+	for _, p := range reads {
+		if _, done := s.values[p]; !done {
+			return false
+		}
+	}
+	return true
+}
+
+// input is {"cluster": <the paths reads names>, …extra}.
+func (s *Evaluation) input(reads []string, extra []*ast.Term) ast.Value {
+	if reads == nil || s.e.ignoreReads {
+		reads = facts.Paths()
+	}
+	cluster := ast.NewObject()
+	for _, p := range reads {
+		t := s.values[p]
+		if t == nil {
+			continue
+		}
+		top, sub, nested := strings.Cut(p, ".")
+		if !nested {
+			cluster.Insert(ast.StringTerm(top), t)
+			continue
+		}
+		parent := cluster.Get(ast.StringTerm(top))
+		if parent == nil {
+			parent = ast.NewTerm(ast.NewObject())
+			cluster.Insert(ast.StringTerm(top), parent)
+		}
+		parent.Value.(ast.Object).Insert(ast.StringTerm(sub), t)
+	}
+	in := ast.NewObject([2]*ast.Term{ast.StringTerm("cluster"), ast.NewTerm(cluster)})
+	for i := 0; i < len(extra); i += 2 {
+		in.Insert(extra[i], extra[i+1])
+	}
+	return in
+}
+
+func (pt part) eval(ctx context.Context, cluster string, in ast.Value) ([]Finding, error) {
+	rs, err := pt.pq.Eval(ctx, rego.EvalParsedInput(in))
+	if err != nil {
+		return nil, fmt.Errorf("evaluate rules on %s: %s", cluster, oneLine(err.Error()))
+	}
+	if len(rs) == 0 {
+		return nil, fmt.Errorf("evaluate rules on %s: query undefined", cluster)
+	}
+	var out []Finding
+	for _, v := range slices.Sorted(maps.Keys(pt.vars)) {
+		rv := pt.vars[v]
+		set, _ := rs[0].Bindings[v].([]any)
+		for _, raw := range set {
+			f, err := toFinding(cluster, rv.rule, rv.kind, raw)
+			if err != nil {
+				return nil, fmt.Errorf("rule %s (%s): %w", rv.rule.ID, rv.rule.File, err)
+			}
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
