@@ -87,6 +87,9 @@ type CIS struct{ Config CISConfig }
 // Name implements Collector.
 func (CIS) Name() string { return "cis" }
 
+// Writes implements Writer.
+func (CIS) Writes() []string { return []string{"cis"} }
+
 // Collect implements Collector.
 func (x CIS) Collect(ctx context.Context, t Target, c *facts.Cluster) error {
 	src := x.Config.sourceFor(c.Name)

@@ -19,6 +19,9 @@ type Cluster struct{}
 // Name implements Collector.
 func (Cluster) Name() string { return facts.IdentityCollector }
 
+// Writes implements Writer.
+func (Cluster) Writes() []string { return []string{"uid", "version", "nodes"} }
+
 // Needs implements Needer.
 func (Cluster) Needs() []string { return []string{"nodes"} }
 

@@ -29,6 +29,11 @@ type Target struct {
 	// PageSize is the LIST page size (limit); 0 means DefaultPageSize.
 	PageSize int64
 
+	// Final, when set, hears which facts paths (facts.Paths) of the cluster's facts will not be
+	// written again, so their rules can be evaluated while collection goes on. It is called
+	// on the collecting goroutine.
+	Final func(c *facts.Cluster, paths ...string)
+
 	// shared holds objects that several collectors need (pods), listed once per cluster.
 	shared *shared
 }
@@ -42,6 +47,26 @@ type Collector interface {
 	Name() string
 	// Collect reads from t and writes into c. It must leave c consistent on error.
 	Collect(ctx context.Context, t Target, c *facts.Cluster) error
+}
+
+// Writer is implemented by collectors: the facts paths (facts.Paths) a collector writes, and
+// no other collector does. Run declares them final when the collector returns; a collector
+// may declare some final earlier itself (Target.final).
+type Writer interface {
+	Writes() []string
+}
+
+// Starter is implemented by collectors with requests that depend on no other collector: Run
+// starts them, with the LISTs, before any collector runs.
+type Starter interface {
+	Start(ctx context.Context, t Target)
+}
+
+// final declares paths of c final (see Target.Final).
+func (t Target) final(c *facts.Cluster, paths ...string) {
+	if t.Final != nil {
+		t.Final(c, paths...)
+	}
 }
 
 // Config holds the settings of the collectors that have any.
@@ -87,6 +112,11 @@ func Run(ctx context.Context, cs []Collector, t Target, c *facts.Cluster) {
 	}
 	t.prefetch(ctx, needs)
 	for _, col := range cs {
+		if s, ok := col.(Starter); ok {
+			s.Start(ctx, t)
+		}
+	}
+	for _, col := range cs {
 		start := time.Now()
 		err := col.Collect(ctx, t, c)
 		run := facts.CollectorRun{Collector: col.Name(), DurationSeconds: time.Since(start).Seconds()}
@@ -97,6 +127,9 @@ func Run(ctx context.Context, cs []Collector, t Target, c *facts.Cluster) {
 		c.Collection = append(c.Collection, run)
 		if err != nil && col.Name() == facts.IdentityCollector {
 			return
+		}
+		if w, ok := col.(Writer); ok {
+			t.final(c, w.Writes()...)
 		}
 	}
 }

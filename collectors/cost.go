@@ -44,6 +44,9 @@ type Cost struct{ Config CostConfig }
 // Name implements Collector.
 func (Cost) Name() string { return "cost" }
 
+// Writes implements Writer.
+func (Cost) Writes() []string { return []string{"cost"} }
+
 // Collect implements Collector. It reads no API beyond the pods the other collectors listed.
 func (x Cost) Collect(ctx context.Context, t Target, c *facts.Cluster) error {
 	pods, err := t.Pods(ctx)

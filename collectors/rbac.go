@@ -22,6 +22,11 @@ type RBAC struct{}
 // Name implements Collector.
 func (RBAC) Name() string { return "rbac" }
 
+// Writes implements Writer.
+func (RBAC) Writes() []string {
+	return []string{"rbac.roles", "rbac.subjects", "rbac.danglingBindings", "rbac.serviceAccounts"}
+}
+
 // Needs implements Needer.
 func (RBAC) Needs() []string {
 	return []string{"clusterroles", "roles", "clusterrolebindings", "rolebindings", "serviceaccounts", "pods"}
@@ -37,7 +42,9 @@ type RBACObjects struct {
 	Pods                []*corev1.Pod
 }
 
-// Collect implements Collector.
+// Collect implements Collector. The roles, subjects and dangling bindings are declared final
+// as soon as they are built, before the ServiceAccounts' use waits for the pod LIST (the
+// longest), so the RBAC rules can be evaluated meanwhile.
 func (RBAC) Collect(ctx context.Context, t Target, c *facts.Cluster) error {
 	var in RBACObjects
 	steps := []error{
@@ -45,23 +52,30 @@ func (RBAC) Collect(ctx context.Context, t Target, c *facts.Cluster) error {
 		each(ctx, t, "roles", func(x *rbacv1.Role) { in.Roles = append(in.Roles, x) }),
 		each(ctx, t, "clusterrolebindings", func(x *rbacv1.ClusterRoleBinding) { in.ClusterRoleBindings = append(in.ClusterRoleBindings, x) }),
 		each(ctx, t, "rolebindings", func(x *rbacv1.RoleBinding) { in.RoleBindings = append(in.RoleBindings, x) }),
-		each(ctx, t, "serviceaccounts", func(x *corev1.ServiceAccount) { in.ServiceAccounts = append(in.ServiceAccounts, x) }),
 	}
 	for _, err := range steps {
 		if err != nil {
 			return err
 		}
 	}
-	var err error
-	if in.Pods, err = t.Pods(ctx); err != nil {
-		return err
-	}
-	c.RBAC = BuildRBAC(in)
+	rbac := BuildRBAC(in)
+	rbac.ServiceAccounts = nil // not known until the pods are listed
+	c.RBAC = rbac
+	t.final(c, "rbac.roles", "rbac.subjects", "rbac.danglingBindings")
 	rbacGV := schema.GroupVersion{Group: rbacv1.GroupName, Version: "v1"}
 	t.remember(rbacGV, "ClusterRole", metas(in.ClusterRoles, func(x *rbacv1.ClusterRole) metav1.ObjectMeta { return x.ObjectMeta }))
 	t.remember(rbacGV, "Role", metas(in.Roles, func(x *rbacv1.Role) metav1.ObjectMeta { return x.ObjectMeta }))
 	t.remember(rbacGV, "ClusterRoleBinding", metas(in.ClusterRoleBindings, func(x *rbacv1.ClusterRoleBinding) metav1.ObjectMeta { return x.ObjectMeta }))
 	t.remember(rbacGV, "RoleBinding", metas(in.RoleBindings, func(x *rbacv1.RoleBinding) metav1.ObjectMeta { return x.ObjectMeta }))
+
+	if err := each(ctx, t, "serviceaccounts", func(x *corev1.ServiceAccount) { in.ServiceAccounts = append(in.ServiceAccounts, x) }); err != nil {
+		return err
+	}
+	pods, err := t.Pods(ctx)
+	if err != nil {
+		return err
+	}
+	c.RBAC.ServiceAccounts = serviceAccountUse(in.ServiceAccounts, pods)
 	return nil
 }
 

@@ -23,6 +23,8 @@ type shared struct {
 	// podUsage is the usage collector's per-pod usage ("NS/POD"), for the cost collector;
 	// nil when usage is unavailable.
 	podUsage map[string]facts.Resources
+	// deprecated is the upgrade collector's read of /metrics, started early (Upgrade.Start).
+	deprecated *deprecatedFuture
 	// listed holds the metadata of objects other collectors already listed, by group/kind
 	// and the version they were listed as, so the API-version scan does not list them again.
 	listed map[schema.GroupKind]listedMeta

@@ -57,9 +57,42 @@ type Upgrade struct{ Config UpgradeConfig }
 // Name implements Collector.
 func (Upgrade) Name() string { return "upgrade" }
 
+// Writes implements Writer.
+func (Upgrade) Writes() []string { return []string{"upgrade"} }
+
 // Needs implements Needer.
 func (Upgrade) Needs() []string {
 	return []string{"apiserver-leases", "poddisruptionbudgets", "deployments", "statefulsets"}
+}
+
+// Start implements Starter: the API server's /metrics (megabytes of text) depends on nothing
+// else, so it is read while the LISTs run.
+func (Upgrade) Start(ctx context.Context, t Target) {
+	f := &deprecatedFuture{done: make(chan struct{})}
+	t.shared.deprecated = f
+	go func() {
+		defer close(f.done)
+		f.apis, f.ok = requestedDeprecatedAPIs(ctx, t)
+	}()
+}
+
+type deprecatedFuture struct {
+	done chan struct{}
+	apis []facts.RequestedAPI
+	ok   bool
+}
+
+// deprecatedAPIs is requestedDeprecatedAPIs, started by Start when Run ran it.
+func (t Target) deprecatedAPIs(ctx context.Context) ([]facts.RequestedAPI, bool) {
+	if t.shared == nil || t.shared.deprecated == nil {
+		return requestedDeprecatedAPIs(ctx, t)
+	}
+	select {
+	case <-t.shared.deprecated.done:
+		return t.shared.deprecated.apis, t.shared.deprecated.ok
+	case <-ctx.Done():
+		return nil, false
+	}
 }
 
 // Collect implements Collector.
@@ -91,7 +124,7 @@ func (x Upgrade) Collect(ctx context.Context, t Target, c *facts.Cluster) error 
 	// The deprecated-API metric and the scan of written API versions are independent requests.
 	err := parallel(
 		func() error {
-			u.RequestedDeprecatedAPIs, u.DeprecatedMetricReadable = requestedDeprecatedAPIs(ctx, t)
+			u.RequestedDeprecatedAPIs, u.DeprecatedMetricReadable = t.deprecatedAPIs(ctx)
 			return nil
 		},
 		func() error { return x.apiUse(ctx, t, u) },

@@ -47,6 +47,9 @@ type UsageCollector struct{ Config UsageConfig }
 // Name implements Collector.
 func (UsageCollector) Name() string { return "usage" }
 
+// Writes implements Writer.
+func (UsageCollector) Writes() []string { return []string{"usage"} }
+
 // Needs implements Needer.
 func (UsageCollector) Needs() []string { return []string{"pods", "resourcequotas", "limitranges"} }
 

@@ -38,7 +38,7 @@ func Jobs() ([]fleet.Job, error) {
 			return nil, fmt.Errorf("embedded demo fleet: %w", err)
 		}
 		c.CollectedAt = loaded
-		jobs = append(jobs, fleet.Job{Name: c.Name, Facts: func(context.Context) *facts.Cluster { return c }})
+		jobs = append(jobs, fleet.Job{Name: c.Name, Facts: func(context.Context, fleet.FinalFunc) *facts.Cluster { return c }})
 	}
 	return jobs, nil
 }

@@ -116,7 +116,7 @@ func TestDemoUsageAndCostMatchTheCode(t *testing.T) {
 	if err != nil || len(jobs) != 3 {
 		t.Fatalf("demo jobs: %d %v", len(jobs), err)
 	}
-	if c := jobs[0].Facts(context.Background()); c.Cost == nil || c.Usage == nil {
+	if c := jobs[0].Facts(context.Background(), nil); c.Cost == nil || c.Usage == nil {
 		t.Errorf("%s lacks usage/cost facts", c.Name)
 	}
 }

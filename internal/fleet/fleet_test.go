@@ -93,7 +93,7 @@ func TestRunBoundsParallelism(t *testing.T) {
 	var mu = make(chan struct{}, 1)
 	var jobs []Job
 	for _, name := range []string{"e", "d", "c", "b", "a", "f"} {
-		jobs = append(jobs, Job{Name: name, Facts: func(context.Context) *facts.Cluster {
+		jobs = append(jobs, Job{Name: name, Facts: func(context.Context, FinalFunc) *facts.Cluster {
 			mu <- struct{}{}
 			running++
 			peak = max(peak, running)

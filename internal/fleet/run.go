@@ -61,23 +61,32 @@ func (o Options) withDefaults() Options {
 // Job yields one cluster's facts. It never fails: a failure is recorded in the facts'
 // Collection, so it travels with the facts into snapshots and reports.
 type Job struct {
-	Name  string
-	Facts func(ctx context.Context) *facts.Cluster
+	Name string
+	// Facts yields the facts. final, when not nil, hears which facts paths will not be written
+	// again while the job still collects the rest (collectors.Target.Final); a job that reads
+	// whole documents need not call it.
+	Facts func(ctx context.Context, final FinalFunc) *facts.Cluster
 }
+
+// FinalFunc hears that paths (facts.Paths) of c are final.
+type FinalFunc = func(c *facts.Cluster, paths ...string)
+
+// basePaths are set before any collector runs.
+var basePaths = []string{"schemaVersion", "name", "server", "collectedAt"}
 
 // LiveJobs collects facts from live clusters, each within o.Timeout.
 func LiveJobs(targets []Target, o Options) []Job {
 	o = o.withDefaults()
 	jobs := make([]Job, 0, len(targets))
 	for _, t := range targets {
-		jobs = append(jobs, Job{Name: t.Name, Facts: func(ctx context.Context) *facts.Cluster {
-			return collect(ctx, t, o)
+		jobs = append(jobs, Job{Name: t.Name, Facts: func(ctx context.Context, final FinalFunc) *facts.Cluster {
+			return collect(ctx, t, o, final)
 		}})
 	}
 	return jobs
 }
 
-func collect(ctx context.Context, t Target, o Options) *facts.Cluster {
+func collect(ctx context.Context, t Target, o Options, final FinalFunc) *facts.Cluster {
 	c := &facts.Cluster{
 		SchemaVersion: facts.SchemaVersion, Name: t.Name, Server: t.Server,
 		CollectedAt: o.Now().UTC().Truncate(time.Second), Nodes: []facts.Node{},
@@ -94,7 +103,10 @@ func collect(ctx context.Context, t Target, o Options) *facts.Cluster {
 			Error: fmt.Sprintf("create client: %v", err)}}
 		return c
 	}
-	target := collectors.Target{Client: client, PageSize: o.PageSize}
+	target := collectors.Target{Client: client, PageSize: o.PageSize, Final: final}
+	if final != nil {
+		final(c, basePaths...)
+	}
 	if m, err := metricsclient.NewForConfig(&cfg); err == nil {
 		target.Metrics = m // else usage comes from Prometheus or is unavailable
 	}
@@ -111,7 +123,7 @@ func SnapshotJobs(files []string) []Job {
 	jobs := make([]Job, 0, len(files))
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".json")
-		jobs = append(jobs, Job{Name: name, Facts: func(context.Context) *facts.Cluster {
+		jobs = append(jobs, Job{Name: name, Facts: func(context.Context, FinalFunc) *facts.Cluster {
 			c, err := ReadFacts(f)
 			if err != nil {
 				return &facts.Cluster{SchemaVersion: facts.SchemaVersion, Name: name, Nodes: []facts.Node{},
@@ -149,6 +161,11 @@ type Audit struct {
 // concurrently, with the job's index. Facts are not kept: memory holds at most Workers
 // clusters' facts at a time.
 func Each(ctx context.Context, jobs []Job, o Options, fn func(i int, c *facts.Cluster)) {
+	each(ctx, jobs, o, nil, fn)
+}
+
+// each is Each where begin, when set, gives each job the FinalFunc it reports to.
+func each(ctx context.Context, jobs []Job, o Options, begin func(i int) FinalFunc, fn func(i int, c *facts.Cluster)) {
 	o = o.withDefaults()
 	sem := make(chan struct{}, o.Workers)
 	var wg sync.WaitGroup
@@ -164,7 +181,11 @@ func Each(ctx context.Context, jobs []Job, o Options, fn func(i int, c *facts.Cl
 				mu.Unlock()
 			}
 			start := time.Now()
-			c := j.Facts(ctx)
+			var final FinalFunc
+			if begin != nil {
+				final = begin(i)
+			}
+			c := j.Facts(ctx, final)
 			fn(i, c)
 			o.Log.Debug("cluster audited", "cluster", j.Name, "status", c.Status(), "duration", time.Since(start).Round(time.Millisecond))
 			mu.Lock()
@@ -185,11 +206,19 @@ func Run(ctx context.Context, jobs []Job, engine *policy.Engine, o Options, keep
 	o = o.withDefaults()
 	a := &Audit{GeneratedAt: o.Now().UTC().Truncate(time.Second), Clusters: make([]Result, len(jobs))}
 	keepErrs := make([]error, len(jobs))
-	Each(ctx, jobs, o, func(i int, c *facts.Cluster) {
+	// Each cluster's evaluation begins with its collection: rules start as soon as the facts
+	// they read are final (see policy.Evaluation).
+	evals := make([]*policy.Evaluation, len(jobs))
+	begin := func(i int) FinalFunc {
+		evals[i] = engine.Begin(ctx)
+		return evals[i].Final
+	}
+	each(ctx, jobs, o, begin, func(i int, c *facts.Cluster) {
 		if keep != nil {
 			keepErrs[i] = keep(c)
 		}
-		a.Clusters[i] = Evaluate(ctx, engine, c)
+		a.Clusters[i] = evaluate(evals[i], engine, c)
+		evals[i] = nil
 	})
 	slices.SortFunc(a.Clusters, func(x, y Result) int { return cmp.Compare(x.Cluster, y.Cluster) })
 	return a, errors.Join(keepErrs...)
@@ -197,6 +226,11 @@ func Run(ctx context.Context, jobs []Job, engine *policy.Engine, o Options, keep
 
 // Evaluate turns one cluster's facts into its audit result.
 func Evaluate(ctx context.Context, engine *policy.Engine, c *facts.Cluster) Result {
+	return evaluate(engine.Begin(ctx), engine, c)
+}
+
+// evaluate finishes an evaluation begun during c's collection.
+func evaluate(ev *policy.Evaluation, engine *policy.Engine, c *facts.Cluster) Result {
 	r := Result{
 		Cluster: c.Name, Server: c.Server, Status: c.Status(), Nodes: len(c.Nodes),
 		CollectedAt: c.CollectedAt, Collection: c.Collection, Findings: []policy.Finding{},
@@ -208,9 +242,10 @@ func Evaluate(ctx context.Context, engine *policy.Engine, c *facts.Cluster) Resu
 		r.Problem = c.Problem()
 	}
 	if r.Status == facts.StatusFailed {
+		ev.Stop()
 		return r
 	}
-	fs, err := engine.Evaluate(ctx, c)
+	fs, err := ev.Finish(c)
 	if err != nil {
 		r.Status, r.Problem = facts.StatusFailed, err.Error()
 		return r

@@ -1,0 +1,38 @@
+package collectors
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/fleetaudit/fleetaudit/internal/facts"
+)
+
+// Each facts path is written by exactly one collector (so declaring it final when that
+// collector is done is safe), except the fields set before any collector runs and the
+// collection record, which every collector appends to.
+func TestCollectorsWriteEveryPathOnce(t *testing.T) {
+	cs := All(Config{CIS: CISConfig{Sources: map[string]CISSource{"*": {}}}})
+	writer := map[string]string{}
+	for _, c := range cs {
+		w, ok := c.(Writer)
+		if !ok {
+			t.Errorf("collector %s does not declare the facts paths it writes", c.Name())
+			continue
+		}
+		for _, p := range w.Writes() {
+			if !slices.Contains(facts.Paths(), p) {
+				t.Errorf("collector %s writes unknown path %q", c.Name(), p)
+			}
+			if other, dup := writer[p]; dup {
+				t.Errorf("path %s is written by %s and %s", p, other, c.Name())
+			}
+			writer[p] = c.Name()
+		}
+	}
+	for _, p := range facts.Paths() {
+		before := slices.Contains([]string{"schemaVersion", "name", "server", "collectedAt", "collection"}, p)
+		if _, ok := writer[p]; ok == before {
+			t.Errorf("path %s: written by a collector = %v, want %v", p, ok, !before)
+		}
+	}
+}
