@@ -223,15 +223,17 @@ func TestAdmissionWebhookBlocksClusterUpgrade(t *testing.T) {
 		t.Fatal(err)
 	}
 	patch := []byte(`{"spec":{"topology":{"version":"v1.35.0"}}}`)
-	var lastErr error
-	for range 50 { // the API server picks the new webhook configuration up asynchronously
-		_, lastErr = dyn.Resource(clusterGVR).Namespace("default").Patch(ctx, "wl", types.MergePatchType, patch, metav1.PatchOptions{})
-		if lastErr != nil {
+	// The API server picks the new webhook configuration up asynchronously: probe with dry-run
+	// patches (the webhook has no side effects, so it is called for them) until it answers,
+	// which changes nothing, then send the real patch.
+	dryRun := metav1.PatchOptions{DryRun: []string{metav1.DryRunAll}}
+	for range 100 {
+		if _, err := dyn.Resource(clusterGVR).Namespace("default").Patch(ctx, "wl", types.MergePatchType, patch, dryRun); err != nil {
 			break
 		}
-		_, _ = dyn.Resource(clusterGVR).Namespace("default").Patch(ctx, "wl", types.MergePatchType, []byte(`{"spec":{"topology":{"version":"v1.34.4"}}}`), metav1.PatchOptions{})
 		time.Sleep(200 * time.Millisecond)
 	}
+	_, lastErr := dyn.Resource(clusterGVR).Namespace("default").Patch(ctx, "wl", types.MergePatchType, patch, metav1.PatchOptions{})
 	if lastErr == nil {
 		t.Fatal("the API server accepted an upgrade of a cluster with blockers")
 	}
