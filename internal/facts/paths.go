@@ -48,19 +48,53 @@ var pathFields = sync.OnceValue(func() []pathField {
 })
 
 func jsonFields(t reflect.Type) []pathField {
-	var out []pathField
+	fs, _ := JSONFields(t)
+	out := make([]pathField, len(fs))
+	for i, f := range fs {
+		out[i] = pathField{path: f.Name, index: []int{f.Index}, omitEmpty: f.OmitEmpty}
+	}
+	return out
+}
+
+// JSONField is a struct field as encoding/json writes it.
+type JSONField struct {
+	Name      string
+	Index     int
+	OmitEmpty bool
+}
+
+type jsonStruct struct {
+	fields []JSONField
+	plain  bool
+}
+
+var jsonStructs sync.Map // reflect.Type → jsonStruct
+
+// JSONFields lists the fields of struct type t that encoding/json writes, by their JSON
+// names. plain is false when t has an embedded field or a ",string" or ",omitzero" option,
+// which the list does not describe (the facts types have none).
+func JSONFields(t reflect.Type) (fields []JSONField, plain bool) {
+	if js, ok := jsonStructs.Load(t); ok {
+		return js.(jsonStruct).fields, js.(jsonStruct).plain
+	}
+	js := jsonStruct{plain: true}
 	for i := range t.NumField() {
 		f := t.Field(i)
 		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		o := strings.Split(opts, ",")
+		if f.Anonymous || slices.Contains(o, "string") || slices.Contains(o, "omitzero") {
+			js.plain = false
+		}
 		if !f.IsExported() || name == "-" {
 			continue
 		}
 		if name == "" {
 			name = f.Name
 		}
-		out = append(out, pathField{path: name, index: []int{i}, omitEmpty: slices.Contains(strings.Split(opts, ","), "omitempty")})
+		js.fields = append(js.fields, JSONField{Name: name, Index: i, OmitEmpty: slices.Contains(o, "omitempty")})
 	}
-	return out
+	jsonStructs.Store(t, js)
+	return js.fields, js.plain
 }
 
 // Paths lists every facts path, in document order.
@@ -111,7 +145,7 @@ func (c *Cluster) PathValue(path string) (any, bool) {
 			}
 			v = v.Field(idx)
 		}
-		if f.omitEmpty && isEmpty(v) {
+		if f.omitEmpty && OmitEmpty(v) {
 			return nil, false
 		}
 		return v.Interface(), true
@@ -119,8 +153,8 @@ func (c *Cluster) PathValue(path string) (any, bool) {
 	return nil, false
 }
 
-// isEmpty is encoding/json's omitempty test.
-func isEmpty(v reflect.Value) bool {
+// OmitEmpty is encoding/json's omitempty test: whether a field holding v is left out.
+func OmitEmpty(v reflect.Value) bool {
 	switch v.Kind() {
 	case reflect.Array, reflect.Map, reflect.Slice, reflect.String:
 		return v.Len() == 0

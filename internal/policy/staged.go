@@ -46,6 +46,13 @@ func (e *Engine) Begin(ctx context.Context) *Evaluation {
 	return &Evaluation{e: e, ctx: ctx, values: map[string]*ast.Term{}}
 }
 
+// name records the cluster's name (for findings) at the first call; started parts read it.
+func (s *Evaluation) name(c *facts.Cluster) {
+	if s.parts == nil {
+		s.cluster = c.Name
+	}
+}
+
 func (s *Evaluation) use(parts []part) {
 	if s.parts == nil {
 		s.parts = parts
@@ -56,7 +63,7 @@ func (s *Evaluation) use(parts []part) {
 // Final declares that c's facts paths (facts.Paths names) will not be written again, and
 // starts the parts whose reads are all final. Unknown paths are ignored.
 func (s *Evaluation) Final(c *facts.Cluster, paths ...string) {
-	s.cluster = c.Name
+	s.name(c)
 	s.use(s.e.staged)
 	for _, p := range paths {
 		s.convert(c, p)
@@ -69,7 +76,7 @@ func (s *Evaluation) Final(c *facts.Cluster, paths ...string) {
 // Finish evaluates the rules not started yet on c, which is now complete, waits for the
 // started ones and returns all findings, sorted.
 func (s *Evaluation) Finish(c *facts.Cluster) ([]Finding, error) {
-	s.cluster = c.Name
+	s.name(c)
 	s.use(s.e.whole)
 	for _, p := range s.pending() {
 		s.convert(c, p)
@@ -151,8 +158,8 @@ func (s *Evaluation) start(all bool) {
 			}
 		}
 		s.started[i] = true
-		in := s.input(pt.reads, extra)
-		s.wg.Go(func() { s.results[i], s.errs[i] = pt.eval(s.ctx, s.cluster, in) })
+		in, cluster := s.input(pt.reads, extra), s.cluster
+		s.wg.Go(func() { s.results[i], s.errs[i] = pt.eval(s.ctx, cluster, in) })
 	}
 }
 

@@ -5,13 +5,12 @@ import (
 	"encoding"
 	"encoding/json"
 	"reflect"
-	"slices"
 	"strconv"
-	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/fleetaudit/fleetaudit/internal/facts"
 )
 
 // toTerm converts a JSON-ready Go value to the Rego term of its JSON encoding. Structs (by
@@ -90,21 +89,21 @@ func valueTerm(v reflect.Value) (*ast.Term, error) {
 		}
 		return ast.ObjectTerm(items...), nil
 	case reflect.Struct:
-		fields, ok := structFields(t)
-		if !ok {
+		fields, plain := facts.JSONFields(t)
+		if !plain {
 			return viaJSON(v)
 		}
 		items := make([][2]*ast.Term, 0, len(fields))
 		for _, f := range fields {
-			fv := v.Field(f.index)
-			if f.omitEmpty && isEmptyValue(fv) {
+			fv := v.Field(f.Index)
+			if f.OmitEmpty && facts.OmitEmpty(fv) {
 				continue
 			}
 			e, err := valueTerm(fv)
 			if err != nil {
 				return nil, err
 			}
-			items = append(items, [2]*ast.Term{ast.StringTerm(f.name), e})
+			items = append(items, [2]*ast.Term{ast.StringTerm(f.Name), e})
 		}
 		return ast.ObjectTerm(items...), nil
 	}
@@ -125,57 +124,4 @@ func viaJSON(v reflect.Value) (*ast.Term, error) {
 		return nil, err
 	}
 	return ast.NewTerm(val), nil
-}
-
-type structField struct {
-	name      string
-	index     int
-	omitEmpty bool
-}
-
-type structInfo struct {
-	fields []structField
-	ok     bool
-}
-
-var fieldCache sync.Map // reflect.Type → structInfo
-
-// structFields lists a struct's JSON fields. Embedded fields and the ",string" and
-// ",omitzero" options are not used by the facts types: for a struct with any of them, ok is
-// false and the struct is converted through encoding/json.
-func structFields(t reflect.Type) ([]structField, bool) {
-	if info, ok := fieldCache.Load(t); ok {
-		return info.(structInfo).fields, info.(structInfo).ok
-	}
-	info := structInfo{ok: true}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
-		o := strings.Split(opts, ",")
-		if f.Anonymous || slices.Contains(o, "string") || slices.Contains(o, "omitzero") {
-			info.ok = false
-		}
-		if !f.IsExported() || name == "-" {
-			continue
-		}
-		if name == "" {
-			name = f.Name
-		}
-		info.fields = append(info.fields, structField{name: name, index: i, omitEmpty: slices.Contains(o, "omitempty")})
-	}
-	fieldCache.Store(t, info)
-	return info.fields, info.ok
-}
-
-// isEmptyValue is encoding/json's omitempty test.
-func isEmptyValue(v reflect.Value) bool {
-	switch v.Kind() {
-	case reflect.Array, reflect.Map, reflect.Slice, reflect.String:
-		return v.Len() == 0
-	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
-		reflect.Float32, reflect.Float64, reflect.Interface, reflect.Pointer:
-		return v.IsZero()
-	}
-	return false
 }
