@@ -17,6 +17,10 @@ import (
 // declare a path final once nothing will write it again, so a live audit can evaluate the
 // rules that read only final paths while it still collects the rest.
 
+// PresetPaths are set when a cluster's document is created, before any collector runs, and
+// never written again.
+var PresetPaths = []string{"schemaVersion", "name", "server", "collectedAt"}
+
 // split lists the top-level fields whose own fields are paths.
 var split = []string{"rbac"}
 

@@ -71,9 +71,6 @@ type Job struct {
 // FinalFunc hears that paths (facts.Paths) of c are final.
 type FinalFunc = func(c *facts.Cluster, paths ...string)
 
-// basePaths are set before any collector runs.
-var basePaths = []string{"schemaVersion", "name", "server", "collectedAt"}
-
 // LiveJobs collects facts from live clusters, each within o.Timeout.
 func LiveJobs(targets []Target, o Options) []Job {
 	o = o.withDefaults()
@@ -105,7 +102,7 @@ func collect(ctx context.Context, t Target, o Options, final FinalFunc) *facts.C
 	}
 	target := collectors.Target{Client: client, PageSize: o.PageSize, Final: final}
 	if final != nil {
-		final(c, basePaths...)
+		final(c, facts.PresetPaths...)
 	}
 	if m, err := metricsclient.NewForConfig(&cfg); err == nil {
 		target.Metrics = m // else usage comes from Prometheus or is unavailable

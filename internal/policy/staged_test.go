@@ -131,7 +131,7 @@ func TestReadsDeclarationsAndStaging(t *testing.T) {
 			fired[f.RuleID] = true
 		}
 		s := e.Begin(ctx)
-		for _, paths := range [][]string{{"schemaVersion", "name", "server", "collectedAt"}, {"uid", "version", "nodes"},
+		for _, paths := range [][]string{facts.PresetPaths, {"uid", "version", "nodes"},
 			{"rbac.roles", "rbac.subjects", "rbac.danglingBindings"}, {"rbac.serviceAccounts"}, {"usage"}, {"cost"}, {"upgrade"}} {
 			s.Final(c, paths...)
 		}
