@@ -238,7 +238,6 @@ func syntaxError(name string, err error) error {
 	return Errorf(name, 0, "invalid YAML: %s", msg)
 }
 
-
 // unknownKey finds the first key (in document order) that type t has no field for, as a
 // dotted path with list indexes ("spec.layers[0].versoin"), and its line.
 func unknownKey(n *yamlv3.Node, t reflect.Type, path string) (string, int) {
