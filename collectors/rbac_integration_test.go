@@ -105,7 +105,7 @@ func TestRBACRisksOnRealCluster(t *testing.T) {
 		for _, f := range fs {
 			if f.Framework == "rbac" {
 				p, _ := f.Details["path"].(string)
-				out = append(out, finding{f.RuleID, f.Resource, p})
+				out = append(out, finding{f.RuleID, f.Resource.String(), p})
 			}
 		}
 		slices.SortFunc(out, func(a, b finding) int { return cmp.Compare(a.String(), b.String()) })

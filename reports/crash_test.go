@@ -38,7 +38,7 @@ func crashWriter(dir string) {
 			time.Sleep(time.Minute)
 		}
 	}}
-	if _, err := h.Write(r, Formats); err != nil {
+	if _, err := h.Write(r, DefaultReportFormats); err != nil {
 		fmt.Println("ERROR", err)
 	}
 }
@@ -95,7 +95,7 @@ func TestKilledDuringWriteLeavesPreviousReportAndIndex(t *testing.T) {
 
 	r2 := *r
 	r2.GeneratedAt = r.GeneratedAt.Add(2 * time.Hour)
-	if _, err := h.Write(&r2, Formats); err != nil {
+	if _, err := h.Write(&r2, DefaultReportFormats); err != nil {
 		t.Fatal(err)
 	}
 	if tmps, _ := filepath.Glob(filepath.Join(h.Dir, ".tmp-*")); len(tmps) != 0 {

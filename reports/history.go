@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/fleetaudit/fleetaudit/internal/policy"
 )
 
 // History writes reports into dated folders of Dir: DIR/<UTC time>/ holds one run's files,
@@ -67,15 +69,41 @@ func (h History) Previous() (*Report, error) {
 	return ReadReport(filepath.Join(h.Dir, runs[len(runs)-1], FileName("json")))
 }
 
-// ReadReport reads a JSON report.
+// ReadReport reads a JSON report of this schema or an older one that still loads (v1alpha1:
+// resources as "kind/namespace/name" strings, read into ResourceRef).
 func ReadReport(path string) (*Report, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read report: %w", err)
 	}
+	var head struct {
+		SchemaVersion string `json:"schemaVersion"`
+	}
+	if err := json.Unmarshal(b, &head); err != nil {
+		return nil, fmt.Errorf("%s: not a fleetaudit JSON report: %w", path, err)
+	}
+	if head.SchemaVersion != ReportSchemaVersion && !slices.Contains(LegacyReportSchemaVersions, head.SchemaVersion) {
+		return nil, fmt.Errorf("%s: schemaVersion %q is not one this build reads (%s, %s): it was written by another fleetaudit version; move it out of the history folder or upgrade fleetaudit",
+			path, head.SchemaVersion, ReportSchemaVersion, strings.Join(LegacyReportSchemaVersions, ", "))
+	}
 	var r Report
 	if err := json.Unmarshal(b, &r); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	// v1alpha1 wrote the cluster as a whole as "cluster": name it as v1alpha2 does.
+	name := func(fs []policy.Finding) {
+		for i := range fs {
+			if fs[i].Resource.Kind == "Cluster" && fs[i].Resource.Name == "" {
+				fs[i].Resource.Name = fs[i].Cluster
+			}
+		}
+	}
+	for _, c := range r.Clusters {
+		name(c.Findings)
+	}
+	if r.Changes != nil {
+		name(r.Changes.New)
+		name(r.Changes.Resolved)
 	}
 	return &r, nil
 }

@@ -18,7 +18,7 @@ var funcs = template.FuncMap{
 	"pct":   func(r float64) string { return fmt.Sprintf("%.0f%%", 100*r) },
 	"usd":   func(v float64) string { return fmt.Sprintf("$%.2f", v) },
 	"upper": strings.ToUpper,
-	"cisID": func(f policy.Finding) string { s, _ := f.Details["cis_id"].(string); return s },
+	"cisID": func(f policy.Finding) string { return f.ControlOf("CIS") },
 	"bySeverity": func(r *Report) []severityGroup {
 		var out []severityGroup
 		for i := len(policy.Severities) - 1; i >= 0; i-- {

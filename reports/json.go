@@ -5,27 +5,37 @@ import (
 	"encoding/json"
 	"io"
 
-	"github.com/fleetaudit/fleetaudit/internal/fleet"
+	"sigs.k8s.io/yaml"
 )
 
-// JSONSchemaVersion identifies the layout of the JSON audit output.
-const JSONSchemaVersion = "fleetaudit.io/audit/v1alpha1"
-
-// JSON writes the audit as an indented JSON document (schema: docs/output.md). Clusters are
-// encoded one at a time, so a large fleet's output is never held in memory twice.
-func JSON(w io.Writer, a *fleet.Audit) error {
+// JSON writes the report as indented JSON (schema: docs/report.md). Clusters are encoded one
+// at a time, so a large fleet's output is never held in memory twice.
+func JSON(w io.Writer, r *Report) error {
 	bw := bufio.NewWriter(w)
-	at, err := json.Marshal(a.GeneratedAt)
-	if err != nil {
-		return err
+	field := func(name string, v any, last bool) error {
+		b, err := json.MarshalIndent(v, "  ", "  ")
+		if err != nil {
+			return err
+		}
+		bw.WriteString("  \"" + name + "\": ")
+		bw.Write(b)
+		if !last {
+			bw.WriteString(",")
+		}
+		bw.WriteString("\n")
+		return nil
 	}
-	schema, _ := json.Marshal(JSONSchemaVersion)
-	bw.WriteString("{\n  \"schemaVersion\": ")
-	bw.Write(schema)
-	bw.WriteString(",\n  \"generatedAt\": ")
-	bw.Write(at)
-	bw.WriteString(",\n  \"clusters\": [")
-	for i, c := range a.Clusters {
+	bw.WriteString("{\n")
+	for _, f := range []struct {
+		name string
+		v    any
+	}{{"schemaVersion", r.SchemaVersion}, {"generatedAt", r.GeneratedAt}, {"summary", r.Summary}, {"rules", r.Rules}} {
+		if err := field(f.name, f.v, false); err != nil {
+			return err
+		}
+	}
+	bw.WriteString("  \"clusters\": [")
+	for i, c := range r.Clusters {
 		if i > 0 {
 			bw.WriteString(",")
 		}
@@ -36,9 +46,28 @@ func JSON(w io.Writer, a *fleet.Audit) error {
 		}
 		bw.Write(b)
 	}
-	if len(a.Clusters) > 0 {
+	if len(r.Clusters) > 0 {
 		bw.WriteString("\n  ")
 	}
-	bw.WriteString("]\n}\n")
+	bw.WriteString("]")
+	if r.Changes != nil {
+		bw.WriteString(",\n")
+		if err := field("changes", r.Changes, true); err != nil {
+			return err
+		}
+	} else {
+		bw.WriteString("\n")
+	}
+	bw.WriteString("}\n")
 	return bw.Flush()
+}
+
+// YAML writes the report as YAML: the JSON document's fields, in YAML.
+func YAML(w io.Writer, r *Report) error {
+	b, err := yaml.Marshal(r)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
 }

@@ -11,30 +11,36 @@ import (
 )
 
 // TestJSONStreamsTheSameDocument: the streamed output is the document a plain indented
-// encoding of the audit gives.
+// encoding of the report gives, with and without changes.
 func TestJSONStreamsTheSameDocument(t *testing.T) {
-	for _, a := range []*fleet.Audit{
-		{GeneratedAt: time.Unix(1800000000, 0).UTC(), Clusters: []fleet.Result{}},
-		{GeneratedAt: time.Unix(1800000000, 0).UTC(), Clusters: []fleet.Result{
-			{Cluster: "a", Status: "ok", Findings: []policy.Finding{{RuleID: "X", Message: "<b>&"}}},
-			{Cluster: "b", Status: "failed", Problem: "refused", Findings: []policy.Finding{}},
+	at := time.Unix(1800000000, 0).UTC()
+	for i, a := range []*fleet.Audit{
+		{GeneratedAt: at, Clusters: []fleet.Result{}},
+		{GeneratedAt: at, Clusters: []fleet.Result{
+			{Cluster: "a", Status: "ok", Findings: []policy.Finding{{RuleID: "X", Message: "<b>&",
+				Resource: policy.ResourceRef{APIVersion: "v1", Kind: "Node", Name: "n1"}}}},
+			{Cluster: "b", Status: "failed", Problem: "refused"},
 		}},
 	} {
+		r := Build(a, nil, nil, nil, "", at)
+		if i == 1 {
+			r.Diff(&Report{GeneratedAt: at.Add(-time.Hour)})
+		}
 		var got bytes.Buffer
-		if err := JSON(&got, a); err != nil {
+		if err := JSON(&got, r); err != nil {
 			t.Fatal(err)
 		}
 		var want bytes.Buffer
 		enc := json.NewEncoder(&want)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(struct {
-			SchemaVersion string `json:"schemaVersion"`
-			*fleet.Audit
-		}{JSONSchemaVersion, a}); err != nil {
+		if err := enc.Encode(r); err != nil {
 			t.Fatal(err)
 		}
 		if got.String() != want.String() {
 			t.Errorf("streamed JSON differs:\n%s\nwant:\n%s", got.String(), want.String())
+		}
+		if bytes.Contains(got.Bytes(), []byte("null")) {
+			t.Errorf("an empty list or map is null in:\n%s", got.String())
 		}
 	}
 }

@@ -40,7 +40,7 @@ func Markdown(w io.Writer, r *Report) error {
 			}
 			fmt.Fprintf(&b, "### %s\n\n| severity | cluster | rule | resource | message |\n|---|---|---|---|---|\n", sec.title)
 			for _, f := range sec.fs {
-				fmt.Fprintf(&b, "| %s | %s | %s | `%s` | %s |\n", f.Severity, f.Cluster, f.RuleID, f.Resource, md(f.Message))
+				fmt.Fprintf(&b, "| %s | %s | %s | `%s` | %s |\n", f.Severity, f.Cluster, f.RuleID, f.Resource.String(), md(f.Message))
 			}
 			b.WriteString("\n")
 		}
@@ -52,8 +52,7 @@ func Markdown(w io.Writer, r *Report) error {
 		for _, c := range r.Clusters {
 			for _, f := range c.Findings {
 				if f.Severity == sev {
-					cis, _ := f.Details["cis_id"].(string)
-					rows = append(rows, fmt.Sprintf("| %s | %s | %s | `%s` | %s | %s |", c.Name, f.RuleID, cis, f.Resource, md(f.Message), md(f.Remediation)))
+					rows = append(rows, fmt.Sprintf("| %s | %s | %s | `%s` | %s | %s |", c.Name, f.RuleID, f.ControlOf("CIS"), f.Resource.String(), md(f.Message), md(f.Remediation)))
 				}
 			}
 		}

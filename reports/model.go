@@ -5,6 +5,7 @@ import (
 	"maps"
 	"regexp"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/fleetaudit/fleetaudit/internal/facts"
@@ -12,10 +13,16 @@ import (
 	"github.com/fleetaudit/fleetaudit/internal/policy"
 )
 
-// ReportSchemaVersion identifies the layout of the JSON report (docs/report.md).
-const ReportSchemaVersion = "fleetaudit.io/report/v1alpha1"
+// ReportSchemaVersion identifies the layout of the report model as JSON (docs/report.md):
+// `audit -o json`, report.json and the gate's reports all have it. v1alpha2 made resources
+// objects and added controls (v1alpha1 reports still load, for history diffs).
+const ReportSchemaVersion = "fleetaudit.io/report/v1alpha2"
 
-// Report is a fleet compliance report: what every format renders.
+// LegacyReportSchemaVersions are older layouts that still load.
+var LegacyReportSchemaVersions = []string{"fleetaudit.io/report/v1alpha1"}
+
+// Report is the one report model: a fleet audit as every output format renders it (the
+// terminal table, JSON, HTML, …).
 type Report struct {
 	SchemaVersion string    `json:"schemaVersion"`
 	GeneratedAt   time.Time `json:"generatedAt"`
@@ -29,10 +36,13 @@ type Report struct {
 
 // RuleInfo describes one rule.
 type RuleInfo struct {
-	ID       string `json:"id"`
-	Title    string `json:"title"`
-	Category string `json:"category"`
-	Severity string `json:"severity"`
+	ID       string          `json:"id"`
+	Title    string          `json:"title"`
+	Category policy.Category `json:"category"`
+	Severity policy.Severity `json:"severity"`
+	// Severities are every severity the rule's findings may carry, most severe first.
+	Severities []policy.Severity `json:"severities,omitempty"`
+	Controls   []policy.Control  `json:"controls,omitempty"`
 }
 
 // Summary is the fleet at a glance.
@@ -51,10 +61,15 @@ type Summary struct {
 
 // ClusterReport is one cluster's part.
 type ClusterReport struct {
-	Name     string                  `json:"name"`
-	Version  string                  `json:"version,omitempty"`
-	Status   facts.Status            `json:"status"`
-	Problem  string                  `json:"problem,omitempty"`
+	Name        string               `json:"name"`
+	Server      string               `json:"server,omitempty"`
+	Version     string               `json:"version,omitempty"`
+	Status      facts.Status         `json:"status"`
+	Problem     string               `json:"problem,omitempty"`
+	Nodes       int                  `json:"nodes"`
+	CollectedAt time.Time            `json:"collectedAt,omitzero"`
+	Collection  []facts.CollectorRun `json:"collection"`
+	// Scores are the compliance scores per framework (rbac, cis) that could be computed.
 	Scores   map[string]policy.Score `json:"scores"`
 	Findings []policy.Finding        `json:"findings"`
 	Cost     *CostSummary            `json:"cost,omitempty"`
@@ -132,7 +147,8 @@ func Build(a *fleet.Audit, rules []*policy.Rule, costs map[string]*CostSummary, 
 	r := &Report{SchemaVersion: ReportSchemaVersion, GeneratedAt: now.UTC().Truncate(time.Second),
 		Summary: Summary{Clusters: len(a.Clusters), Findings: map[string]int{}, Profile: profileID}, Clusters: []ClusterReport{}, Rules: []RuleInfo{}}
 	for _, ru := range rules {
-		r.Rules = append(r.Rules, RuleInfo{ID: ru.ID, Title: ru.Title, Category: ru.Category, Severity: string(ru.Severity)})
+		r.Rules = append(r.Rules, RuleInfo{ID: ru.ID, Title: ru.Title, Category: ru.Category, Severity: ru.Severity,
+			Severities: ru.Severities, Controls: ru.Controls})
 	}
 	for _, s := range policy.Severities {
 		r.Summary.Findings[string(s)] = 0
@@ -142,10 +158,17 @@ func Build(a *fleet.Audit, rules []*policy.Rule, costs map[string]*CostSummary, 
 		byCluster[d.Cluster] = d
 	}
 	for _, c := range a.Clusters {
-		cr := ClusterReport{Name: c.Cluster, Version: c.Version, Status: c.Status, Problem: c.Problem,
+		cr := ClusterReport{Name: c.Cluster, Server: c.Server, Version: c.Version, Status: c.Status, Problem: c.Problem,
+			Nodes: c.Nodes, CollectedAt: c.CollectedAt, Collection: c.Collection,
 			Scores: c.Scores, Findings: c.Findings, Cost: costs[c.Cluster]}
 		if cr.Scores == nil {
 			cr.Scores = map[string]policy.Score{}
+		}
+		if cr.Findings == nil {
+			cr.Findings = []policy.Finding{}
+		}
+		if cr.Collection == nil {
+			cr.Collection = []facts.CollectorRun{}
 		}
 		if d, ok := byCluster[c.Cluster]; ok {
 			d.Explain = nil
@@ -178,7 +201,9 @@ var digits = regexp.MustCompile(`[0-9]+(\.[0-9]+)?`)
 // findingKey identifies a finding across runs: the same rule, resource and message, with the
 // numbers in the message ignored (they change from run to run: percentages, costs, counts).
 func findingKey(f policy.Finding) string {
-	return f.Cluster + "\x00" + f.RuleID + "\x00" + f.Kind + "\x00" + f.Resource + "\x00" + digits.ReplaceAllString(f.Message, "#")
+	res := f.Resource // kinds compared case-insensitively: v1alpha1 reports wrote "node/n1"
+	return f.Cluster + "\x00" + f.RuleID + "\x00" + f.Kind + "\x00" + strings.ToLower(res.Kind) + "/" + res.Namespace + "/" + res.Name +
+		"\x00" + digits.ReplaceAllString(f.Message, "#")
 }
 
 // Diff fills r.Changes against the previous report.

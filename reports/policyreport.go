@@ -2,33 +2,76 @@ package reports
 
 import (
 	"bytes"
-	"fmt"
-	"strings"
 
+	orv1 "github.com/openreports/reports-api/apis/openreports.io/v1alpha1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/yaml"
 
 	"github.com/fleetaudit/fleetaudit/internal/facts"
 	"github.com/fleetaudit/fleetaudit/internal/policy"
 )
 
-// PolicyReports renders wg-policy (wgpolicyk8s.io/v1alpha2) reports per cluster, for
-// consumers such as Policy Reporter: a ClusterPolicyReport with every rule's result (pass,
-// fail, warn) on cluster-scoped resources, and a PolicyReport per namespace with the results
-// on namespaced resources. They are written to files, never into the audited clusters.
-func PolicyReports(r *Report) (map[string][]byte, error) {
+// OpenReports renders Open Reports (openreports.io/v1alpha1) per cluster: a ClusterReport
+// with every rule's result (pass, fail, warn) on cluster-scoped resources, and a Report per
+// namespace with the results on namespaced resources. They are written to files, never into
+// the audited clusters. Types: github.com/openreports/reports-api.
+func OpenReports(r *Report) (map[string][]byte, error) {
+	return policyReports(r, "openreports", func(meta metav1.ObjectMeta, sum orv1.ReportSummary, results []orv1.ReportResult) any {
+		tm := metav1.TypeMeta{APIVersion: "openreports.io/v1alpha1", Kind: "Report"}
+		if meta.Namespace == "" {
+			tm.Kind = "ClusterReport"
+			return orv1.ClusterReport{TypeMeta: tm, ObjectMeta: meta, Source: source, Summary: sum, Results: results}
+		}
+		return orv1.Report{TypeMeta: tm, ObjectMeta: meta, Source: source, Summary: sum, Results: results}
+	})
+}
+
+// wgPolicyReport is the envelope of wgpolicyk8s.io/v1alpha2 PolicyReport and
+// ClusterPolicyReport: the Open Reports shape (whose results it shares) without the
+// top-level source, which that API does not have.
+type wgPolicyReport struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata"`
+	Summary           orv1.ReportSummary  `json:"summary"`
+	Results           []orv1.ReportResult `json:"results"`
+}
+
+// WGPolicyReports renders the same reports as the older wg-policy API
+// (wgpolicyk8s.io/v1alpha2 PolicyReport and ClusterPolicyReport), which Policy Reporter and
+// Kyverno read.
+func WGPolicyReports(r *Report) (map[string][]byte, error) {
+	return policyReports(r, "policyreports", func(meta metav1.ObjectMeta, sum orv1.ReportSummary, results []orv1.ReportResult) any {
+		k := "PolicyReport"
+		if meta.Namespace == "" {
+			k = "ClusterPolicyReport"
+		}
+		return wgPolicyReport{TypeMeta: metav1.TypeMeta{APIVersion: "wgpolicyk8s.io/v1alpha2", Kind: k},
+			ObjectMeta: meta, Summary: sum, Results: results}
+	})
+}
+
+const source = "fleetaudit"
+
+// reportDoc builds one document of an API from its metadata (namespace empty for the
+// cluster-scoped one), summary and results.
+type reportDoc func(meta metav1.ObjectMeta, sum orv1.ReportSummary, results []orv1.ReportResult) any
+
+// policyReports builds, per cluster, one cluster-scoped document and one per namespace, and
+// writes them as a multi-document YAML file dir/<cluster>.yaml.
+func policyReports(r *Report, dir string, doc reportDoc) (map[string][]byte, error) {
 	out := map[string][]byte{}
+	ts := metav1.Timestamp{Seconds: r.GeneratedAt.Unix()}
 	for _, c := range r.Clusters {
-		var docs [][]byte
-		clusterResults := []map[string]any{}
-		namespaced := map[string][]map[string]any{}
+		var clusterResults []orv1.ReportResult
+		namespaced := map[string][]orv1.ReportResult{}
 		failed := map[string]bool{}
 		for _, f := range c.Findings {
-			kind, ns, name := resourceRef(f.Resource)
 			if f.Kind == "deny" {
 				failed[f.RuleID] = true
 			}
-			res := result(f, r, kind, ns, name)
-			if ns != "" {
+			res := findingResult(f, ts)
+			if ns := f.Resource.Namespace; ns != "" {
 				namespaced[ns] = append(namespaced[ns], res)
 			} else {
 				clusterResults = append(clusterResults, res)
@@ -37,82 +80,89 @@ func PolicyReports(r *Report) (map[string][]byte, error) {
 		if c.Status != facts.StatusFailed {
 			for _, ru := range r.Rules {
 				if !failed[ru.ID] {
-					clusterResults = append(clusterResults, map[string]any{"policy": ru.ID, "rule": ru.Title, "category": ru.Category,
-						"severity": ru.Severity, "result": "pass", "source": "fleetaudit", "timestamp": timestamp(r)})
+					clusterResults = append(clusterResults, orv1.ReportResult{Source: source, Policy: ru.ID, Rule: ru.Title,
+						Category: string(ru.Category), Severity: orv1.ResultSeverity(ru.Severity), Timestamp: ts, Result: "pass"})
 				}
 			}
 		}
-		docs = append(docs, policyReport("ClusterPolicyReport", "fleetaudit-"+facts.FileStem(c.Name), "", c.Name, clusterResults))
-		for _, ns := range sortedKeys(namespaced) {
-			docs = append(docs, policyReport("PolicyReport", "fleetaudit-"+facts.FileStem(c.Name), ns, c.Name, namespaced[ns]))
+		var docs [][]byte
+		for _, ns := range append([]string{""}, sortedKeys(namespaced)...) {
+			results := clusterResults
+			if ns != "" {
+				results = namespaced[ns]
+			}
+			if results == nil {
+				results = []orv1.ReportResult{}
+			}
+			b, err := yaml.Marshal(doc(reportMeta(c.Name, ns), summarize(results), results))
+			if err != nil {
+				return nil, err
+			}
+			docs = append(docs, b)
 		}
-		out["policyreports/"+facts.FileStem(c.Name)+".yaml"] = bytes.Join(docs, []byte("---\n"))
+		out[dir+"/"+facts.FileStem(c.Name)+".yaml"] = bytes.Join(docs, []byte("---\n"))
 	}
 	return out, nil
 }
 
-func timestamp(r *Report) map[string]any {
-	return map[string]any{"seconds": r.GeneratedAt.Unix(), "nanos": 0}
+func reportMeta(cluster, ns string) metav1.ObjectMeta {
+	return metav1.ObjectMeta{Name: "fleetaudit-" + facts.FileStem(cluster), Namespace: ns, Labels: map[string]string{
+		"app.kubernetes.io/managed-by": "fleetaudit", "fleetaudit.io/cluster": facts.FileStem(cluster)}}
 }
 
-func result(f policy.Finding, r *Report, kind, ns, name string) map[string]any {
-	res := map[string]any{
-		"policy": f.RuleID, "rule": f.Title, "category": f.Category, "severity": string(f.Severity),
-		"result": map[string]string{"deny": "fail", "warn": "warn"}[f.Kind], "message": f.Message,
-		"source": "fleetaudit", "timestamp": timestamp(r),
+func findingResult(f policy.Finding, ts metav1.Timestamp) orv1.ReportResult {
+	res := orv1.ReportResult{Source: source, Policy: f.RuleID, Rule: f.Title, Category: string(f.Category),
+		Severity: orv1.ResultSeverity(f.Severity), Timestamp: ts, Result: "warn", Description: f.Message}
+	if f.Kind == "deny" {
+		res.Result = "fail"
 	}
-	ref := map[string]any{"kind": kind, "name": name}
-	if ns != "" {
-		ref["namespace"] = ns
+	// A finding about the cluster as a whole has no resource: the report's scope is the cluster.
+	if f.Resource.Kind != "Cluster" {
+		res.Subjects = []corev1.ObjectReference{{APIVersion: f.Resource.APIVersion, Kind: f.Resource.Kind,
+			Namespace: f.Resource.Namespace, Name: f.Resource.Name, FieldPath: f.Resource.FieldPath}}
 	}
-	res["resources"] = []map[string]any{ref}
 	props := map[string]string{}
-	if cis, ok := f.Details["cis_id"].(string); ok {
-		props["cis_id"] = cis
+	for _, c := range f.Controls {
+		props["control."+slugKey(c.Framework)] = c.ID
 	}
 	if f.Remediation != "" {
 		props["remediation"] = f.Remediation
 	}
 	if len(props) > 0 {
-		res["properties"] = props
+		res.Properties = props
 	}
 	return res
 }
 
-func policyReport(kind, name, ns, cluster string, results []map[string]any) []byte {
-	summary := map[string]int{"pass": 0, "fail": 0, "warn": 0, "error": 0, "skip": 0}
+func slugKey(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.') {
+			if c >= 'A' && c <= 'Z' {
+				b[i] = c + 'a' - 'A'
+			} else {
+				b[i] = '-'
+			}
+		}
+	}
+	return string(b)
+}
+
+func summarize(results []orv1.ReportResult) orv1.ReportSummary {
+	var s orv1.ReportSummary
 	for _, r := range results {
-		summary[r["result"].(string)]++
+		switch r.Result {
+		case "pass":
+			s.Pass++
+		case "fail":
+			s.Fail++
+		case "warn":
+			s.Warn++
+		case "error":
+			s.Error++
+		case "skip":
+			s.Skip++
+		}
 	}
-	meta := map[string]any{"name": name, "labels": map[string]string{"app.kubernetes.io/managed-by": "fleetaudit", "fleetaudit.io/cluster": facts.FileStem(cluster)}}
-	if ns != "" {
-		meta["namespace"] = ns
-	}
-	doc := map[string]any{"apiVersion": "wgpolicyk8s.io/v1alpha2", "kind": kind, "metadata": meta, "summary": summary, "results": results}
-	b, err := yaml.Marshal(doc)
-	if err != nil {
-		return []byte(fmt.Sprintf("# error: %v\n", err))
-	}
-	return b
-}
-
-// resourceRef splits a finding's resource ("node/n1", "deployment/ns/name", "User/alice",
-// "cluster") into kind, namespace and name.
-func resourceRef(res string) (kind, ns, name string) {
-	parts := strings.Split(res, "/")
-	switch len(parts) {
-	case 1:
-		return "Cluster", "", parts[0]
-	case 2:
-		return title(parts[0]), "", parts[1]
-	default:
-		return title(parts[0]), parts[1], strings.Join(parts[2:], "/")
-	}
-}
-
-func title(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	return s
 }

@@ -1,14 +1,20 @@
 package reports
 
 import (
+	"bytes"
 	"context"
 	"flag"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	orv1 "github.com/openreports/reports-api/apis/openreports.io/v1alpha1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/yaml"
 
 	"github.com/fleetaudit/fleetaudit/internal/facts"
 	"github.com/fleetaudit/fleetaudit/internal/fleet"
@@ -58,10 +64,19 @@ func demoReport(t *testing.T) *Report {
 // (go test ./reports -update rewrites them).
 func TestGoldenFiles(t *testing.T) {
 	r := demoReport(t)
-	for _, format := range Formats {
-		files, err := Render(r, format)
-		if err != nil {
-			t.Fatal(err)
+	for _, f := range Formats() {
+		files := map[string][]byte{}
+		if f.File != "" {
+			var err error
+			if files, err = Render(r, f.Name); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			var b bytes.Buffer
+			if err := Write(&b, r, f.Name); err != nil {
+				t.Fatal(err)
+			}
+			files[f.Name+".txt"] = b.Bytes()
 		}
 		for name, got := range files {
 			path := filepath.Join("testdata/golden", name)
@@ -110,10 +125,126 @@ func TestReportContent(t *testing.T) {
 	}
 	pr, _ := Render(r, "policyreport")
 	y := string(pr["policyreports/prod-eu-west.yaml"])
-	for _, want := range []string{"apiVersion: wgpolicyk8s.io/v1alpha2", "kind: ClusterPolicyReport", "kind: PolicyReport", "namespace: payments", "result: fail", "result: pass", "cis_id: 3.2.4"} {
+	for _, want := range []string{"apiVersion: wgpolicyk8s.io/v1alpha2", "kind: ClusterPolicyReport", "kind: PolicyReport", "namespace: payments", "result: fail", "result: pass", "control.cis: 3.2.4"} {
 		if !strings.Contains(y, want) {
 			t.Errorf("PolicyReport lacks %q", want)
 		}
+	}
+}
+
+// TestPolicyReportsParseAsTheirAPIs decodes every PolicyReport and Open Reports document with
+// the API types, strictly, and checks that every resource is a real kind with its API version.
+func TestPolicyReportsParseAsTheirAPIs(t *testing.T) {
+	r := demoReport(t)
+	realKinds := map[string]string{"Node": "v1", "Namespace": "v1", "ServiceAccount": "v1", "ResourceQuota": "v1",
+		"Deployment": "apps/v1", "StatefulSet": "apps/v1", "PodDisruptionBudget": "policy/v1",
+		"PodDisruptionBudget@": "policy/v1beta1", // as written: a removed API version in use
+		"User":                 "rbac.authorization.k8s.io/v1", "Group": "rbac.authorization.k8s.io/v1", "Role": "rbac.authorization.k8s.io/v1",
+		"RoleBinding": "rbac.authorization.k8s.io/v1", "ClusterRole": "rbac.authorization.k8s.io/v1", "FlowSchema": "flowcontrol.apiserver.k8s.io/v1beta3"}
+	for _, format := range []string{"policyreport", "openreports"} {
+		files, err := Render(r, format)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(files) != len(r.Clusters) {
+			t.Fatalf("%s: %d files for %d clusters", format, len(files), len(r.Clusters))
+		}
+		kinds, results := map[string]bool{}, 0
+		for name, b := range files {
+			for i, doc := range strings.Split(string(b), "---\n") {
+				var head metav1.TypeMeta
+				if err := yaml.Unmarshal([]byte(doc), &head); err != nil {
+					t.Fatalf("%s doc %d: %v", name, i, err)
+				}
+				kinds[head.APIVersion+" "+head.Kind] = true
+				var got orv1.Report // the wg-policy documents are this shape without source
+				if err := yaml.UnmarshalStrict([]byte(doc), &got); err != nil && format == "openreports" {
+					t.Fatalf("%s doc %d does not decode strictly as an Open Report: %v", name, i, err)
+				}
+				if err := yaml.Unmarshal([]byte(doc), &got); err != nil {
+					t.Fatal(err)
+				}
+				sum := got.Summary.Pass + got.Summary.Fail + got.Summary.Warn + got.Summary.Error + got.Summary.Skip
+				if sum != len(got.Results) {
+					t.Errorf("%s doc %d: summary counts %d results, has %d", name, i, sum, len(got.Results))
+				}
+				for _, res := range got.Results {
+					results++
+					for _, ref := range res.Subjects {
+						if want, ok := realKinds[ref.Kind]; !ok || (ref.APIVersion != want && ref.APIVersion != realKinds[ref.Kind+"@"]) {
+							t.Errorf("%s: resource %+v is not a real kind with its API version", name, ref)
+						}
+						if (ref.Namespace != "") != (got.Namespace != "") && got.Namespace != "" {
+							t.Errorf("%s: namespaced report %s holds %+v", name, got.Namespace, ref)
+						}
+					}
+				}
+			}
+		}
+		want := map[string][]string{"policyreport": {"wgpolicyk8s.io/v1alpha2 ClusterPolicyReport", "wgpolicyk8s.io/v1alpha2 PolicyReport"},
+			"openreports": {"openreports.io/v1alpha1 ClusterReport", "openreports.io/v1alpha1 Report"}}[format]
+		if len(kinds) != 2 || !kinds[want[0]] || !kinds[want[1]] || results == 0 {
+			t.Errorf("%s: kinds %v, %d results", format, kinds, results)
+		}
+	}
+}
+
+// TestOldReportLoadsForTheDiff: a report of schema v1alpha1 (string resources) still loads as
+// the previous run, and the same findings in the new schema count as unchanged.
+func TestOldReportLoadsForTheDiff(t *testing.T) {
+	old, err := ReadReport("testdata/report-v1alpha1.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := demoReport(t)
+	r.Diff(old)
+	if r.Changes == nil || len(r.Changes.New) != 0 || len(r.Changes.Resolved) != 0 || r.Changes.Unchanged == 0 {
+		for _, f := range r.Changes.New {
+			t.Logf("new: %s %s %s", f.RuleID, f.Resource, f.Message)
+		}
+		for _, f := range r.Changes.Resolved {
+			t.Logf("resolved: %s %s %s", f.RuleID, f.Resource, f.Message)
+		}
+		t.Fatalf("diff against the v1alpha1 report of the same fleet: %d new, %d resolved, %d unchanged",
+			len(r.Changes.New), len(r.Changes.Resolved), r.Changes.Unchanged)
+	}
+	// No behaviour change in findings across the typed-resource change: the same findings,
+	// severities and messages as the v1alpha1 report of the same fleet.
+	key := func(f policy.Finding) string {
+		res := f.Resource
+		return strings.Join([]string{f.Cluster, f.RuleID, f.Kind, string(f.Severity), f.Message,
+			strings.ToLower(res.Kind), res.Namespace, res.Name}, "|")
+	}
+	before, after := map[string]int{}, map[string]int{}
+	for _, c := range old.Clusters {
+		for _, f := range c.Findings {
+			before[key(f)]++
+		}
+	}
+	for _, c := range r.Clusters {
+		for _, f := range c.Findings {
+			after[key(f)]++
+		}
+	}
+	if !maps.Equal(before, after) || len(after) == 0 {
+		for k := range after {
+			if before[k] != after[k] {
+				t.Errorf("now %d, before %d: %s", after[k], before[k], k)
+			}
+		}
+		for k := range before {
+			if _, ok := after[k]; !ok {
+				t.Errorf("gone: %s", k)
+			}
+		}
+	}
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "report.json")
+	if err := os.WriteFile(bad, []byte(`{"schemaVersion": "fleetaudit.io/report/v9"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadReport(bad); err == nil || !strings.Contains(err.Error(), `schemaVersion "fleetaudit.io/report/v9" is not one this build reads`) {
+		t.Errorf("unknown schema: %v", err)
 	}
 }
 
@@ -122,7 +253,7 @@ func TestReportContent(t *testing.T) {
 // unchanged.
 func TestDiffOneNewOneResolved(t *testing.T) {
 	f := func(rule, res, msg string) policy.Finding {
-		return policy.Finding{Cluster: "c", RuleID: rule, Kind: "deny", Severity: "high", Resource: res, Message: msg}
+		return policy.Finding{Cluster: "c", RuleID: rule, Kind: "deny", Severity: "high", Resource: policy.ParseLegacyResource(res, "c"), Message: msg}
 	}
 	prev := &Report{GeneratedAt: time.Unix(1000, 0), Clusters: []ClusterReport{{Name: "c", Findings: []policy.Finding{
 		f("FA-1", "node/a", "a is 3 behind"), f("FA-2", "node/b", "fixed later")}, Scores: map[string]policy.Score{"rbac": {Ratio: 0.8}}}}}

@@ -9,12 +9,11 @@ import (
 	"text/tabwriter"
 
 	"github.com/fleetaudit/fleetaudit/internal/facts"
-	"github.com/fleetaudit/fleetaudit/internal/fleet"
 	"github.com/fleetaudit/fleetaudit/internal/policy"
 )
 
-// Table writes the audit as one section per cluster followed by a fleet summary line.
-func Table(w io.Writer, a *fleet.Audit) error {
+// Table writes the report as one section per cluster followed by a fleet summary line.
+func Table(w io.Writer, a *Report) error {
 	var b strings.Builder
 	counts := map[policy.Severity]int{}
 	failed, partial := 0, 0
@@ -22,7 +21,7 @@ func Table(w io.Writer, a *fleet.Audit) error {
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		fmt.Fprintf(&b, "CLUSTER %s", r.Cluster)
+		fmt.Fprintf(&b, "CLUSTER %s", r.Name)
 		if r.Version != "" {
 			fmt.Fprintf(&b, "  %s, %d nodes", r.Version, r.Nodes)
 		}
@@ -47,7 +46,7 @@ func Table(w io.Writer, a *fleet.Audit) error {
 		fmt.Fprintln(tw, "  SEVERITY\tRULE\tCATEGORY\tRESOURCE\tMESSAGE")
 		for _, f := range r.Findings {
 			counts[f.Severity]++
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", f.Severity, f.RuleID, f.Category, f.Resource, f.Message)
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", f.Severity, f.RuleID, f.Category, f.Resource.String(), f.Message)
 		}
 		if err := tw.Flush(); err != nil {
 			return err

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/fleetaudit/fleetaudit/internal/fleet"
 	"github.com/fleetaudit/fleetaudit/internal/policy"
@@ -60,12 +61,12 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 	var rf ruleFlags
 	src.register(fs)
 	rf.register(fs)
-	output := fs.String("o", "table", "output format: table or json")
+	output := fs.String("o", "table", "output format: "+strings.Join(reports.FormatNames(false), ", "))
 	failOn := fs.String("fail-on", "none", "exit 1 when a finding is at or above this severity (info, low, medium, high, critical, none)")
 	if err := parse(fs, args); err != nil {
 		return exitUsage, err
 	}
-	if err := oneOf("-o", *output, "table", "json"); err != nil {
+	if err := oneOf("-o", *output, reports.FormatNames(false)...); err != nil {
 		return exitUsage, err
 	}
 	var threshold policy.Severity
@@ -84,12 +85,8 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 	if err != nil {
 		return exitUsage, err
 	}
-	if *output == "json" {
-		err = reports.JSON(stdout, audit)
-	} else {
-		err = reports.Table(stdout, audit)
-	}
-	if err != nil {
+	r := reports.Build(audit, engine.Rules(), nil, nil, "", audit.GeneratedAt)
+	if err := reports.Write(stdout, r, *output); err != nil {
 		return exitUsage, fmt.Errorf("write output: %w", err)
 	}
 	return auditExitCode(audit, threshold), nil

@@ -132,14 +132,14 @@ func TestAuditLiveFleetEndToEnd(t *testing.T) {
 	if al.Status != "ok" || al.Version != "v1.34.4" || al.Nodes != 2 || len(upgrade(al)) != 1 {
 		t.Fatalf("alpha: %+v", al)
 	}
-	if fd := upgrade(al)[0]; fd.RuleID != "FA-UPG-001" || fd.Resource != "node/worker-old" || fd.Severity != "high" ||
+	if fd := upgrade(al)[0]; fd.RuleID != "FA-UPG-001" || fd.Resource != (policy.ResourceRef{APIVersion: "v1", Kind: "Node", Name: "worker-old"}) || fd.Severity != "high" ||
 		!strings.Contains(fd.Message, "4 minor versions behind the API server v1.34.4") {
 		t.Errorf("alpha finding: %+v", fd)
 	}
 	if b := byName["beta"]; b.Status != "ok" || len(upgrade(b)) != 0 {
 		t.Errorf("beta should be clean: %+v", b)
 	}
-	if g := byName["gamma"]; g.Status != "ok" || len(upgrade(g)) != 1 || upgrade(g)[0].RuleID != "FA-UPG-002" || upgrade(g)[0].Resource != "node/flaky" {
+	if g := byName["gamma"]; g.Status != "ok" || len(upgrade(g)) != 1 || upgrade(g)[0].RuleID != "FA-UPG-002" || upgrade(g)[0].Resource.String() != "Node/flaky" {
 		t.Errorf("gamma should have the NotReady finding: %+v", g)
 	}
 	for name, reason := range map[string]string{"dead": "unreachable", "hung": "timeout", "badtoken": "unauthorized", "norbac": "forbidden"} {

@@ -1,13 +1,10 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"slices"
-	"sync"
 	"time"
 
 	"github.com/fleetaudit/fleetaudit/internal/facts"
@@ -15,15 +12,6 @@ import (
 	"github.com/fleetaudit/fleetaudit/internal/policy"
 	"github.com/fleetaudit/fleetaudit/internal/profile"
 )
-
-// gateResult is the gate command's JSON output.
-type gateResult struct {
-	Profile   string            `json:"profile"`
-	Target    string            `json:"targetVersion"`
-	Decisions []policy.Decision `json:"decisions"`
-	// NotTargeted are clusters the profile's selector leaves out.
-	NotTargeted []string `json:"notTargeted"`
-}
 
 func runGate(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
 	fs := newFlagSet("gate", stderr)
@@ -51,28 +39,21 @@ func runGate(ctx context.Context, args []string, stdout, stderr io.Writer) (int,
 	if err != nil {
 		return exitUsage, err
 	}
-	res := gateResult{Profile: p.ID(), Target: p.Spec.KubernetesVersion, Decisions: []policy.Decision{}, NotTargeted: []string{}}
-	var targeted []fleet.Job
-	for _, j := range jobs {
-		if p.Targets(j.Name) {
-			targeted = append(targeted, j)
-		} else {
-			res.NotTargeted = append(res.NotTargeted, j.Name)
-		}
+	names := make([]string, len(jobs))
+	byName := map[string]fleet.Job{}
+	for i, j := range jobs {
+		names[i], byName[j.Name] = j.Name, j
 	}
-	var mu sync.Mutex
+	run, targetedNames := policy.NewGateRun(p, names, *explain)
+	targeted := make([]fleet.Job, len(targetedNames))
+	for i, n := range targetedNames {
+		targeted[i] = byName[n]
+	}
 	now := time.Now()
 	fleet.Each(ctx, targeted, opts, func(i int, c *facts.Cluster) {
-		d := engine.Gate(ctx, targeted[i].Name, c, p, now)
-		if !*explain {
-			d.Explain = nil
-		}
-		mu.Lock()
-		res.Decisions = append(res.Decisions, d)
-		mu.Unlock()
+		run.Add(engine.Gate(ctx, targeted[i].Name, c, p, now))
 	})
-	slices.SortFunc(res.Decisions, func(a, b policy.Decision) int { return cmp.Compare(a.Cluster, b.Cluster) })
-	slices.Sort(res.NotTargeted)
+	res := run.Finish()
 	if *output == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -85,15 +66,13 @@ func runGate(ctx context.Context, args []string, stdout, stderr io.Writer) (int,
 	if len(res.Decisions) == 0 {
 		return exitUsage, usagef("profile %s targets none of the %d clusters (selector %v)", p.ID(), len(jobs), p.Spec.Selector.Clusters)
 	}
-	for _, d := range res.Decisions {
-		if !d.Allowed {
-			return exitFindings, nil
-		}
+	if !res.Allowed {
+		return exitFindings, nil
 	}
 	return exitOK, nil
 }
 
-func writeGateTable(w io.Writer, res gateResult) {
+func writeGateTable(w io.Writer, res policy.GateReport) {
 	fmt.Fprintf(w, "PROFILE %s -> Kubernetes %s\n", res.Profile, res.Target)
 	for _, d := range res.Decisions {
 		verdict := "ALLOW"

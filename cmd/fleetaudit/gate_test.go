@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/fleetaudit/fleetaudit/internal/policy"
 )
 
 func TestGateOnDemoFleet(t *testing.T) {
@@ -13,7 +15,7 @@ func TestGateOnDemoFleet(t *testing.T) {
 	if code != exitFindings {
 		t.Fatalf("exit %d, want %d (denied): %s", code, exitFindings, errOut)
 	}
-	var res gateResult
+	var res policy.GateReport
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatal(err)
 	}

@@ -24,7 +24,7 @@ type reportFlags struct {
 }
 
 func (r *reportFlags) register(fs *flag.FlagSet, prefix string) {
-	fs.StringVar(&r.formats, prefix+"format", strings.Join(reports.Formats, ","), "report formats: "+strings.Join(reports.Formats, ", "))
+	fs.StringVar(&r.formats, prefix+"format", strings.Join(reports.DefaultReportFormats, ","), "report formats: "+strings.Join(reports.FormatNames(true), ", "))
 	fs.IntVar(&r.keep, prefix+"keep", 0, "keep at most this many reports in the history (0: all)")
 	fs.DurationVar(&r.keepFor, prefix+"keep-for", 0, "delete reports older than this (0: never)")
 }
@@ -35,7 +35,7 @@ func (r *reportFlags) list() ([]string, error) {
 		if f = strings.TrimSpace(f); f == "" {
 			continue
 		}
-		if err := oneOf("--format", f, reports.Formats...); err != nil {
+		if err := oneOf("--format", f, reports.FormatNames(true)...); err != nil {
 			return nil, err
 		}
 		out = append(out, f)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/fleetaudit/fleetaudit/internal/policy"
@@ -29,7 +30,11 @@ func runRules(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tSEVERITY\tCATEGORY\tTITLE\tFILE")
 	for _, r := range e.Rules() {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Severity, r.Category, r.Title, r.File)
+		sev := make([]string, len(r.Severities))
+		for i, s := range r.Severities {
+			sev[i] = string(s)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, strings.Join(sev, "/"), r.Category, r.Title, r.File)
 	}
 	return exitOK, tw.Flush()
 }

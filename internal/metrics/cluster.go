@@ -7,6 +7,7 @@ import (
 	"github.com/fleetaudit/fleetaudit/collectors"
 	"github.com/fleetaudit/fleetaudit/internal/facts"
 	"github.com/fleetaudit/fleetaudit/internal/fleet"
+	"github.com/fleetaudit/fleetaudit/internal/policy"
 )
 
 // cluster adds the samples of one cluster; c may be nil when no facts were kept.
@@ -26,17 +27,17 @@ func (b *builder) cluster(r fleet.Result, c *facts.Cluster) {
 	type catSev struct{ cat, sev string }
 	type ruleKey struct{ rule, cat, sev string }
 	findings, violations := map[catSev]float64{}, map[ruleKey]float64{}
-	riskySubjects := map[[2]string]map[string]bool{}
+	riskySubjects := map[[2]string]map[policy.ResourceRef]bool{}
 	for _, f := range r.Findings {
-		findings[catSev{f.Category, string(f.Severity)}]++
+		findings[catSev{string(f.Category), string(f.Severity)}]++
 		if f.Kind != "deny" {
 			continue
 		}
-		violations[ruleKey{f.RuleID, f.Category, string(f.Severity)}]++
+		violations[ruleKey{f.RuleID, string(f.Category), string(f.Severity)}]++
 		if f.Framework == "rbac" {
 			k := [2]string{f.RuleID, string(f.Severity)}
 			if riskySubjects[k] == nil {
-				riskySubjects[k] = map[string]bool{}
+				riskySubjects[k] = map[policy.ResourceRef]bool{}
 			}
 			riskySubjects[k][f.Resource] = true
 		}

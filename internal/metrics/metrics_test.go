@@ -36,9 +36,9 @@ func snapshot() *Snapshot {
 			Collection: []facts.CollectorRun{{Collector: "cluster", DurationSeconds: 0.5}, {Collector: "cis", Error: "x", Reason: "forbidden", DurationSeconds: 0.25}},
 			Scores:     map[string]policy.Score{"rbac": {Passed: 18, Evaluated: 20, Ratio: 0.9}},
 			Findings: []policy.Finding{
-				{RuleID: "FA-RBAC-001", Category: "compliance", Framework: "rbac", Severity: "critical", Kind: "deny", Resource: "User/a"},
-				{RuleID: "FA-RBAC-001", Category: "compliance", Framework: "rbac", Severity: "critical", Kind: "deny", Resource: "User/b"},
-				{RuleID: "FA-COST-003", Category: "cost", Severity: "medium", Kind: "warn", Resource: "cluster"},
+				{RuleID: "FA-RBAC-001", Category: "compliance", Framework: "rbac", Severity: "critical", Kind: "deny", Resource: policy.ResourceRef{Kind: "User", Name: "a"}},
+				{RuleID: "FA-RBAC-001", Category: "compliance", Framework: "rbac", Severity: "critical", Kind: "deny", Resource: policy.ResourceRef{Kind: "User", Name: "b"}},
+				{RuleID: "FA-COST-003", Category: "cost", Severity: "medium", Kind: "warn", Resource: policy.ResourceRef{Kind: "Cluster", Name: "prod"}},
 			}}}},
 		Finished: at.Add(time.Minute), Duration: 1500 * time.Millisecond,
 		Decisions: []policy.Decision{{Cluster: "prod", Profile: "std@1.0.0", Target: "v1.35.0", Allowed: false,

@@ -214,8 +214,18 @@ func toFinding(cluster string, r *Rule, kind string, raw any) (Finding, error) {
 	if f.Message, ok = obj["msg"].(string); !ok || f.Message == "" {
 		return Finding{}, fmt.Errorf("%s result has no string msg", kind)
 	}
-	if f.Resource, ok = obj["resource"].(string); !ok {
-		return Finding{}, fmt.Errorf("%s result %q has no string resource", kind, f.Message)
+	res, err := resourceOf(obj["resource"], cluster)
+	if err != nil {
+		return Finding{}, fmt.Errorf("%s result %q: %w", kind, f.Message, err)
+	}
+	f.Resource = res
+	f.Controls = r.Controls
+	if v, ok := obj["controls"]; ok {
+		cs, err := parseControls(v)
+		if err != nil {
+			return Finding{}, fmt.Errorf("%s result %q: %w", kind, f.Message, err)
+		}
+		f.Controls = append(slices.Clip(f.Controls), cs...)
 	}
 	if s, ok := obj["remediation"].(string); ok && s != "" {
 		f.Remediation = s // a finding-specific remediation (e.g. a CIS check's) wins
@@ -225,11 +235,14 @@ func toFinding(cluster string, r *Rule, kind string, raw any) (Finding, error) {
 		if err != nil {
 			return Finding{}, fmt.Errorf("%s result %q: %w", kind, f.Message, err)
 		}
+		if !slices.Contains(r.Severities, sev) {
+			return Finding{}, fmt.Errorf("%s result %q has severity %s, which the rule's METADATA does not declare (custom.severity, custom.severities: %v)", kind, f.Message, sev, r.Severities)
+		}
 		f.Severity = sev
 	}
 	for k, v := range obj {
 		switch k {
-		case "msg", "resource", "severity", "remediation":
+		case "msg", "resource", "severity", "remediation", "controls":
 		default:
 			if f.Details == nil {
 				f.Details = map[string]any{}
@@ -238,6 +251,46 @@ func toFinding(cluster string, r *Rule, kind string, raw any) (Finding, error) {
 		}
 	}
 	return f, nil
+}
+
+// resourceOf reads a finding's resource: an object {kind, name[, namespace, apiVersion,
+// fieldPath]}, or (rules written before typed resources) a "kind/namespace/name" string.
+// {kind: "Cluster"} without a name names the cluster evaluated.
+func resourceOf(v any, cluster string) (ResourceRef, error) {
+	switch x := v.(type) {
+	case string:
+		return ParseLegacyResource(x, cluster), nil
+	case map[string]any:
+		var r ResourceRef
+		for k, val := range x {
+			s, ok := val.(string)
+			if !ok {
+				return r, fmt.Errorf("resource.%s is %T, want a string", k, val)
+			}
+			switch k {
+			case "apiVersion":
+				r.APIVersion = s
+			case "kind":
+				r.Kind = s
+			case "namespace":
+				r.Namespace = s
+			case "name":
+				r.Name = s
+			case "fieldPath":
+				r.FieldPath = s
+			default:
+				return r, fmt.Errorf("resource has unknown field %q (want kind, name, namespace, apiVersion, fieldPath)", k)
+			}
+		}
+		if r.Kind == "Cluster" && r.Name == "" {
+			r.Name = cluster
+		}
+		if r.Kind == "" || r.Name == "" {
+			return r, fmt.Errorf("resource needs kind and name, got %v", x)
+		}
+		return r, nil
+	}
+	return ResourceRef{}, fmt.Errorf("resource is %T, want an object {kind, name[, namespace, apiVersion]}", v)
 }
 
 // loadModules parses the embedded rules and those in dirs. withTests keeps *_test.rego files.

@@ -90,7 +90,7 @@ func TestEvaluateSkewFinding(t *testing.T) {
 	}
 	f := fs[0]
 	if f.RuleID != "FA-UPG-001" || f.Severity != SeverityHigh || f.Category != "upgrade" ||
-		f.Kind != "deny" || f.Resource != "node/old" || f.Cluster != "prod" || f.Title != "Kubelet and kube-proxy version skew" {
+		f.Kind != "deny" || f.Resource != (ResourceRef{APIVersion: "v1", Kind: "Node", Name: "old"}) || f.Cluster != "prod" || f.Title != "Kubelet and kube-proxy version skew" {
 		t.Errorf("finding metadata wrong: %+v", f)
 	}
 	if !strings.Contains(f.Remediation, "Upgrade the kubelet") || len(f.References) == 0 {

@@ -2,26 +2,176 @@ package policy
 
 import (
 	"cmp"
+	"encoding/json"
+	"fmt"
 	"slices"
+	"strings"
 )
 
 // Finding is one result of one rule on one cluster.
 type Finding struct {
-	Cluster  string `json:"cluster"`
-	RuleID   string `json:"rule"`
-	Title    string `json:"title"`
-	Category string `json:"category"`
+	Cluster  string   `json:"cluster"`
+	RuleID   string   `json:"rule"`
+	Title    string   `json:"title"`
+	Category Category `json:"category"`
 	// Framework is the compliance framework of the rule (rbac, cis), if any.
 	Framework string   `json:"framework,omitempty"`
 	Severity  Severity `json:"severity"`
 	// Kind is "deny" (a violation) or "warn" (advice).
-	Kind        string   `json:"kind"`
-	Resource    string   `json:"resource"`
-	Message     string   `json:"message"`
-	Remediation string   `json:"remediation,omitempty"`
-	References  []string `json:"references,omitempty"`
+	Kind string `json:"kind"`
+	// Resource is the object the finding is about.
+	Resource ResourceRef `json:"resource"`
+	// Controls are the controls of compliance frameworks the finding bears on (a CIS check,
+	// say), from the rule's METADATA and from the finding itself.
+	Controls    []Control `json:"controls,omitempty"`
+	Message     string    `json:"message"`
+	Remediation string    `json:"remediation,omitempty"`
+	References  []string  `json:"references,omitempty"`
 	// Details holds any further fields the rule put in its finding object.
 	Details map[string]any `json:"details,omitempty"`
+}
+
+// Category is a rule's area.
+type Category string
+
+// Categories of rules and findings.
+const (
+	CategoryCompliance Category = "compliance"
+	CategoryQuota      Category = "quota"
+	CategoryCost       Category = "cost"
+	CategoryUpgrade    Category = "upgrade"
+)
+
+// Categories lists every valid category.
+var Categories = []Category{CategoryCompliance, CategoryQuota, CategoryCost, CategoryUpgrade}
+
+// ResourceRef names the object a finding is about, in the shape of a Kubernetes
+// ObjectReference: Kind in its API CamelCase ("PodDisruptionBudget"), Namespace empty for
+// cluster-scoped objects. A finding about the cluster as a whole has Kind "Cluster" and the
+// cluster's name. FieldPath, when set, points into the object ("spec.layers[name=cilium]").
+type ResourceRef struct {
+	APIVersion string `json:"apiVersion,omitempty"`
+	Kind       string `json:"kind"`
+	Namespace  string `json:"namespace,omitempty"`
+	Name       string `json:"name"`
+	FieldPath  string `json:"fieldPath,omitempty"`
+}
+
+// String is "Kind/name" or "Kind/namespace/name", for people (tables, messages).
+func (r ResourceRef) String() string {
+	s := r.Kind + "/"
+	if r.Namespace != "" {
+		s += r.Namespace + "/"
+	}
+	return s + r.Name
+}
+
+// Compare orders references by kind, namespace, name and field path.
+func (r ResourceRef) Compare(o ResourceRef) int {
+	return cmp.Or(cmp.Compare(r.Kind, o.Kind), cmp.Compare(r.Namespace, o.Namespace),
+		cmp.Compare(r.Name, o.Name), cmp.Compare(r.FieldPath, o.FieldPath), cmp.Compare(r.APIVersion, o.APIVersion))
+}
+
+// UnmarshalJSON reads the object form, and the "kind/namespace/name" string that reports of
+// schema v1alpha1 carried, so an old report still loads as the previous one of a history.
+func (r *ResourceRef) UnmarshalJSON(b []byte) error {
+	var s string
+	if json.Unmarshal(b, &s) == nil {
+		*r = ParseLegacyResource(s, "")
+		return nil
+	}
+	type plain ResourceRef
+	return json.Unmarshal(b, (*plain)(r))
+}
+
+// knownKinds maps lower-case kinds to their API spelling and version, for resources written
+// as "kind/namespace/name" strings (reports of schema v1alpha1, rules written for it).
+var knownKinds = func() map[string][2]string {
+	m := map[string][2]string{}
+	for _, k := range [][3]string{
+		{"v1", "Node", ""}, {"v1", "Namespace", ""}, {"v1", "Pod", ""}, {"v1", "Service", ""},
+		{"v1", "ServiceAccount", ""}, {"v1", "ConfigMap", ""}, {"v1", "Secret", ""}, {"v1", "ResourceQuota", ""},
+		{"v1", "LimitRange", ""}, {"v1", "PersistentVolume", ""}, {"v1", "PersistentVolumeClaim", ""},
+		{"apps/v1", "Deployment", ""}, {"apps/v1", "StatefulSet", ""}, {"apps/v1", "DaemonSet", ""},
+		{"apps/v1", "ReplicaSet", ""}, {"batch/v1", "Job", ""}, {"batch/v1", "CronJob", ""},
+		{"policy/v1", "PodDisruptionBudget", ""}, {"rbac.authorization.k8s.io/v1", "Role", ""},
+		{"rbac.authorization.k8s.io/v1", "ClusterRole", ""}, {"rbac.authorization.k8s.io/v1", "RoleBinding", ""},
+		{"rbac.authorization.k8s.io/v1", "ClusterRoleBinding", ""}, {"rbac.authorization.k8s.io/v1", "User", ""},
+		{"rbac.authorization.k8s.io/v1", "Group", ""}, {"networking.k8s.io/v1", "NetworkPolicy", ""},
+		{"networking.k8s.io/v1", "Ingress", ""}, {"autoscaling/v2", "HorizontalPodAutoscaler", ""},
+		{"", "Cluster", ""},
+	} {
+		m[strings.ToLower(k[1])] = [2]string{k[1], k[0]}
+	}
+	return m
+}()
+
+// ParseLegacyResource reads a resource written as a string ("node/n1", "deployment/ns/name",
+// "User/alice", "cluster"): the form of reports of schema v1alpha1 and of user rules written
+// before typed resources. cluster names the cluster for the bare "cluster" form. Kinds this
+// table knows get their API spelling; others keep the spelling written.
+func ParseLegacyResource(s, cluster string) ResourceRef {
+	parts := strings.Split(s, "/")
+	var r ResourceRef
+	switch len(parts) {
+	case 1:
+		if strings.EqualFold(s, "cluster") {
+			return ResourceRef{Kind: "Cluster", Name: cluster}
+		}
+		r = ResourceRef{Kind: "Cluster", Name: s}
+	case 2:
+		r = ResourceRef{Kind: parts[0], Name: parts[1]}
+	default:
+		r = ResourceRef{Kind: parts[0], Namespace: parts[1], Name: strings.Join(parts[2:], "/")}
+	}
+	if k, ok := knownKinds[strings.ToLower(r.Kind)]; ok {
+		r.Kind, r.APIVersion = k[0], k[1]
+	}
+	return r
+}
+
+// Control is a control of a compliance framework: {CIS, 1.2.2} or {NSA, …}. Version names
+// the edition of the framework where controls are numbered differently across editions
+// (the CIS benchmark, e.g. cis-1.12).
+type Control struct {
+	Framework string `json:"framework"`
+	ID        string `json:"id"`
+	Version   string `json:"version,omitempty"`
+}
+
+// String is "Framework ID", e.g. "CIS 1.2.2".
+func (c Control) String() string { return c.Framework + " " + c.ID }
+
+// ControlOf returns the ID of the finding's first control of framework (case-insensitive),
+// or "".
+func (f Finding) ControlOf(framework string) string {
+	for _, c := range f.Controls {
+		if strings.EqualFold(c.Framework, framework) {
+			return c.ID
+		}
+	}
+	return ""
+}
+
+// parseControls reads a list of {framework, id[, version]} objects written in Rego.
+func parseControls(v any) ([]Control, error) {
+	list, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Errorf("controls must be a list of {framework, id}")
+	}
+	out := make([]Control, 0, len(list))
+	for _, x := range list {
+		m, _ := x.(map[string]any)
+		c := Control{}
+		c.Framework, _ = m["framework"].(string)
+		c.ID, _ = m["id"].(string)
+		c.Version, _ = m["version"].(string)
+		if c.Framework == "" || c.ID == "" {
+			return nil, fmt.Errorf("control %v: want {framework, id} strings", x)
+		}
+		out = append(out, c)
+	}
+	return out, nil
 }
 
 // SortFindings orders findings deterministically: most severe first, then cluster, rule,
@@ -32,7 +182,7 @@ func SortFindings(fs []Finding) {
 			cmp.Compare(b.Severity.Rank(), a.Severity.Rank()),
 			cmp.Compare(a.Cluster, b.Cluster),
 			cmp.Compare(a.RuleID, b.RuleID),
-			cmp.Compare(a.Resource, b.Resource),
+			a.Resource.Compare(b.Resource),
 			cmp.Compare(a.Message, b.Message),
 		)
 	})

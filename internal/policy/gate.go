@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/fleetaudit/fleetaudit/internal/facts"
@@ -32,14 +33,74 @@ type Decision struct {
 
 // RuleOutcome is one rule's result in a gate evaluation.
 type RuleOutcome struct {
-	ID       string `json:"id"`
-	Title    string `json:"title"`
-	Category string `json:"category"`
+	ID       string   `json:"id"`
+	Title    string   `json:"title"`
+	Category Category `json:"category"`
 	// Result is pass, deny or warn.
 	Result   string `json:"result"`
 	Findings int    `json:"findings"`
 	// Blocking tells whether this rule's deny findings block under the profile.
 	Blocking bool `json:"blocking"`
+}
+
+// GateReport is the gate's answer for one profile over a set of clusters: what `fleetaudit
+// gate -o json`, POST /v1/gate and the reports show. A GateRun builds it.
+type GateReport struct {
+	Profile string `json:"profile"`
+	Target  string `json:"targetVersion"`
+	// Allowed is true when at least one cluster was decided and every decision allows.
+	Allowed   bool       `json:"allowed"`
+	Decisions []Decision `json:"decisions"`
+	// NotTargeted are the clusters the profile's selector leaves out.
+	NotTargeted []string `json:"notTargeted"`
+}
+
+// GateRun gathers a GateReport: start it with NewGateRun, Add each targeted cluster's
+// decision (from any goroutine), then Finish.
+type GateRun struct {
+	mu      sync.Mutex
+	report  GateReport
+	explain bool
+}
+
+// NewGateRun starts a report for p over clusters and returns the clusters the profile
+// targets, which are the ones to decide. explain keeps each decision's rule outcomes.
+func NewGateRun(p *profile.Profile, clusters []string, explain bool) (*GateRun, []string) {
+	g := &GateRun{explain: explain, report: GateReport{Profile: p.ID(), Target: p.Spec.KubernetesVersion,
+		Decisions: []Decision{}, NotTargeted: []string{}}}
+	var targeted []string
+	for _, c := range clusters {
+		if p.Targets(c) {
+			targeted = append(targeted, c)
+		} else {
+			g.report.NotTargeted = append(g.report.NotTargeted, c)
+		}
+	}
+	return g, targeted
+}
+
+// Add records one cluster's decision; safe for concurrent use.
+func (g *GateRun) Add(d Decision) {
+	if !g.explain {
+		d.Explain = nil
+	}
+	g.mu.Lock()
+	g.report.Decisions = append(g.report.Decisions, d)
+	g.mu.Unlock()
+}
+
+// Finish returns the report, sorted, with Allowed set: nothing decided is nothing allowed.
+func (g *GateRun) Finish() GateReport {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	r := g.report
+	slices.SortFunc(r.Decisions, func(a, b Decision) int { return cmp.Compare(a.Cluster, b.Cluster) })
+	slices.Sort(r.NotTargeted)
+	r.Allowed = len(r.Decisions) > 0
+	for _, d := range r.Decisions {
+		r.Allowed = r.Allowed && d.Allowed
+	}
+	return r
 }
 
 // Message is the decision in one deterministic line (for hooks and webhooks).

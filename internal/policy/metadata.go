@@ -16,8 +16,14 @@ type Rule struct {
 	Package     string   `json:"package"`
 	Title       string   `json:"title"`
 	Description string   `json:"description,omitempty"`
-	Severity    Severity `json:"severity"`
-	Category    string   `json:"category"`
+	// Severity is the severity of the rule's findings (custom.severity); Severities lists,
+	// most severe first, every severity a finding of the rule may carry (Severity plus
+	// custom.severities, for rules whose findings set their own).
+	Severity   Severity   `json:"severity"`
+	Severities []Severity `json:"severities"`
+	Category   Category   `json:"category"`
+	// Controls are the framework controls every finding of the rule bears on (custom.controls).
+	Controls []Control `json:"controls,omitempty"`
 	// Framework groups compliance rules for scoring (e.g. "rbac", "cis"); may be empty.
 	Framework   string   `json:"framework,omitempty"`
 	Remediation string   `json:"remediation,omitempty"`
@@ -30,8 +36,10 @@ type Rule struct {
 	HasDeny bool   `json:"-"`
 	HasWarn bool   `json:"-"`
 
-	readsDecl any // custom.reads as written, checked by validate
-	readsSet  bool
+	readsDecl      any // custom.reads as written, checked by validate
+	readsSet       bool
+	severitiesDecl any // custom.severities as written
+	controlsDecl   any // custom.controls as written
 }
 
 // rulesOf finds the rule packages (those defining deny or warn) among the modules and reads
@@ -110,7 +118,13 @@ func applyAnnotations(r *Rule, a *ast.Annotations) {
 		r.Severity = Severity(strings.ToLower(s))
 	}
 	if s, ok := c["category"].(string); ok {
-		r.Category = s
+		r.Category = Category(s)
+	}
+	if l, ok := c["severities"]; ok {
+		r.severitiesDecl = l
+	}
+	if l, ok := c["controls"]; ok {
+		r.controlsDecl = l
 	}
 	if s, ok := c["framework"].(string); ok {
 		r.Framework = s
@@ -146,7 +160,32 @@ func (r *Rule) validate() error {
 	case r.Severity.Rank() == 0:
 		return fmt.Errorf("METADATA custom.severity %q is not one of info, low, medium, high, critical", r.Severity)
 	case !slices.Contains(Categories, r.Category):
-		return fmt.Errorf("METADATA custom.category %q is not one of %s", r.Category, strings.Join(Categories, ", "))
+		return fmt.Errorf("METADATA custom.category %q is not one of compliance, quota, cost, upgrade", r.Category)
+	}
+	r.Severities = []Severity{r.Severity}
+	if r.severitiesDecl != nil {
+		list, ok := r.severitiesDecl.([]any)
+		if !ok {
+			return fmt.Errorf("METADATA custom.severities must be a list such as [high, low]")
+		}
+		for _, x := range list {
+			s, _ := x.(string)
+			sev, err := ParseSeverity(s)
+			if err != nil {
+				return fmt.Errorf("METADATA custom.severities: %v", err)
+			}
+			if !slices.Contains(r.Severities, sev) {
+				r.Severities = append(r.Severities, sev)
+			}
+		}
+		slices.SortFunc(r.Severities, func(a, b Severity) int { return b.Rank() - a.Rank() })
+	}
+	if r.controlsDecl != nil {
+		cs, err := parseControls(r.controlsDecl)
+		if err != nil {
+			return fmt.Errorf("METADATA custom.%v", err)
+		}
+		r.Controls = cs
 	}
 	if r.readsSet {
 		list, ok := r.readsDecl.([]any)

@@ -38,6 +38,3 @@ func (s Severity) Rank() int { return severityRank[s] }
 
 // AtLeast reports whether s is as severe as min or more.
 func (s Severity) AtLeast(min Severity) bool { return s.Rank() >= min.Rank() && s.Rank() > 0 }
-
-// Categories are the finding categories a rule may declare.
-var Categories = []string{"compliance", "quota", "cost", "upgrade"}

@@ -1,10 +1,8 @@
 package server
 
 import (
-	"cmp"
 	"encoding/json"
 	"net/http"
-	"slices"
 
 	"github.com/fleetaudit/fleetaudit/internal/policy"
 )
@@ -20,14 +18,8 @@ type GateRequest struct {
 	Explain       bool   `json:"explain,omitempty"`
 }
 
-// GateResponse has the shape of `fleetaudit gate -o json`.
-type GateResponse struct {
-	Profile     string            `json:"profile"`
-	Target      string            `json:"targetVersion"`
-	Decisions   []policy.Decision `json:"decisions"`
-	NotTargeted []string          `json:"notTargeted"`
-	Allowed     bool              `json:"allowed"`
-}
+// GateResponse is the gate's report, the shape of `fleetaudit gate -o json`.
+type GateResponse = policy.GateReport
 
 func (s *Server) serveGate(w http.ResponseWriter, r *http.Request) {
 	var req GateRequest
@@ -50,7 +42,6 @@ func (s *Server) serveGate(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	clusters := req.Clusters
-	resp := GateResponse{Profile: p.ID(), Target: p.Spec.KubernetesVersion, Decisions: []policy.Decision{}, NotTargeted: []string{}, Allowed: true}
 	if len(clusters) == 0 {
 		if st := s.State(); st != nil {
 			for _, c := range st.Audit.Clusters {
@@ -58,22 +49,9 @@ func (s *Server) serveGate(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	for _, c := range clusters {
-		if !p.Targets(c) {
-			resp.NotTargeted = append(resp.NotTargeted, c)
-			continue
-		}
-		d := s.decide(r.Context(), c, p)
-		if !req.Explain {
-			d.Explain = nil
-		}
-		resp.Allowed = resp.Allowed && d.Allowed
-		resp.Decisions = append(resp.Decisions, d)
+	run, targeted := policy.NewGateRun(p, clusters, req.Explain)
+	for _, c := range targeted {
+		run.Add(s.decide(r.Context(), c, p))
 	}
-	slices.SortFunc(resp.Decisions, func(a, b policy.Decision) int { return cmp.Compare(a.Cluster, b.Cluster) })
-	slices.Sort(resp.NotTargeted)
-	if len(resp.Decisions) == 0 {
-		resp.Allowed = false // nothing decided is nothing allowed
-	}
-	writeJSON(w, http.StatusOK, resp)
+	writeJSON(w, http.StatusOK, run.Finish())
 }

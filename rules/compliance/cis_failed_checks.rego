@@ -11,6 +11,7 @@
 #   id: FA-CIS-001
 #   reads: [cis]
 #   severity: medium
+#   severities: [critical, high, medium, low, info]
 #   category: compliance
 #   framework: cis
 #   remediation: Apply the remediation given for the check, then re-run the audit.
@@ -30,9 +31,8 @@ deny contains finding if {
 	c.scored
 	finding := {
 		"msg": sprintf("CIS %s %s failed on %s: %s", [cis.benchmark, c.id, node.node, c.text]),
-		"resource": sprintf("node/%s", [node.node]),
-		"cis_id": c.id,
-		"benchmark": cis.benchmark,
+		"resource": k8s.ref("v1", "Node", "", node.node),
+		"controls": [{"framework": "CIS", "id": c.id, "version": cis.benchmark}],
 		"remediation": object.get(c, "remediation", ""),
 		"severity": severity(c.id),
 	}
@@ -44,7 +44,7 @@ deny contains finding if {
 	node.error
 	finding := {
 		"msg": sprintf("no CIS results for %s: %s", [node.node, node.error]),
-		"resource": sprintf("node/%s", [node.node]),
+		"resource": k8s.ref("v1", "Node", "", node.node),
 		"remediation": "Check why kube-bench gave no result on the node (job logs, node health) and re-run the audit.",
 	}
 }

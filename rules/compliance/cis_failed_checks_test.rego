@@ -10,10 +10,10 @@ test_failed_scored_check_is_a_finding_with_cis_id_and_remediation if {
 	got := rule.deny with input as inp([chk("1.2.2", "FAIL", true)])
 	count(got) == 1
 	some f in got
-	f.cis_id == "1.2.2"
+	f.controls == [{"framework": "CIS", "id": "1.2.2", "version": "cis-1.12"}]
 	f.remediation == "fix 1.2.2"
 	f.severity == "high"
-	f.resource == "node/cp-1"
+	f.resource == {"apiVersion": "v1", "kind": "Node", "name": "cp-1"}
 	f.msg == "CIS cis-1.12 1.2.2 failed on cp-1: check 1.2.2"
 }
 

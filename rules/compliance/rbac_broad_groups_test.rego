@@ -5,7 +5,7 @@ import data.fleetaudit.lib.rbac_fixture as fx
 
 test_authenticated_bound_to_custom_role_flagged if {
 	f := fx.only(rule.deny) with input as fx.bound(fx.group("system:authenticated"), [fx.rule(["get"], [""], ["pods"])], "")
-	f.resource == "Group/system:authenticated"
+	f.resource == {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Group", "name": "system:authenticated"}
 }
 
 test_discovery_role_allowed if {

@@ -10,6 +10,7 @@
 #   id: FA-RBAC-001
 #   reads: [rbac.roles, rbac.subjects]
 #   severity: critical
+#   severities: [critical, high]
 #   category: compliance
 #   framework: rbac
 #   remediation: >-

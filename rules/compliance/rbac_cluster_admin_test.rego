@@ -8,7 +8,7 @@ admin := [fx.rule(["*"], ["*"], ["*"])]
 test_cluster_admin_user_critical if {
 	f := fx.only(rule.deny) with input as fx.bound_to(fx.user, "ClusterRole/cluster-admin", admin, "")
 	f.severity == "critical"
-	f.resource == "User/alice"
+	f.resource == {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "User", "name": "alice"}
 	f.path == "ClusterRoleBinding/b -> ClusterRole/cluster-admin"
 }
 

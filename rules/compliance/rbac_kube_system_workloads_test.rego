@@ -1,11 +1,12 @@
 package fleetaudit.compliance.rbac_kube_system_workloads_test
 
 import data.fleetaudit.compliance.rbac_kube_system_workloads as rule
+import data.fleetaudit.lib.k8s
 import data.fleetaudit.lib.rbac_fixture as fx
 
 test_violation_found_on_subject_with_path if {
 	f := fx.only(rule.deny) with input as fx.bound(fx.user, [fx.rule(["create", "update"], ["apps"], ["daemonsets"])], "kube-system")
-	f.resource == fx.user.key
+	f.resource == k8s.key_resource(fx.user.key)
 	f.path == sprintf("%s -> ClusterRole/r", [fx.binding("kube-system")])
 	contains(f.msg, "can create daemonsets.apps, update daemonsets.apps in namespace kube-system")
 }

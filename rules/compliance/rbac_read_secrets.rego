@@ -10,6 +10,7 @@
 #   id: FA-RBAC-003
 #   reads: [rbac.roles, rbac.subjects]
 #   severity: high
+#   severities: [critical, high]
 #   category: compliance
 #   framework: rbac
 #   remediation: >-

@@ -16,6 +16,7 @@
 #     automountServiceAccountToken false on the default one.
 package fleetaudit.compliance.rbac_serviceaccounts
 
+import data.fleetaudit.lib.k8s
 import data.fleetaudit.lib.rbac
 
 deny contains finding if {
@@ -26,7 +27,7 @@ deny contains finding if {
 	key := sprintf("ServiceAccount/%s/default", [sa.namespace])
 	finding := {
 		"msg": sprintf("%d pods in namespace %s run as the default ServiceAccount (e.g. %s)", [sa.pods, sa.namespace, concat(", ", sa.examplePods)]),
-		"resource": key,
+		"resource": k8s.key_resource(key),
 		"subject": key,
 	}
 }

@@ -16,6 +16,7 @@
 #     workload does not call the Kubernetes API.
 package fleetaudit.compliance.rbac_token_automount
 
+import data.fleetaudit.lib.k8s
 import data.fleetaudit.lib.rbac
 
 bound_serviceaccounts := {s.key | some s in rbac.subjects; s.kind == "ServiceAccount"; count(s.grants) > 0}
@@ -28,7 +29,7 @@ deny contains finding if {
 	not key in bound_serviceaccounts
 	finding := {
 		"msg": sprintf("%d pods mount the token of %s, which no binding grants anything", [sa.podsWithToken, key]),
-		"resource": key,
+		"resource": k8s.key_resource(key),
 		"subject": key,
 	}
 }

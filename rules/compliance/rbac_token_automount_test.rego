@@ -13,7 +13,7 @@ web(with_token) := {"namespace": "shop", "name": "web", "pods": 3, "podsWithToke
 test_unneeded_token_flagged if {
 	got := rule.deny with input as inp(web(3), [])
 	some f in got
-	f.resource == "ServiceAccount/shop/web"
+	f.resource == {"apiVersion": "v1", "kind": "ServiceAccount", "namespace": "shop", "name": "web"}
 }
 
 test_lookalike_bound_sa_not_flagged if {

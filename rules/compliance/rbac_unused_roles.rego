@@ -32,10 +32,10 @@ warn contains finding if {
 	role.bindings == 0
 	count(object.get(role, "aggregatedInto", [])) == 0
 	not exempt_role(key)
-	finding := {"msg": sprintf("%s is bound by no RoleBinding or ClusterRoleBinding", [key]), "resource": key}
+	finding := {"msg": sprintf("%s is bound by no RoleBinding or ClusterRoleBinding", [key]), "resource": k8s.key_resource(key)}
 }
 
 deny contains finding if {
 	some b in object.get(rbac.facts, "danglingBindings", [])
-	finding := {"msg": sprintf("%s refers to %s, which does not exist", [b.key, b.role]), "resource": b.key}
+	finding := {"msg": sprintf("%s refers to %s, which does not exist", [b.key, b.role]), "resource": k8s.key_resource(b.key)}
 }

@@ -7,7 +7,7 @@ inp(roles, dangling) := {"cluster": {"rbac": {"roles": roles, "subjects": [], "d
 test_unbound_role_warned if {
 	got := rule.warn with input as inp({"Role/shop/old": {"kind": "Role", "name": "old", "bindings": 0, "rules": []}}, [])
 	some f in got
-	f.resource == "Role/shop/old"
+	f.resource == {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role", "namespace": "shop", "name": "old"}
 }
 
 test_lookalikes_not_warned if {

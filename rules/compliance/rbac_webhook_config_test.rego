@@ -1,11 +1,12 @@
 package fleetaudit.compliance.rbac_webhook_config_test
 
 import data.fleetaudit.compliance.rbac_webhook_config as rule
+import data.fleetaudit.lib.k8s
 import data.fleetaudit.lib.rbac_fixture as fx
 
 test_violation_found_on_subject_with_path if {
 	f := fx.only(rule.deny) with input as fx.bound(fx.user, [fx.rule(["patch"], ["admissionregistration.k8s.io"], ["mutatingwebhookconfigurations"])], "")
-	f.resource == fx.user.key
+	f.resource == k8s.key_resource(fx.user.key)
 	f.path == sprintf("%s -> ClusterRole/r", [fx.binding("")])
 	contains(f.msg, "can patch mutatingwebhookconfigurations.admissionregistration.k8s.io cluster-wide")
 }

@@ -25,7 +25,7 @@ deny contains finding if {
 	monthly > budget
 	finding := {
 		"msg": sprintf("projected monthly cost %s USD is over the budget of %s USD (%d%%)", [k8s.money(monthly), k8s.money(budget), round((100 * monthly) / budget)]),
-		"resource": "cluster",
+		"resource": k8s.cluster_resource,
 		"monthly": monthly,
 		"budget": budget,
 	}

@@ -22,7 +22,7 @@ warn contains finding if {
 	share > object.get(k8s.params("cost"), "idle_share_max", 0.5)
 	finding := {
 		"msg": sprintf("%d%% of the node cost is idle (%s of %s USD per hour)", [round(100 * share), k8s.rate(cost.idleHourly), k8s.rate(cost.hourly)]),
-		"resource": "cluster",
+		"resource": k8s.cluster_resource,
 		"share": share,
 	}
 }

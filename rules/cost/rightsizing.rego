@@ -24,6 +24,6 @@ warn contains finding if {
 	ratio < object.get(params, "usage_ratio_max", 0.3)
 	finding := {
 		"msg": sprintf("%s %s/%s uses %dm CPU of %dm requested (%d%%) over %d pods", [w.kind, w.namespace, w.name, w.usage.cpuMillis, w.requests.cpuMillis, round(100 * ratio), w.pods]),
-		"resource": sprintf("%s/%s/%s", [lower(w.kind), w.namespace, w.name]),
+		"resource": k8s.workload_resource(w),
 	}
 }

@@ -11,6 +11,7 @@
 #   id: FA-COST-001
 #   reads: [cost]
 #   severity: medium
+#   severities: [medium, low]
 #   category: cost
 #   remediation: >-
 #     Keep interruption-intolerant workloads off spot nodes with node affinity on the capacity
@@ -29,7 +30,7 @@ deny contains finding if {
 	share > object.get(params, "intolerant_max", 0)
 	finding := {
 		"msg": sprintf("%d%% of the CPU requests of interruption-intolerant workloads run on spot (at most %d%% allowed): %s", [round(100 * share), round(100 * object.get(params, "intolerant_max", 0)), concat(", ", object.get(spot, "intolerantOnSpot", []))]),
-		"resource": "cluster",
+		"resource": k8s.cluster_resource,
 		"share": share,
 	}
 }
@@ -42,7 +43,7 @@ warn contains finding if {
 	not between(share, lo, hi)
 	finding := {
 		"msg": sprintf("%d%% of the CPU requests of interruption-tolerant workloads run on spot, outside the range %d%%-%d%%", [round(100 * share), round(100 * lo), round(100 * hi)]),
-		"resource": "cluster",
+		"resource": k8s.cluster_resource,
 		"severity": "low",
 		"share": share,
 	}

@@ -188,7 +188,7 @@ in_namespace(grant, ns) if grant.namespace == ns
 
 finding(subject, grant, msg) := {
 	"msg": msg,
-	"resource": subject.key,
+	"resource": k8s.key_resource(subject.key),
 	"subject": subject.key,
 	"path": path(grant),
 	"scope": grant.namespace,

@@ -23,6 +23,6 @@ deny contains finding if {
 	not ns.name in object.get(params, "exempt_namespaces", [])
 	finding := {
 		"msg": sprintf("%d containers in namespace %s have no CPU or memory request (e.g. %s)", [ns.containersWithoutRequests, ns.name, concat(", ", object.get(ns, "examplesWithoutRequests", []))]),
-		"resource": sprintf("namespace/%s", [ns.name]),
+		"resource": k8s.namespace_resource(ns.name),
 	}
 }

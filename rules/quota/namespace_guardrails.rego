@@ -31,7 +31,7 @@ warn contains finding if {
 	ns.pods > 0
 	not exempt(ns.name)
 	not ns.name in with_quota
-	finding := {"msg": sprintf("namespace %s runs %d pods without a ResourceQuota", [ns.name, ns.pods]), "resource": sprintf("namespace/%s", [ns.name])}
+	finding := {"msg": sprintf("namespace %s runs %d pods without a ResourceQuota", [ns.name, ns.pods]), "resource": k8s.namespace_resource(ns.name)}
 }
 
 warn contains finding if {
@@ -39,5 +39,5 @@ warn contains finding if {
 	ns.pods > 0
 	not exempt(ns.name)
 	not ns.name in with_defaults
-	finding := {"msg": sprintf("namespace %s has no LimitRange with default requests", [ns.name]), "resource": sprintf("namespace/%s", [ns.name])}
+	finding := {"msg": sprintf("namespace %s has no LimitRange with default requests", [ns.name]), "resource": k8s.namespace_resource(ns.name)}
 }

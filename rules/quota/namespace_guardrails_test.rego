@@ -12,7 +12,7 @@ test_unguarded_namespace_warned_twice if {
 	got := rule.warn with input as inp([], [])
 	count(got) == 2
 	every f in got {
-		f.resource == "namespace/shop"
+		f.resource == {"apiVersion": "v1", "kind": "Namespace", "name": "shop"}
 	}
 }
 

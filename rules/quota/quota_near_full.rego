@@ -26,7 +26,7 @@ deny contains finding if {
 	ratio >= object.get(params, "near_full_ratio", 0.9)
 	finding := {
 		"msg": sprintf("ResourceQuota %s/%s: %s is %d%% used (%d of %d)", [q.namespace, q.name, name, round(100 * ratio), used, hard]),
-		"resource": sprintf("resourcequota/%s/%s", [q.namespace, q.name]),
+		"resource": k8s.ref("v1", "ResourceQuota", q.namespace, q.name),
 		"namespace": q.namespace,
 		"ratio": ratio,
 	}

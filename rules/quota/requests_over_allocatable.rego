@@ -13,6 +13,8 @@
 #   remediation: Add nodes (or let the autoscaler), or lower requests that exceed use.
 package fleetaudit.quota.requests_over_allocatable
 
+import data.fleetaudit.lib.k8s
+
 allocatable(res) := sum([n.allocatable[res] | some n in input.cluster.nodes])
 
 fields := {"cpuMillis": "CPU (millicores)", "memoryBytes": "memory (bytes)"}
@@ -22,7 +24,7 @@ deny contains finding if {
 	requested := input.cluster.usage.requests[field]
 	alloc := allocatable(field)
 	requested > alloc
-	finding := {"msg": sprintf("pods request %d of %s but the nodes can allocate %d", [requested, label, alloc]), "resource": "cluster"}
+	finding := {"msg": sprintf("pods request %d of %s but the nodes can allocate %d", [requested, label, alloc]), "resource": k8s.cluster_resource}
 }
 
 deny contains finding if {
@@ -33,6 +35,6 @@ deny contains finding if {
 	nu.requests[field] > alloc
 	finding := {
 		"msg": sprintf("pods on node %s request %d of %s, more than its allocatable %d", [nu.name, nu.requests[field], label, alloc]),
-		"resource": sprintf("node/%s", [nu.name]),
+		"resource": k8s.ref("v1", "Node", "", nu.name),
 	}
 }

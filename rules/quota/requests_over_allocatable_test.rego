@@ -16,7 +16,7 @@ test_cluster_over_allocatable if {
 test_node_over_allocatable if {
 	got := rule.deny with input as inp(3000, 2500)
 	some f in got
-	f.resource == "node/n1"
+	f.resource == {"apiVersion": "v1", "kind": "Node", "name": "n1"}
 }
 
 test_lookalike_within_capacity if {

@@ -13,6 +13,7 @@
 #   remediation: Upgrade through each intermediate minor version; finish a rolling control plane upgrade before starting another.
 package fleetaudit.upgrade.control_plane_jump
 
+import data.fleetaudit.lib.k8s
 import data.fleetaudit.lib.versions
 
 deny contains finding if {
@@ -21,7 +22,7 @@ deny contains finding if {
 	jump > 1
 	finding := {
 		"msg": sprintf("upgrade from %s to %s skips %d minor versions: the control plane moves one minor at a time", [versions.current.gitVersion, versions.target.gitVersion, jump - 1]),
-		"resource": "cluster",
+		"resource": k8s.cluster_resource,
 	}
 }
 
@@ -30,7 +31,7 @@ deny contains finding if {
 	versions.target.minor < versions.current.minor
 	finding := {
 		"msg": sprintf("target %s is older than the running control plane %s: downgrades are not supported", [versions.target.gitVersion, versions.current.gitVersion]),
-		"resource": "cluster",
+		"resource": k8s.cluster_resource,
 	}
 }
 
@@ -40,6 +41,6 @@ deny contains finding if {
 	max(minors) - min(minors) > 1
 	finding := {
 		"msg": sprintf("API server instances run minors 1.%d to 1.%d: more than one minor apart", [min(minors), max(minors)]),
-		"resource": "cluster",
+		"resource": k8s.cluster_resource,
 	}
 }

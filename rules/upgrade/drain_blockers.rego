@@ -10,6 +10,7 @@
 #   id: FA-UPG-005
 #   reads: [upgrade, usage]
 #   severity: high
+#   severities: [high, medium, low]
 #   category: upgrade
 #   remediation: >-
 #     Scale the protected workload above the PDB's minimum (or relax minAvailable /
@@ -27,7 +28,7 @@ deny contains finding if {
 	pdb.expectedPods > 0
 	finding := {
 		"msg": sprintf("PodDisruptionBudget %s/%s allows 0 disruptions (%d of %d pods healthy, %d required): drains will hang", [pdb.namespace, pdb.name, pdb.currentHealthy, pdb.expectedPods, pdb.desiredHealthy]),
-		"resource": sprintf("poddisruptionbudget/%s/%s", [pdb.namespace, pdb.name]),
+		"resource": k8s.ref("policy/v1", "PodDisruptionBudget", pdb.namespace, pdb.name),
 	}
 }
 
@@ -37,7 +38,7 @@ warn contains finding if {
 	not w.namespace in object.get(params, "single_replica_exempt_namespaces", [])
 	finding := {
 		"msg": sprintf("%s %s/%s runs a single replica: it is unavailable while its node drains", [w.kind, w.namespace, w.name]),
-		"resource": sprintf("%s/%s/%s", [lower(w.kind), w.namespace, w.name]),
+		"resource": k8s.workload_resource(w),
 		"severity": "low",
 	}
 }
@@ -47,7 +48,7 @@ warn contains finding if {
 	n > 0
 	finding := {
 		"msg": sprintf("%d pods are pending: evicted pods may not find room during the upgrade", [n]),
-		"resource": "cluster",
+		"resource": k8s.cluster_resource,
 		"severity": "medium",
 	}
 }

@@ -19,7 +19,7 @@ test_single_replica_warned if {
 	got := rule.warn with input as {"cluster": {"upgrade": {"pdbs": [], "workloads": ws}}}
 	count(got) == 1
 	some f in got
-	f.resource == "deployment/web/api"
+	f.resource == {"apiVersion": "apps/v1", "kind": "Deployment", "namespace": "web", "name": "api"}
 }
 
 test_pending_pods_warned if {

@@ -12,6 +12,8 @@
 #   remediation: Add a node (or surge capacity in the node pool) before the upgrade, or lower requests.
 package fleetaudit.upgrade.drain_headroom
 
+import data.fleetaudit.lib.k8s
+
 requests := {nu.name: nu.requests | some nu in input.cluster.usage.nodes}
 
 req(node, field) := object.get(object.get(requests, node.name, {}), field, 0)
@@ -37,6 +39,6 @@ deny contains finding if {
 	spare < needed
 	finding := {
 		"msg": sprintf("draining %s needs %d of %s elsewhere but the other nodes have %d spare", [b.name, round(needed), label, spare]),
-		"resource": sprintf("node/%s", [b.name]),
+		"resource": k8s.ref("v1", "Node", "", b.name),
 	}
 }

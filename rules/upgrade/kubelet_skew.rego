@@ -10,6 +10,7 @@
 #   id: FA-UPG-001
 #   reads: [nodes, version]
 #   severity: high
+#   severities: [high, low]
 #   category: upgrade
 #   remediation: >-
 #     Upgrade the kubelet of each listed node (or replace the node from an up-to-date image)

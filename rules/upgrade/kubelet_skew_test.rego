@@ -14,7 +14,7 @@ test_kubelet_four_minors_behind_denied if {
 	got := kubelet_skew.deny with input as cluster(34, [30])
 	count(got) == 1
 	some f in got
-	f.resource == "node/n0"
+	f.resource == {"apiVersion": "v1", "kind": "Node", "name": "n0"}
 	contains(f.msg, "4 minor versions behind")
 	contains(f.msg, "at most 3 allowed")
 }

@@ -9,6 +9,7 @@
 #   id: FA-UPG-002
 #   reads: [nodes]
 #   severity: medium
+#   severities: [medium, low]
 #   category: upgrade
 #   remediation: >-
 #     Find why the node is not Ready (kubectl describe node; kubelet logs), repair or replace

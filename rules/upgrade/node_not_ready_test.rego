@@ -11,7 +11,7 @@ test_not_ready_node_denied if {
 	got := node_not_ready.deny with input as {"cluster": {"nodes": [node("a", "False", false)]}}
 	count(got) == 1
 	some f in got
-	f.resource == "node/a"
+	f.resource == {"apiVersion": "v1", "kind": "Node", "name": "a"}
 	f.msg == "node a is not Ready: Ready=False (KubeletNotReady)"
 }
 

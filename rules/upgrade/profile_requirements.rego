@@ -25,7 +25,7 @@ deny contains finding if {
 	not versions.satisfies(profile.target, layer.kubernetesRange)
 	finding := {
 		"msg": sprintf("layer %s (%s chart %s %s) supports Kubernetes %s, not the target %s", [layer.name, layer.type, layer.chart.name, layer.chart.version, layer.kubernetes, profile.target.gitVersion]),
-		"resource": sprintf("layer/%s", [layer.name]),
+		"resource": object.union(k8s.ref("fleetaudit.io/v1alpha1", "ClusterProfile", "", profile.name), {"fieldPath": sprintf("spec.layers[name=%s]", [layer.name])}),
 	}
 }
 
@@ -35,7 +35,7 @@ deny contains finding if {
 	score.ratio < minimum
 	finding := {
 		"msg": sprintf("%s compliance %d%% (%d of %d) is below the profile's minimum %d%%", [fw, round(100 * score.ratio), score.passed, score.evaluated, round(100 * minimum)]),
-		"resource": sprintf("compliance/%s", [fw]),
+		"resource": object.union(k8s.cluster_resource, {"fieldPath": sprintf("scores.%s", [fw])}),
 	}
 }
 
@@ -44,7 +44,7 @@ deny contains finding if {
 	not input.scores[fw]
 	finding := {
 		"msg": sprintf("no %s compliance score (its facts were not collected): the profile requires %d%%", [fw, round(100 * minimum)]),
-		"resource": sprintf("compliance/%s", [fw]),
+		"resource": object.union(k8s.cluster_resource, {"fieldPath": sprintf("scores.%s", [fw])}),
 	}
 }
 
@@ -55,6 +55,6 @@ deny contains finding if {
 	monthly > budget
 	finding := {
 		"msg": sprintf("projected monthly cost %s USD is over the profile's budget of %s USD", [k8s.money(monthly), k8s.money(budget)]),
-		"resource": "cluster",
+		"resource": k8s.cluster_resource,
 	}
 }

@@ -6,12 +6,13 @@ v(minor) := {"gitVersion": sprintf("v1.%d.0", [minor]), "major": 1, "minor": min
 
 layer := {"name": "cilium", "type": "cni", "chart": {"name": "cilium", "version": "1.16.3"}, "kubernetes": ">=1.27.0 <1.35.0", "kubernetesRange": [{"op": ">=", "version": "1.27.0"}, {"op": "<", "version": "1.35.0"}]}
 
-prof(target, reqs) := {"target": v(target), "layers": [layer], "requirements": reqs}
+prof(target, reqs) := {"name": "edge", "target": v(target), "layers": [layer], "requirements": reqs}
 
 test_layer_excluding_target_denied if {
 	got := rule.deny with input as {"cluster": {}, "profile": prof(35, {}), "scores": {}}
 	some f in got
 	f.msg == "layer cilium (cni chart cilium 1.16.3) supports Kubernetes >=1.27.0 <1.35.0, not the target v1.35.0"
+	f.resource == {"apiVersion": "fleetaudit.io/v1alpha1", "kind": "ClusterProfile", "name": "edge", "fieldPath": "spec.layers[name=cilium]"}
 }
 
 test_lookalike_layer_supporting_target if {

@@ -11,10 +11,12 @@
 #   id: FA-UPG-004
 #   reads: [version, upgrade]
 #   severity: high
+#   severities: [high, low]
 #   category: upgrade
 #   remediation: Migrate the manifests, charts and clients to the replacement API version, re-apply, then upgrade.
 package fleetaudit.upgrade.removed_apis
 
+import data.fleetaudit.lib.k8s
 import data.fleetaudit.lib.versions
 
 # removed indexes the table by [group, version, kind] (a comprehension: built once).
@@ -37,7 +39,7 @@ deny contains finding if {
 	m <= versions.next.minor
 	finding := {
 		"msg": sprintf("%s %s was written as %s (%s), which is removed in %s: use %s", [use.kind, object_name(use), gv(use.group, use.version), use.source, r.removedIn, r.replacement]),
-		"resource": sprintf("%s/%s", [lower(use.kind), object_name(use)]),
+		"resource": k8s.ref(gv(use.group, use.version), use.kind, object.get(use, "namespace", ""), use.name),
 		"removedIn": r.removedIn,
 		"replacement": r.replacement,
 	}
@@ -51,7 +53,7 @@ deny contains finding if {
 	m <= versions.next.minor
 	finding := {
 		"msg": sprintf("clients still request %s %s, which is removed in %s", [gv(req.group, req.version), req.resource, req.removedRelease]),
-		"resource": sprintf("api/%s/%s", [gv(req.group, req.version), req.resource]),
+		"resource": k8s.ref(gv(req.group, req.version), "APIResource", "", req.resource),
 		"removedIn": req.removedRelease,
 	}
 }
@@ -64,7 +66,7 @@ warn contains finding if {
 	versions.minor_of(r.removedIn) <= versions.current.minor
 	finding := {
 		"msg": sprintf("%s %s was last written as %s (%s), removed since %s: update its source manifests to %s", [use.kind, object_name(use), gv(use.group, use.version), use.source, r.removedIn, r.replacement]),
-		"resource": sprintf("%s/%s", [lower(use.kind), object_name(use)]),
+		"resource": k8s.ref(gv(use.group, use.version), use.kind, object.get(use, "namespace", ""), use.name),
 		"severity": "low",
 	}
 }

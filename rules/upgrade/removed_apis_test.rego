@@ -32,7 +32,7 @@ test_already_removed_is_a_warning if {
 	old := {"group": "policy", "version": "v1beta1", "kind": "PodDisruptionBudget", "namespace": "web", "name": "pdb", "source": "last-applied"}
 	got := rule.warn with input as {"cluster": {"version": v(34), "upgrade": {"apiUse": [old]}}} with data.fleetaudit.removed_apis as table
 	some f in got
-	f.resource == "poddisruptionbudget/web/pdb"
+	f.resource == {"apiVersion": "policy/v1beta1", "kind": "PodDisruptionBudget", "namespace": "web", "name": "pdb"}
 }
 
 test_requested_metric if {

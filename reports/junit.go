@@ -1,73 +1,11 @@
 package reports
 
 import (
-	"bytes"
-	"encoding/csv"
-	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 )
-
-// Formats lists the report formats, each rendered to one file (policyreport: one file per
-// cluster under policyreports/).
-var Formats = []string{"html", "md", "json", "junit", "csv", "policyreport"}
-
-// FileName is the file a format is written to inside a report folder.
-func FileName(format string) string {
-	return map[string]string{"html": "report.html", "md": "report.md", "json": "report.json", "junit": "junit.xml",
-		"csv": "findings.csv", "policyreport": "policyreports"}[format]
-}
-
-// Render writes the report in one format. policyreport returns several files, keyed by
-// file name; the others return one.
-func Render(r *Report, format string) (map[string][]byte, error) {
-	var b bytes.Buffer
-	var err error
-	switch format {
-	case "html":
-		err = HTML(&b, r)
-	case "md":
-		err = Markdown(&b, r)
-	case "json":
-		err = ReportJSON(&b, r)
-	case "junit":
-		err = JUnit(&b, r)
-	case "csv":
-		err = CSV(&b, r)
-	case "policyreport":
-		return PolicyReports(r)
-	default:
-		return nil, fmt.Errorf("report format %q is not one of %s", format, strings.Join(Formats, ", "))
-	}
-	if err != nil {
-		return nil, fmt.Errorf("render %s: %w", format, err)
-	}
-	return map[string][]byte{FileName(format): b.Bytes()}, nil
-}
-
-// ReportJSON writes the report as indented JSON (schema: docs/report.md).
-func ReportJSON(w io.Writer, r *Report) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(r)
-}
-
-// CSV writes one row per finding.
-func CSV(w io.Writer, r *Report) error {
-	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"cluster", "severity", "kind", "rule", "category", "resource", "message", "cis_id", "remediation"})
-	for _, c := range r.Clusters {
-		for _, f := range c.Findings {
-			cis, _ := f.Details["cis_id"].(string)
-			_ = cw.Write([]string{c.Name, string(f.Severity), f.Kind, f.RuleID, f.Category, f.Resource, f.Message, cis, f.Remediation})
-		}
-	}
-	cw.Flush()
-	return cw.Error()
-}
 
 type junitSuites struct {
 	XMLName  xml.Name     `xml:"testsuites"`
@@ -115,7 +53,7 @@ func JUnit(w io.Writer, r *Report) error {
 			by := map[string][]string{}
 			warns := map[string][]string{}
 			for _, f := range c.Findings {
-				line := fmt.Sprintf("[%s] %s: %s", f.Severity, f.Resource, f.Message)
+				line := fmt.Sprintf("[%s] %s: %s", f.Severity, f.Resource.String(), f.Message)
 				if f.Kind == "deny" {
 					by[f.RuleID] = append(by[f.RuleID], line)
 				} else {
@@ -123,9 +61,9 @@ func JUnit(w io.Writer, r *Report) error {
 				}
 			}
 			for _, ru := range r.Rules {
-				tc := junitCase{Name: ru.ID + " " + ru.Title, Classname: c.Name + "." + ru.Category, SystemOut: strings.Join(warns[ru.ID], "\n")}
+				tc := junitCase{Name: ru.ID + " " + ru.Title, Classname: c.Name + "." + string(ru.Category), SystemOut: strings.Join(warns[ru.ID], "\n")}
 				if lines := by[ru.ID]; len(lines) > 0 {
-					tc.Failure = &junitProblem{Message: fmt.Sprintf("%d findings", len(lines)), Type: ru.Severity, Text: strings.Join(lines, "\n")}
+					tc.Failure = &junitProblem{Message: fmt.Sprintf("%d findings", len(lines)), Type: string(ru.Severity), Text: strings.Join(lines, "\n")}
 					s.Failures++
 				}
 				s.Cases = append(s.Cases, tc)
@@ -149,11 +87,3 @@ func JUnit(w io.Writer, r *Report) error {
 	return err
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}

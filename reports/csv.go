@@ -1,0 +1,27 @@
+package reports
+
+import (
+	"encoding/csv"
+	"io"
+	"strings"
+)
+
+// CSV writes one row per finding (columns: docs/report.md).
+func CSV(w io.Writer, r *Report) error {
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"cluster", "severity", "kind", "rule", "category", "resource_api_version", "resource_kind",
+		"resource_namespace", "resource_name", "message", "controls", "remediation"})
+	for _, c := range r.Clusters {
+		for _, f := range c.Findings {
+			controls := make([]string, len(f.Controls))
+			for i, ctl := range f.Controls {
+				controls[i] = ctl.String()
+			}
+			res := f.Resource
+			_ = cw.Write([]string{c.Name, string(f.Severity), f.Kind, f.RuleID, string(f.Category), res.APIVersion, res.Kind,
+				res.Namespace, res.Name, f.Message, strings.Join(controls, "; "), f.Remediation})
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
