@@ -86,4 +86,3 @@ func JUnit(w io.Writer, r *Report) error {
 	_, err := io.WriteString(w, "\n")
 	return err
 }
-

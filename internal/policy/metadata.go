@@ -12,10 +12,10 @@ import (
 
 // Rule describes one rule package: its METADATA and which result sets it defines.
 type Rule struct {
-	ID          string   `json:"id"`
-	Package     string   `json:"package"`
-	Title       string   `json:"title"`
-	Description string   `json:"description,omitempty"`
+	ID          string `json:"id"`
+	Package     string `json:"package"`
+	Title       string `json:"title"`
+	Description string `json:"description,omitempty"`
 	// Severity is the severity of the rule's findings (custom.severity); Severities lists,
 	// most severe first, every severity a finding of the rule may carry (Severity plus
 	// custom.severities, for rules whose findings set their own).
