@@ -34,7 +34,7 @@ fmt-rego:
 
 ## generate: regenerate the committed artifacts (dashboard JSON, docs/metrics.md).
 generate:
-	$(GO) run ./cmd/fleetaudit dashboards -o dashboards/json
+	$(GO) run ./cmd/fleetaudit dashboards --output-dir dashboards/json
 	$(GO) test ./internal/metrics -run TestEveryMetricDocumented -update
 	$(GO) run ./hack/renderchart
 

@@ -186,7 +186,7 @@ func TestSnapshotRoundTrip(t *testing.T) {
 		t.Fatalf("live audit: exit %d %s", code, errOut)
 	}
 	snap := filepath.Join(dir, "snap")
-	code, out, errOut := runCLI(t, "snapshot", "--kubeconfig", kc, "-o", snap, "--timeout", "10s")
+	code, out, errOut := runCLI(t, "snapshot", "--kubeconfig", kc, "--output-dir", snap, "--timeout", "10s")
 	if code != exitIncomplete || !strings.Contains(out, "wrote 4 facts documents") {
 		t.Fatalf("snapshot: exit %d\n%s%s", code, out, errOut)
 	}
