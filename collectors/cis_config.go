@@ -9,7 +9,7 @@ import (
 	"slices"
 	"strings"
 
-	"sigs.k8s.io/yaml"
+	"github.com/fleetaudit/fleetaudit/internal/yamlfile"
 
 	"github.com/fleetaudit/fleetaudit/internal/facts"
 )
@@ -109,7 +109,7 @@ func loadKubeBenchConfig(cfgDir, benchmark string) (kubeBenchConfig, error) {
 			if err != nil {
 				return nil, err
 			}
-			deepMerge(base, over)
+			yamlfile.Merge(base, over)
 		}
 	}
 	return base, nil
@@ -121,8 +121,12 @@ func readYAMLMap(path string) (map[string]any, error) {
 		return nil, fmt.Errorf("read kube-bench config: %w", err)
 	}
 	m := map[string]any{}
-	if err := yaml.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("parse %s: %w", path, err)
+	doc, err := yamlfile.Parse(path, b)
+	if err == nil {
+		err = doc.Decode(&m)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("kube-bench config: %w", err)
 	}
 	return lowerKeys(m), nil
 }
@@ -138,18 +142,6 @@ func lowerKeys(m map[string]any) map[string]any {
 		out[strings.ToLower(k)] = v
 	}
 	return out
-}
-
-func deepMerge(dst, src map[string]any) {
-	for k, v := range src {
-		if sm, ok := v.(map[string]any); ok {
-			if dm, ok := dst[k].(map[string]any); ok {
-				deepMerge(dm, sm)
-				continue
-			}
-		}
-		dst[k] = v
-	}
 }
 
 func (c kubeBenchConfig) section(name string) map[string]any {

@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"strconv"
 
-	"sigs.k8s.io/yaml"
+	"github.com/fleetaudit/fleetaudit/internal/yamlfile"
 )
 
 // RemovedAPIsYAML is the embedded removed-API table (rules/removed_apis.yaml).
@@ -34,15 +35,19 @@ var minorRE = regexp.MustCompile(`^1\.\d+$`)
 // ParseRemovedAPIs parses a removed-API table (YAML or JSON); name is used in errors.
 func ParseRemovedAPIs(name string, b []byte) ([]RemovedAPI, error) {
 	var out []RemovedAPI
-	if err := yaml.UnmarshalStrict(b, &out); err != nil {
-		return nil, fmt.Errorf("%s: %v (want a list of {group, version, kinds, removedIn, replacement})", name, err)
+	doc, err := yamlfile.Parse(name, b)
+	if err == nil {
+		err = doc.Decode(&out)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w (want a list of {group, version, kinds, removedIn, replacement})", err)
 	}
 	for i, r := range out {
 		switch {
 		case r.Version == "" || len(r.Kinds) == 0:
-			return nil, fmt.Errorf("%s: entry %d: version and kinds are required", name, i+1)
+			return nil, yamlfile.Errorf(name, doc.Line(strconv.Itoa(i)), "entry %d: version and kinds are required", i+1)
 		case !minorRE.MatchString(r.RemovedIn):
-			return nil, fmt.Errorf("%s: entry %d: removedIn %q is not a Kubernetes minor such as \"1.25\"", name, i+1, r.RemovedIn)
+			return nil, yamlfile.Errorf(name, doc.Line(strconv.Itoa(i), "removedIn"), "entry %d: removedIn %q is not a Kubernetes minor such as \"1.25\"", i+1, r.RemovedIn)
 		}
 	}
 	return out, nil

@@ -13,6 +13,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/fleetaudit/fleetaudit/internal/yamlfile"
+
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/loader"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -86,7 +88,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	mergeInto(params, opts.Params)
+	yamlfile.Merge(params, opts.Params)
 	compiler := ast.NewCompiler().WithStrict(opts.Strict)
 	compiler.Compile(modules)
 	if compiler.Failed() {

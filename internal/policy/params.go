@@ -3,9 +3,8 @@ package policy
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 
-	"sigs.k8s.io/yaml"
+	"github.com/fleetaudit/fleetaudit/internal/yamlfile"
 
 	"github.com/fleetaudit/fleetaudit/rules"
 )
@@ -22,28 +21,11 @@ func DefaultParams() (map[string]any, error) {
 
 // LoadParams reads a user parameter file (YAML or JSON) to merge over the defaults.
 func LoadParams(path string) (map[string]any, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read params: %w", err)
-	}
 	var p map[string]any
-	if err := yaml.Unmarshal(b, &p); err != nil {
-		return nil, fmt.Errorf("parse params %s: %w", path, err)
+	if err := yamlfile.Read(path, &p); err != nil {
+		return nil, fmt.Errorf("params: %w", err)
 	}
 	return p, nil
-}
-
-// mergeInto deep-merges src over dst: objects merge key by key, anything else replaces.
-func mergeInto(dst, src map[string]any) {
-	for k, v := range src {
-		if sm, ok := v.(map[string]any); ok {
-			if dm, ok := dst[k].(map[string]any); ok {
-				mergeInto(dm, sm)
-				continue
-			}
-		}
-		dst[k] = v
-	}
 }
 
 // dataDocument is the data document rules see under data.fleetaudit: params and the

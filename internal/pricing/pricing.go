@@ -14,7 +14,7 @@ import (
 	"strconv"
 	"strings"
 
-	"sigs.k8s.io/yaml"
+	"github.com/fleetaudit/fleetaudit/internal/yamlfile"
 )
 
 //go:embed prices.csv
@@ -72,12 +72,16 @@ func LoadFile(path string) ([]Row, error) {
 		return parseCSV(path, b)
 	}
 	var rows []Row
-	if err := yaml.UnmarshalStrict(b, &rows); err != nil {
-		return nil, fmt.Errorf("%s: %v (want a list of {provider, region, instance_type, on_demand_hourly, spot_hourly, source, date})", path, err)
+	doc, err := yamlfile.Parse(path, b)
+	if err == nil {
+		err = doc.Decode(&rows)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w (want a list of {provider, region, instance_type, on_demand_hourly, spot_hourly, source, date})", err)
 	}
 	for i, r := range rows {
 		if err := r.validate(); err != nil {
-			return nil, fmt.Errorf("%s: row %d: %w", path, i+1, err)
+			return nil, yamlfile.Errorf(path, doc.Line(strconv.Itoa(i)), "row %d: %v", i+1, err)
 		}
 	}
 	return rows, nil
@@ -163,12 +167,16 @@ func LoadReservations(path string) ([]Reservation, error) {
 		return nil, fmt.Errorf("read reservations: %w", err)
 	}
 	var rs []Reservation
-	if err := yaml.UnmarshalStrict(b, &rs); err != nil {
-		return nil, fmt.Errorf("%s: %v (want a list of {name, instance_type, region, count, hourly_rate})", path, err)
+	doc, err := yamlfile.Parse(path, b)
+	if err == nil {
+		err = doc.Decode(&rs)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w (want a list of {name, instance_type, region, count, hourly_rate})", err)
 	}
 	for i, r := range rs {
 		if r.Name == "" || r.InstanceType == "" || r.Region == "" || r.Count < 1 || r.HourlyRate <= 0 {
-			return nil, fmt.Errorf("%s: reservation %d: name, instance_type, region, count >= 1 and hourly_rate > 0 are required", path, i+1)
+			return nil, yamlfile.Errorf(path, doc.Line(strconv.Itoa(i)), "reservation %d: name, instance_type, region, count >= 1 and hourly_rate > 0 are required", i+1)
 		}
 	}
 	return rs, nil

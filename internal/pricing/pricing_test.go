@@ -63,7 +63,7 @@ func TestOverrideFiles(t *testing.T) {
 		"header.csv": {"type,price\nm5.large,1\n", "header.csv:1: header is"},
 		"nosrc.csv":  {h + "aws,us-east-1,m5.large,0.09,,,\n", "nosrc.csv:2: source and date are required"},
 		"quote.csv":  {h + "aws,us-east-1,\"m5.large,0.09,,s,d\n", "quote.csv:2"},
-		"bad.yaml":   {"- {instance_type: a, region: r, on_demand_hourly: 1, source: s, date: d, colour: red}\n", `unknown field "colour"`},
+		"bad.yaml":   {"- {instance_type: a, region: r, on_demand_hourly: 1, source: s, date: d, colour: red}\n", `unknown field "[0].colour"`},
 		"neg.yaml":   {"- {instance_type: a, region: r, on_demand_hourly: -1, source: s, date: d}\n", "row 1: on_demand_hourly must be positive"},
 	} {
 		_, err := LoadFile(write(name, c.body))

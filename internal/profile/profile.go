@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"sigs.k8s.io/yaml"
+	"github.com/fleetaudit/fleetaudit/internal/yamlfile"
 
 	"github.com/fleetaudit/fleetaudit/internal/facts"
 )
@@ -104,12 +104,13 @@ func Load(file string) (*Profile, error) {
 
 // Parse parses and validates a profile document read from file.
 func Parse(file string, b []byte) (*Profile, error) {
-	if unknown := unknownFields(b); len(unknown) > 0 {
-		return nil, fmt.Errorf("%s: unknown field %q (a typo? see examples/profiles)", file, unknown[0])
-	}
 	var p Profile
-	if err := yaml.UnmarshalStrict(b, &p); err != nil {
-		return nil, fmt.Errorf("%s: %s", file, strings.TrimPrefix(err.Error(), "error unmarshaling JSON: while decoding JSON: "))
+	doc, err := yamlfile.Parse(file, b)
+	if err == nil {
+		err = doc.Decode(&p)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w (see examples/profiles)", err)
 	}
 	p.File = file
 	if errs := p.Validate(); len(errs) > 0 {

@@ -47,7 +47,7 @@ func TestBadProfilesGiveFileFieldAndReason(t *testing.T) {
 		"bad chart version": {strings.Replace(good, "version: 1.16.3", "version: stable", 1), `spec.layers[0].chart.version: "stable" is not a semantic version`},
 	} {
 		_, err := Parse("bad.yaml", []byte(c.doc))
-		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "bad.yaml: ") {
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "bad.yaml:") {
 			t.Errorf("%s: error %v, want it to start with the file and contain %q", name, err, c.want)
 		}
 	}
