@@ -323,3 +323,43 @@ contexts: [{name: silent, context: {cluster: c, user: u}}]
 		t.Errorf("bad --request-timeout: exit %d %q", code, errOut)
 	}
 }
+
+// TestConfigValidate: config validate FILE (or --config FILE) names the file, the line and
+// the allowed values; the same errors stop a command that reads the file.
+func TestConfigValidate(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "fleetaudit.yaml")
+	write(t, cfg, "# fleet defaults\nworkers: 4\ncontext: [prod-eu, staging]\nformat: html,junit\nlog-level: debug\n")
+	for _, args := range [][]string{{"config", "validate", cfg}, {"config", "validate", "--config", cfg}} {
+		code, out, errOut := runCLI(t, args...)
+		if code != exitOK || out != cfg+": valid (4 keys: context, format, log-level, workers)\n" {
+			t.Errorf("%v: exit %d, %q %q", args, code, out, errOut)
+		}
+	}
+	for body, want := range map[string]string{
+		"workers: 4\n\nfail-on: hihg\n":      cfg + `:3: fail-on: "hihg" is not one of info, low, medium, high, critical, none`,
+		"workers: 4\nkubeconfg: /x\n":        cfg + `:2: unknown key "kubeconfg"`,
+		"log-format: xml\n":                  cfg + `:1: log-format: "xml" is not one of text, json`,
+		"timeout: 1m\nformat: [html, pdf]\n": cfg + `:2: format: "pdf" is not one of html, md, json, junit, csv, policyreport`,
+		"workers: 4\n-o: json\n":             cfg + `:2: unknown key "-o"`,
+		"output: json\n":                     cfg + `:1: unknown key "output"`,
+		"workers: {min: 1}\n":                cfg + ":1: workers: want a value, not a mapping",
+		"workers: 2\nworkers: 3\n":           cfg + ":2:",
+	} {
+		write(t, cfg, body)
+		code, _, errOut := runCLI(t, "config", "validate", cfg)
+		// yaml.v3's own messages (a duplicate key) span lines; ours are one line.
+		if code != exitUsage || !strings.Contains(errOut, want) || (strings.Count(errOut, "\n") != 1 && !strings.Contains(body, "workers: 3")) {
+			t.Errorf("config %q: exit %d, stderr %q, want %q", body, code, errOut, want)
+		}
+		if code, _, errOut := runCLI(t, "audit", "--demo", "--config", cfg); code != exitUsage || !strings.Contains(errOut, cfg+":") {
+			t.Errorf("audit with config %q: exit %d %q", body, code, errOut)
+		}
+	}
+	if code, _, errOut := runCLI(t, "config", "validate"); code != exitUsage || !strings.Contains(errOut, "config validate FILE") {
+		t.Errorf("config validate without a file: exit %d %q", code, errOut)
+	}
+	if code, _, _ := runCLI(t, "config", "validate", filepath.Join(dir, "missing.yaml")); code != exitUsage {
+		t.Errorf("missing file: exit %d", code)
+	}
+}

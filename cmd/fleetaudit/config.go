@@ -11,7 +11,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
-	"sigs.k8s.io/yaml"
+
+	"github.com/fleetaudit/fleetaudit/internal/yamlfile"
 )
 
 // A config file (--config FILE) is a YAML mapping of flag names to values. A key sets the
@@ -82,26 +83,23 @@ func loadConfig(path string, keys map[string]configKey) (*configFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
 	}
-	var doc map[string]any
-	if err := yaml.Unmarshal(b, &doc); err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
+	doc, err := yamlfile.Parse(path, b)
+	if err != nil {
+		return nil, err
 	}
-	line := func(string) int { return 0 }
-	errorf := func(key, format string, a ...any) error {
-		if l := line(key); l > 0 {
-			return fmt.Errorf("%s:%d: %s", path, l, fmt.Sprintf(format, a...))
-		}
-		return fmt.Errorf("%s: %s", path, fmt.Sprintf(format, a...))
+	var values map[string]any
+	if err := doc.Decode(&values); err != nil {
+		return nil, err
 	}
 	cf := &configFile{path: path, values: map[string][]string{}}
-	for _, name := range slices.Sorted(maps.Keys(doc)) {
+	for _, name := range slices.Sorted(maps.Keys(values)) {
 		k, ok := keys[name]
 		if !ok {
-			return nil, errorf(name, "unknown key %q (keys are flag names, e.g. kubeconfig, timeout, cis; see fleetaudit COMMAND -h)", name)
+			return nil, yamlfile.Errorf(path, doc.Line(name), "unknown key %q (keys are flag names, e.g. kubeconfig, timeout, cis; see fleetaudit COMMAND -h)", name)
 		}
-		vals, err := configValues(k, doc[name])
+		vals, err := configValues(k, values[name])
 		if err != nil {
-			return nil, errorf(name, "%s: %v", name, err)
+			return nil, yamlfile.Errorf(path, doc.Line(name), "%s: %v", name, err)
 		}
 		cf.values[name] = vals
 	}
