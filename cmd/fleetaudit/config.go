@@ -27,6 +27,7 @@ type configKey struct {
 	Kind    string // bool, int, float, duration, string, list
 	Allowed []string
 	Usage   string
+	Default string // the flag's default, as pflag prints it
 }
 
 // configKeys are the configurable flags of every command under root, by name. A flag that
@@ -38,7 +39,7 @@ func configKeys(root *cobra.Command) map[string]configKey {
 			if slices.Contains(perInvocationFlags, f.Name) {
 				return
 			}
-			k := configKey{Name: f.Name, Kind: flagKind(f.Value), Usage: f.Usage}
+			k := configKey{Name: f.Name, Kind: flagKind(f.Value), Usage: f.Usage, Default: f.DefValue}
 			if e, ok := f.Value.(enumerated); ok {
 				k.Allowed = e.Allowed()
 			}
