@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 
@@ -101,6 +102,10 @@ config, 3 a cluster could not be audited.`,
 			return exitUsage, nil
 		}),
 		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
+	}
+	if strings.HasPrefix(filepath.Base(os.Args[0]), "kubectl-") {
+		// Run by kubectl as a plugin (krew): help and errors say "kubectl fleetaudit".
+		root.Annotations = map[string]string{cobra.CommandDisplayNameAnnotation: "kubectl fleetaudit"}
 	}
 	root.SetOut(c.stdout)
 	root.SetErr(c.stderr)
