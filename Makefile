@@ -32,9 +32,11 @@ fmt:
 fmt-rego:
 	$(GO) run ./hack/regofmt rules
 
-## generate: regenerate the committed artifacts (dashboard JSON, docs/metrics.md).
+## generate: regenerate the committed artifacts (dashboard JSON, docs/metrics.md,
+## docs/config.schema.json).
 generate:
-	$(GO) run ./cmd/fleetaudit dashboards -o dashboards/json
+	$(GO) run ./cmd/fleetaudit dashboards --output-dir dashboards/json
+	$(GO) test ./cmd/fleetaudit -run TestConfigSchemaUpToDate -update
 	$(GO) test ./internal/metrics -run TestEveryMetricDocumented -update
 	$(GO) run ./hack/renderchart
 

@@ -2,10 +2,10 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
-	"io"
-	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/fleetaudit/fleetaudit/internal/fleet"
 	"github.com/fleetaudit/fleetaudit/internal/policy"
@@ -15,13 +15,17 @@ import (
 
 // ruleFlags choose the rules and their parameters.
 type ruleFlags struct {
-	dirs   stringList
+	dirs   []string
 	params string
 }
 
-func (r *ruleFlags) register(fs *flag.FlagSet) {
-	fs.Var(&r.dirs, "rules", "folder of extra Rego rules (repeatable)")
-	fs.StringVar(&r.params, "params", "", "YAML/JSON file merged over the default rule parameters (data.fleetaudit.params)")
+func (r *ruleFlags) register(cmd *cobra.Command) {
+	addFlags(cmd, groupRules, func(fs *pflag.FlagSet) {
+		fs.StringArrayVar(&r.dirs, "rules", nil, "folder of extra Rego rules (repeatable)")
+		fs.StringVar(&r.params, "params", "", "YAML/JSON file merged over the default rule parameters (data.fleetaudit.params)")
+	})
+	_ = cmd.MarkFlagDirname("rules")
+	_ = cmd.MarkFlagFilename("params", "yaml", "yml", "json")
 }
 
 func (r *ruleFlags) engine(ctx context.Context, removed []rules.RemovedAPI) (*policy.Engine, error) {
@@ -55,41 +59,62 @@ func prepare(ctx context.Context, src *sourceFlags, rf *ruleFlags) (*policy.Engi
 	return engine, jobs, opts, err
 }
 
-func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
-	fs := newFlagSet("audit", stderr)
-	src := sourceFlags{stderr: stderr}
-	var rf ruleFlags
-	src.register(fs)
-	rf.register(fs)
-	output := fs.String("o", "table", "output format: "+strings.Join(reports.FormatNames(false), ", "))
-	failOn := fs.String("fail-on", "none", "exit 1 when a finding is at or above this severity (info, low, medium, high, critical, none)")
-	if err := parse(fs, args); err != nil {
-		return exitUsage, err
+func newAuditCmd(c *cli) *cobra.Command {
+	var (
+		src    = sourceFlags{stderr: c.stderr}
+		rf     ruleFlags
+		output string
+		failOn string
+	)
+	cmd := &cobra.Command{
+		Use:   "audit",
+		Short: "Audit the fleet (kubeconfig contexts, a snapshot, or --demo) and print findings",
+		Long: `Audit every cluster of the fleet in parallel and print the findings per cluster.
+
+The fleet is every context of the kubeconfig (or those given with --context), a snapshot
+folder (--snapshot), or the embedded demo fleet (--demo). -n NAMESPACE shows only the
+findings about objects in that namespace; --fail-on then judges the findings shown.`,
+		Example: `  fleetaudit audit --demo
+  fleetaudit audit --context prod --context staging
+  fleetaudit audit --context prod,staging -o json --fail-on high
+  fleetaudit audit --snapshot facts/ -n payments -o yaml
+  fleetaudit audit --rules my-rules/ --params my-params.yaml
+  fleetaudit audit --cis job --request-timeout 20s`,
+		Args: cobra.NoArgs,
 	}
-	if err := oneOf("-o", *output, reports.FormatNames(false)...); err != nil {
-		return exitUsage, err
-	}
-	var threshold policy.Severity
-	if *failOn != "none" {
-		s, err := policy.ParseSeverity(*failOn)
-		if err != nil {
-			return exitUsage, usagef("--fail-on: %v", err)
+	src.register(cmd)
+	rf.register(cmd)
+	addFlags(cmd, groupRules, func(fs *pflag.FlagSet) {
+		enumVarP(fs, &failOn, "fail-on", "", "none", failOnValues(), "exit 1 when a finding is at or above this severity")
+	})
+	registerOutput(cmd, &output, reports.FormatNames(false))
+	src.kube.registerNamespace(cmd, groupOutput, "show only the findings about objects in this namespace")
+	cmd.RunE = c.runE(func(cmd *cobra.Command, _ []string) (int, error) {
+		var threshold policy.Severity
+		if failOn != "none" {
+			s, err := policy.ParseSeverity(failOn)
+			if err != nil {
+				return exitUsage, usagef("--fail-on: %v", err)
+			}
+			threshold = s
 		}
-		threshold = s
-	}
-	engine, jobs, opts, err := prepare(ctx, &src, &rf)
-	if err != nil {
-		return exitUsage, err
-	}
-	audit, err := fleet.Run(ctx, jobs, engine, opts, nil)
-	if err != nil {
-		return exitUsage, err
-	}
-	r := reports.Build(audit, engine.Rules(), nil, nil, "", audit.GeneratedAt)
-	if err := reports.Write(stdout, r, *output); err != nil {
-		return exitUsage, fmt.Errorf("write output: %w", err)
-	}
-	return auditExitCode(audit, threshold), nil
+		ctx := cmd.Context()
+		engine, jobs, opts, err := prepare(ctx, &src, &rf)
+		if err != nil {
+			return exitUsage, err
+		}
+		audit, err := fleet.Run(ctx, jobs, engine, opts, nil)
+		if err != nil {
+			return exitUsage, err
+		}
+		audit = filterNamespace(audit, src.kube.namespace)
+		r := reports.Build(audit, engine.Rules(), nil, nil, "", audit.GeneratedAt)
+		if err := reports.Write(c.stdout, r, output); err != nil {
+			return exitUsage, fmt.Errorf("write output: %w", err)
+		}
+		return auditExitCode(audit, threshold), nil
+	})
+	return cmd
 }
 
 // auditExitCode: an incomplete audit (3) outranks findings (1), because a cluster that was

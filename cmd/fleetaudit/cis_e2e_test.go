@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/fleetaudit/fleetaudit/collectors"
-	"github.com/fleetaudit/fleetaudit/internal/fleet"
 	"github.com/fleetaudit/fleetaudit/internal/testcluster"
+	"github.com/fleetaudit/fleetaudit/reports"
 )
 
 // TestCISFileSource ingests real kube-bench --json output (the pinned CLI run against a test
@@ -44,9 +44,9 @@ func TestCISFileSource(t *testing.T) {
 		t.Fatalf("exit %d, want %d (%s)", code, exitIncomplete, stderr)
 	}
 	a := decodeAudit(t, stdout)
-	var alpha, beta fleet.Result
+	var alpha, beta reports.ClusterReport
 	for _, r := range a.Clusters {
-		switch r.Cluster {
+		switch r.Name {
 		case "alpha":
 			alpha = r
 		case "beta":

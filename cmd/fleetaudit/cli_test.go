@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fleetaudit/fleetaudit/internal/fleet"
 	"github.com/fleetaudit/fleetaudit/internal/policy"
+	"github.com/fleetaudit/fleetaudit/reports"
 )
 
 // runCLI runs one command line in-process and returns exit code, stdout and stderr.
@@ -22,9 +22,9 @@ func runCLI(t *testing.T, args ...string) (int, string, string) {
 	return code, out.String(), errb.String()
 }
 
-func decodeAudit(t *testing.T, s string) fleet.Audit {
+func decodeAudit(t *testing.T, s string) reports.Report {
 	t.Helper()
-	var a fleet.Audit
+	var a reports.Report
 	if err := json.Unmarshal([]byte(s), &a); err != nil {
 		t.Fatalf("output is not the JSON audit: %v\n%s", err, s)
 	}
@@ -74,7 +74,7 @@ func TestDemoAuditTableAndJSON(t *testing.T) {
 		for _, f := range c.Findings {
 			ids = append(ids, f.RuleID+"/"+string(f.Severity))
 		}
-		seen[c.Cluster] = strings.Join(ids, ",")
+		seen[c.Name] = strings.Join(ids, ",")
 	}
 	if seen["prod-eu-west"] == seen["prod-us-central"] || seen["prod-us-central"] == seen["staging-eastus"] {
 		t.Errorf("demo clusters should differ in findings: %v", seen)
@@ -127,11 +127,11 @@ current-context: one
 		{"unknown context", []string{"audit", "--kubeconfig", goodKC, "--context", "prod"}, []string{`context "prod" not found`, goodKC, "available: one"}},
 		{"rego syntax error", []string{"audit", "--demo", "--rules", rulesDir}, []string{"broken.rego:5", "rego_parse_error"}},
 		{"bad severity", []string{"audit", "--demo", "--fail-on", "severe"}, []string{`"severe"`}},
-		{"bad output", []string{"audit", "--demo", "-o", "yaml"}, []string{`-o "yaml"`}},
+		{"bad output", []string{"audit", "--demo", "-o", "xml"}, []string{`"xml" is not one of table, json, yaml`}},
 		{"empty snapshot", []string{"audit", "--snapshot", snapDir}, []string{snapDir, "no *.json"}},
 		{"unknown flag", []string{"audit", "--frobnicate"}, []string{"frobnicate"}},
 		{"unknown command", []string{"frobnicate"}, []string{`unknown command "frobnicate"`}},
-		{"snapshot without -o", []string{"snapshot"}, []string{"-o DIR is required"}},
+		{"snapshot without --output-dir", []string{"snapshot"}, []string{"--output-dir DIR is required"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -139,14 +139,14 @@ current-context: one
 			if code != exitUsage {
 				t.Errorf("exit %d, want %d; stderr: %s", code, exitUsage, errOut)
 			}
-			// flag's own usage text follows its error for unknown flags; judge the first line.
+			// Judge the first line; it must be the only one.
 			first := strings.SplitN(strings.TrimSpace(errOut), "\n", 2)[0]
 			for _, w := range tc.want {
 				if !strings.Contains(first, w) {
 					t.Errorf("error line %q lacks %q", first, w)
 				}
 			}
-			if tc.name != "unknown flag" && strings.Count(strings.TrimSpace(errOut), "\n") > 0 {
+			if strings.Count(strings.TrimSpace(errOut), "\n") > 0 {
 				t.Errorf("error should be one line, got:\n%s", errOut)
 			}
 		})
@@ -172,7 +172,7 @@ func TestCorruptSnapshotFileFailsOnlyThatCluster(t *testing.T) {
 		t.Fatalf("want 2 clusters, got %+v", a.Clusters)
 	}
 	for _, c := range a.Clusters {
-		switch c.Cluster {
+		switch c.Name {
 		case "broken":
 			if c.Status != "failed" || !strings.Contains(c.Problem, "broken.json") || !strings.Contains(c.Problem, "truncated") {
 				t.Errorf("broken cluster: %+v", c)
@@ -182,7 +182,7 @@ func TestCorruptSnapshotFileFailsOnlyThatCluster(t *testing.T) {
 				t.Errorf("good cluster should still be audited: %+v", c)
 			}
 		default:
-			t.Errorf("unexpected cluster %s", c.Cluster)
+			t.Errorf("unexpected cluster %s", c.Name)
 		}
 	}
 }
@@ -243,7 +243,7 @@ func demoFindings(t *testing.T, cluster string) []policy.Finding {
 	t.Helper()
 	_, out, _ := runCLI(t, "audit", "--demo", "-o", "json")
 	for _, c := range decodeAudit(t, out).Clusters {
-		if c.Cluster == cluster {
+		if c.Name == cluster {
 			if len(c.Findings) == 0 {
 				t.Fatalf("demo cluster %s has no findings", cluster)
 			}

@@ -1,41 +1,42 @@
 package main
 
 import (
-	"context"
-	"fmt"
-	"io"
-	"slices"
-	"strings"
+	"github.com/spf13/cobra"
 )
 
-// runCompletion prints a completion script for bash or zsh: commands, then flags (the config
-// keys plus each command's own).
-func runCompletion(_ context.Context, args []string, stdout, _ io.Writer) (int, error) {
-	if len(args) != 1 || (args[0] != "bash" && args[0] != "zsh") {
-		return exitUsage, usagef("want: completion bash|zsh (e.g. source <(fleetaudit completion bash))")
+// completionShells are the shells cobra generates completion scripts for.
+var completionShells = []string{"bash", "zsh", "fish", "powershell"}
+
+// newCompletionCmd prints cobra's completion script for a shell. Scripts complete
+// commands, flags, enum values, kubeconfig contexts and namespaces by calling back into
+// fleetaudit (the hidden __complete command), so they never go stale.
+func newCompletionCmd(c *cli) *cobra.Command {
+	return &cobra.Command{
+		Use:   "completion bash|zsh|fish|powershell",
+		Short: "Print a shell completion script",
+		Long: `Print the completion script of a shell. It completes commands, flags, flag values
+(formats, severities, kubeconfig contexts and namespaces) and file names.`,
+		Example: `  source <(fleetaudit completion bash)                        # bash, this shell
+  fleetaudit completion bash > /etc/bash_completion.d/fleetaudit
+  fleetaudit completion zsh > "${fpath[1]}/_fleetaudit"
+  fleetaudit completion fish > ~/.config/fish/completions/fleetaudit.fish
+  fleetaudit completion powershell | Out-String | Invoke-Expression`,
+		ValidArgs: completionShells,
+		Args:      cobra.MatchAll(cobra.ExactArgs(1), cobra.OnlyValidArgs),
+		RunE: c.runE(func(cmd *cobra.Command, args []string) (int, error) {
+			root, w := cmd.Root(), c.stdout
+			var err error
+			switch args[0] {
+			case "bash":
+				err = root.GenBashCompletionV2(w, true)
+			case "zsh":
+				err = root.GenZshCompletion(w)
+			case "fish":
+				err = root.GenFishCompletion(w, true)
+			case "powershell":
+				err = root.GenPowerShellCompletionWithDesc(w)
+			}
+			return exitOK, err
+		}),
 	}
-	var cmds []string
-	for _, c := range commands() {
-		cmds = append(cmds, c.name)
-	}
-	flags := []string{"--config", "--demo", "-o", "-n"}
-	for _, k := range slices.Sorted(mapKeys(configKeys)) {
-		flags = append(flags, "--"+k)
-	}
-	script := fmt.Sprintf(`# fleetaudit completion
-_fleetaudit() {
-  local cur=${COMP_WORDS[COMP_CWORD]}
-  if [ "$COMP_CWORD" -eq 1 ]; then
-    COMPREPLY=($(compgen -W "%s" -- "$cur"))
-  else
-    COMPREPLY=($(compgen -W "%s" -- "$cur"))
-  fi
-}
-complete -o default -F _fleetaudit fleetaudit
-`, strings.Join(cmds, " "), strings.Join(flags, " "))
-	if args[0] == "zsh" {
-		script = "autoload -U +X bashcompinit && bashcompinit\n" + script
-	}
-	_, err := io.WriteString(stdout, script)
-	return exitOK, err
 }

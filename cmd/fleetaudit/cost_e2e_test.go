@@ -107,7 +107,7 @@ func TestCostOnRealCluster(t *testing.T) {
 	write(t, params, "cost:\n  monthly_budget:\n    cost: 200\n")
 	snap := filepath.Join(dir, "snap")
 	flags := []string{"--kubeconfig", kc, "--reservations", resv, "--cpu-ram-price-ratio", "3"}
-	if code, out, errOut := runCLI(t, append([]string{"snapshot", "-o", snap}, flags...)...); code != exitOK {
+	if code, out, errOut := runCLI(t, append([]string{"snapshot", "--output-dir", snap}, flags...)...); code != exitOK {
 		t.Fatalf("snapshot: exit %d\n%s%s", code, out, errOut)
 	}
 	cl, err := fleet.ReadFacts(filepath.Join(snap, "cost.json"))

@@ -2,13 +2,15 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
-	"os"
+	"io"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/fleetaudit/fleetaudit/reports"
 )
 
 func TestConfigFileMirrorsFlagsAndFlagsWin(t *testing.T) {
@@ -44,34 +46,37 @@ func TestConfigFileMirrorsFlagsAndFlagsWin(t *testing.T) {
 	}
 }
 
-// TestConfigKeysMatchTheFlags: every config key is a flag of some command with the right
-// kind, and every configurable flag is a config key.
-func TestConfigKeysMatchTheFlags(t *testing.T) {
-	flagRE := regexp.MustCompile(`(?m)^  -([a-z-]+)(?: (\w+))?`)
-	seen := map[string]string{}
-	for _, c := range [][]string{{"audit"}, {"snapshot"}, {"gate"}, {"report"}, {"serve"}, {"rbac", "who-can"}, {"rules", "list"}, {"dashboards"}} {
-		_, _, help := runCLI(t, append(c, "-h")...)
-		for _, m := range flagRE.FindAllStringSubmatch(help, -1) {
-			kind := map[string]string{"": "bool", "value": "list", "string": "string", "int": "int", "float": "float", "duration": "duration"}[m[2]]
-			seen[m[1]] = kind
+// TestConfigKeysAreTheFlags: the config keys are the flags of the command tree, with the
+// flag's kind and allowed values; the per-invocation flags are not keys.
+func TestConfigKeysAreTheFlags(t *testing.T) {
+	keys := configKeys(newRootCmd(&cli{ctx: context.Background(), stdout: io.Discard, stderr: io.Discard}))
+	for name, want := range map[string]string{
+		"kubeconfig": "string", "context": "list", "timeout": "duration", "workers": "int", "qps": "float",
+		"helm-releases": "bool", "cis": "list", "profile": "list", "fail-on": "string", "format": "list",
+		"request-timeout": "string", "interval": "duration", "report-format": "list", "log-level": "string",
+	} {
+		if keys[name].Kind != want {
+			t.Errorf("config key %q: kind %q, want %q", name, keys[name].Kind, want)
 		}
 	}
-	if len(seen) < 40 {
-		t.Fatalf("parsed only %d flags", len(seen))
+	if got := strings.Join(keys["fail-on"].Allowed, ","); got != "info,low,medium,high,critical,none" {
+		t.Errorf("fail-on allows %s", got)
 	}
-	for name, kind := range seen {
-		switch name {
-		case "o", "n", "demo", "config":
-			continue
-		}
-		if configKeys[name] != kind && !(name == "profile" && configKeys[name] == "list") {
-			t.Errorf("flag --%s (%s) is configKeys[%q] = %q", name, kind, name, configKeys[name])
+	if got := strings.Join(keys["format"].Allowed, ","); got != strings.Join(reports.FormatNames(true), ",") {
+		t.Errorf("format allows %s", got)
+	}
+	for _, name := range perInvocationFlags {
+		if _, ok := keys[name]; ok {
+			t.Errorf("per-invocation flag --%s is a config key", name)
 		}
 	}
-	for key := range configKeys {
-		if _, ok := seen[key]; !ok {
-			t.Errorf("config key %q is no command's flag", key)
+	for name, k := range keys {
+		if k.Kind == "" {
+			t.Errorf("flag --%s has a type with no config kind (add it to flagKind)", name)
 		}
+	}
+	if len(keys) < 50 {
+		t.Errorf("only %d config keys", len(keys))
 	}
 }
 
@@ -119,17 +124,5 @@ func TestProgressOnTerminal(t *testing.T) {
 	}
 	if !strings.Contains(string(out), "[3/3]") || !strings.Contains(string(out), "\x1b[K") {
 		t.Errorf("no progress line on a terminal:\n%q", out[:min(400, len(out))])
-	}
-}
-
-func TestCompletion(t *testing.T) {
-	code, out, _ := runCLI(t, "completion", "bash")
-	if code != exitOK || !strings.Contains(out, "complete -o default -F _fleetaudit fleetaudit") || !strings.Contains(out, "gate") || !strings.Contains(out, "--kubeconfig") {
-		t.Errorf("bash completion: %d\n%s", code, out)
-	}
-	f := filepath.Join(t.TempDir(), "c.sh")
-	os.WriteFile(f, []byte(out), 0o644)
-	if b, err := exec.Command("bash", "-n", f).CombinedOutput(); err != nil {
-		t.Errorf("completion script is not valid bash: %v %s", err, b)
 	}
 }

@@ -1,24 +1,37 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"slices"
 
+	"github.com/spf13/cobra"
+
 	"github.com/fleetaudit/fleetaudit/dashboards"
 )
 
-func runDashboards(_ context.Context, args []string, stdout, stderr io.Writer) (int, error) {
-	fs := newFlagSet("dashboards", stderr)
-	out := fs.String("o", "", "folder to write the Grafana dashboards (JSON) into")
-	if err := parse(fs, args); err != nil {
-		return exitUsage, err
+func newDashboardsCmd(c *cli) *cobra.Command {
+	var out outputDir
+	cmd := &cobra.Command{
+		Use:   "dashboards --output-dir DIR",
+		Short: "Write the Grafana dashboards (JSON) into a folder",
+		Example: `  fleetaudit dashboards --output-dir grafana/
+  fleetaudit dashboards --output-dir dashboards/json   # what make generate does`,
+		Args: cobra.NoArgs,
 	}
-	if *out == "" {
-		return exitUsage, usagef("-o DIR is required")
-	}
-	files, err := dashboards.Write(*out)
+	out.register(cmd, "folder to write the Grafana dashboards (JSON) into")
+	cmd.RunE = c.runE(func(cmd *cobra.Command, _ []string) (int, error) {
+		dir, err := out.resolve(cmd, c.stderr)
+		if err != nil {
+			return exitUsage, err
+		}
+		return writeDashboards(dir, c.stdout)
+	})
+	return cmd
+}
+
+func writeDashboards(out string, stdout io.Writer) (int, error) {
+	files, err := dashboards.Write(out)
 	if err != nil {
 		return exitUsage, usageError{err}
 	}

@@ -15,9 +15,9 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/fleetaudit/fleetaudit/internal/fleet"
 	"github.com/fleetaudit/fleetaudit/internal/policy"
 	"github.com/fleetaudit/fleetaudit/internal/testcluster"
+	"github.com/fleetaudit/fleetaudit/reports"
 )
 
 // seedFleet starts three real clusters: alpha has a kubelet four minors behind its API
@@ -109,9 +109,9 @@ func TestAuditLiveFleetEndToEnd(t *testing.T) {
 		t.Errorf("audit took %s; clusters run in parallel, so it should end near the %s per-cluster timeout", elapsed, timeout)
 	}
 	a := decodeAudit(t, out)
-	byName := map[string]fleet.Result{}
+	byName := map[string]reports.ClusterReport{}
 	for _, r := range a.Clusters {
-		byName[r.Cluster] = r
+		byName[r.Name] = r
 	}
 	if len(byName) != 7 {
 		t.Fatalf("want 7 clusters in the output, got %d", len(byName))
@@ -119,7 +119,7 @@ func TestAuditLiveFleetEndToEnd(t *testing.T) {
 
 	// These nodes carry no instance type or provider ID, so they are also (rightly) reported
 	// as unpriced (FA-COST-005, info); the upgrade findings are the point here.
-	upgrade := func(r fleet.Result) []policy.Finding {
+	upgrade := func(r reports.ClusterReport) []policy.Finding {
 		var out []policy.Finding
 		for _, f := range r.Findings {
 			if f.Category == "upgrade" {
@@ -186,7 +186,7 @@ func TestSnapshotRoundTrip(t *testing.T) {
 		t.Fatalf("live audit: exit %d %s", code, errOut)
 	}
 	snap := filepath.Join(dir, "snap")
-	code, out, errOut := runCLI(t, "snapshot", "--kubeconfig", kc, "-o", snap, "--timeout", "10s")
+	code, out, errOut := runCLI(t, "snapshot", "--kubeconfig", kc, "--output-dir", snap, "--timeout", "10s")
 	if code != exitIncomplete || !strings.Contains(out, "wrote 4 facts documents") {
 		t.Fatalf("snapshot: exit %d\n%s%s", code, out, errOut)
 	}
@@ -199,11 +199,11 @@ func TestSnapshotRoundTrip(t *testing.T) {
 		Status   string
 		Findings string
 	}
-	summarise := func(a fleet.Audit) map[string]view {
+	summarise := func(a reports.Report) map[string]view {
 		m := map[string]view{}
 		for _, r := range a.Clusters {
 			b, _ := json.Marshal(r.Findings)
-			m[r.Cluster] = view{string(r.Status), string(b)}
+			m[r.Name] = view{string(r.Status), string(b)}
 		}
 		return m
 	}

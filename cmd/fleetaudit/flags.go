@@ -1,11 +1,13 @@
 package main
 
 import (
-	"flag"
 	"io"
 	"log/slog"
 	"strings"
 	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/fleetaudit/fleetaudit/collectors"
 	"github.com/fleetaudit/fleetaudit/internal/demo"
@@ -14,21 +16,11 @@ import (
 	"github.com/fleetaudit/fleetaudit/rules"
 )
 
-// stringList is a repeatable string flag.
-type stringList []string
-
-func (s *stringList) String() string { return strings.Join(*s, ",") }
-func (s *stringList) Set(v string) error {
-	*s = append(*s, v)
-	return nil
-}
-
 // fleetFlags are the flags that choose and reach the clusters of the fleet.
 type fleetFlags struct {
+	kube        kubeFlags
 	inCluster   bool
 	clusterName string
-	kubeconfig  string
-	contexts    stringList
 	allContexts bool
 	timeout     time.Duration
 	workers     int
@@ -36,19 +28,19 @@ type fleetFlags struct {
 	burst       int
 	pageSize    int64
 
-	promURLs     stringList
+	promURLs     []string
 	promLabel    string
 	usageWindow  time.Duration
 	priceFile    string
 	reservations string
-	spotLabels   stringList
+	spotLabels   []string
 	spotDiscount float64
 	cpuRAMRatio  float64
 
-	removedAPIs  stringList
+	removedAPIs  []string
 	helmReleases bool
 
-	cisSources   stringList
+	cisSources   []string
 	cisConfigDir string
 	cisBenchmark string
 	cisTargets   string
@@ -57,41 +49,45 @@ type fleetFlags struct {
 	cisJobTime   time.Duration
 }
 
-func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("fleetaudit "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.String("config", "", "YAML file of flag values (keys are flag names); flags on the command line win")
-	return fs
-}
-
-func (f *fleetFlags) register(fs *flag.FlagSet) {
-	fs.BoolVar(&f.inCluster, "in-cluster", false, "audit the cluster fleetaudit runs in, with its pod's ServiceAccount")
-	fs.StringVar(&f.clusterName, "cluster-name", "in-cluster", "name of the in-cluster cluster in results")
-	fs.StringVar(&f.kubeconfig, "kubeconfig", "", "kubeconfig file (default $KUBECONFIG or ~/.kube/config)")
-	fs.Var(&f.contexts, "context", "kubeconfig context to audit (repeatable; default: every context)")
-	fs.BoolVar(&f.allContexts, "all-contexts", true, "audit every context of the kubeconfig when no --context is given")
-	fs.DurationVar(&f.timeout, "timeout", 60*time.Second, "time limit for collecting one cluster")
-	fs.IntVar(&f.workers, "workers", 8, "clusters audited in parallel")
-	fs.Float64Var(&f.qps, "qps", 20, "API requests per second per cluster")
-	fs.IntVar(&f.burst, "burst", 40, "API request burst per cluster")
-	fs.Int64Var(&f.pageSize, "page-size", 500, "objects per LIST page")
-	fs.Var(&f.promURLs, "prometheus-url", "Prometheus for actual usage when a cluster serves no metrics.k8s.io: [CLUSTER=]URL (repeatable)")
-	fs.StringVar(&f.promLabel, "prometheus-cluster-label", "", "label that tells clusters apart in a shared Prometheus (e.g. cluster)")
-	fs.DurationVar(&f.usageWindow, "usage-window", time.Hour, "averaging window of Prometheus usage queries")
-	fs.StringVar(&f.priceFile, "prices", "", "price override file (CSV or YAML, the columns of internal/pricing/prices.csv)")
-	fs.StringVar(&f.reservations, "reservations", "", "YAML list of reservations {name, instance_type, region, count, hourly_rate}")
-	fs.Var(&f.spotLabels, "spot-label", "extra node label KEY=VALUE that marks spot capacity (repeatable)")
-	fs.Float64Var(&f.spotDiscount, "spot-fallback-discount", collectors.DefaultSpotFallbackDiscount, "discount off on-demand for spot nodes whose price row has no spot price")
-	fs.Float64Var(&f.cpuRAMRatio, "cpu-ram-price-ratio", collectors.DefaultCPURAMRatio, "price of one core over one GiB of RAM when splitting a node's price")
-	fs.Var(&f.removedAPIs, "removed-apis", "extra removed-API table entries (YAML, the shape of rules/removed_apis.yaml; repeatable)")
-	fs.BoolVar(&f.helmReleases, "helm-releases", false, "read Helm release Secrets (owner=helm) for chart versions and manifest API versions; needs list on secrets")
-	fs.Var(&f.cisSources, "cis", "CIS benchmark source, [CLUSTER=]local|job|file:PATH|none (repeatable; default none)")
-	fs.StringVar(&f.cisConfigDir, "cis-config-dir", "", "kube-bench cfg folder (default: $"+collectors.CISConfigDirEnv+", /etc/kube-bench/cfg, the Go module cache)")
-	fs.StringVar(&f.cisBenchmark, "cis-benchmark", "", "kube-bench benchmark to run, e.g. cis-1.12 (default: from the server version and platform)")
-	fs.StringVar(&f.cisTargets, "cis-targets", "", "node types the local CIS source checks, e.g. master,etcd,node (default: detected from running components)")
-	fs.StringVar(&f.cisJobImage, "cis-job-image", collectors.DefaultCISJobImage, "kube-bench image of the job source")
-	fs.StringVar(&f.cisJobNS, "cis-job-namespace", "default", "namespace of the job source's Jobs")
-	fs.DurationVar(&f.cisJobTime, "cis-job-timeout", collectors.DefaultCISJobTimeout, "how long the job source waits for each node")
+func (f *fleetFlags) register(cmd *cobra.Command) {
+	f.kube.register(cmd)
+	addFlags(cmd, groupCluster, func(fs *pflag.FlagSet) {
+		fs.BoolVar(&f.allContexts, "all-contexts", true, "audit every context of the kubeconfig when no --context is given")
+		fs.BoolVar(&f.inCluster, "in-cluster", false, "audit the cluster fleetaudit runs in, with its pod's ServiceAccount")
+		fs.StringVar(&f.clusterName, "cluster-name", "in-cluster", "name of the in-cluster cluster in results")
+	})
+	addFlags(cmd, groupCollection, func(fs *pflag.FlagSet) {
+		fs.DurationVar(&f.timeout, "timeout", 60*time.Second, "time limit for collecting one cluster (see --request-timeout for one request)")
+		fs.IntVar(&f.workers, "workers", 8, "clusters audited in parallel")
+		fs.Float64Var(&f.qps, "qps", 20, "API requests per second per cluster")
+		fs.IntVar(&f.burst, "burst", 40, "API request burst per cluster")
+		fs.Int64Var(&f.pageSize, "page-size", 500, "objects per LIST page")
+		fs.StringArrayVar(&f.promURLs, "prometheus-url", nil, "Prometheus for actual usage when a cluster serves no metrics.k8s.io: [CLUSTER=]URL (repeatable)")
+		fs.StringVar(&f.promLabel, "prometheus-cluster-label", "", "label that tells clusters apart in a shared Prometheus (e.g. cluster)")
+		fs.DurationVar(&f.usageWindow, "usage-window", time.Hour, "averaging window of Prometheus usage queries")
+		fs.StringArrayVar(&f.removedAPIs, "removed-apis", nil, "extra removed-API table entries (YAML, the shape of rules/removed_apis.yaml; repeatable)")
+		fs.BoolVar(&f.helmReleases, "helm-releases", false, "read Helm release Secrets (owner=helm) for chart versions and manifest API versions; needs list on secrets")
+	})
+	addFlags(cmd, groupCost, func(fs *pflag.FlagSet) {
+		fs.StringVar(&f.priceFile, "prices", "", "price override file (CSV or YAML, the columns of internal/pricing/prices.csv)")
+		fs.StringVar(&f.reservations, "reservations", "", "YAML list of reservations {name, instance_type, region, count, hourly_rate}")
+		fs.StringArrayVar(&f.spotLabels, "spot-label", nil, "extra node label KEY=VALUE that marks spot capacity (repeatable)")
+		fs.Float64Var(&f.spotDiscount, "spot-fallback-discount", collectors.DefaultSpotFallbackDiscount, "discount off on-demand for spot nodes whose price row has no spot price")
+		fs.Float64Var(&f.cpuRAMRatio, "cpu-ram-price-ratio", collectors.DefaultCPURAMRatio, "price of one core over one GiB of RAM when splitting a node's price")
+	})
+	addFlags(cmd, groupCIS, func(fs *pflag.FlagSet) {
+		fs.StringArrayVar(&f.cisSources, "cis", nil, "CIS benchmark source, [CLUSTER=]local|job|file:PATH|none (repeatable; default none)")
+		fs.StringVar(&f.cisConfigDir, "cis-config-dir", "", "kube-bench cfg folder (default: $"+collectors.CISConfigDirEnv+", /etc/kube-bench/cfg, the Go module cache)")
+		fs.StringVar(&f.cisBenchmark, "cis-benchmark", "", "kube-bench benchmark to run, e.g. cis-1.12 (default: from the server version and platform)")
+		fs.StringVar(&f.cisTargets, "cis-targets", "", "node types the local CIS source checks, e.g. master,etcd,node (default: detected from running components)")
+		fs.StringVar(&f.cisJobImage, "cis-job-image", collectors.DefaultCISJobImage, "kube-bench image of the job source")
+		fs.StringVar(&f.cisJobNS, "cis-job-namespace", "default", "namespace of the job source's Jobs")
+		fs.DurationVar(&f.cisJobTime, "cis-job-timeout", collectors.DefaultCISJobTimeout, "how long the job source waits for each node")
+	})
+	for _, name := range []string{"prices", "reservations", "removed-apis"} {
+		_ = cmd.MarkFlagFilename(name, "yaml", "yml", "csv", "json")
+	}
+	_ = cmd.MarkFlagDirname("cis-config-dir")
 }
 
 func (f *fleetFlags) validate() error {
@@ -104,7 +100,7 @@ func (f *fleetFlags) validate() error {
 		return usagef("--qps must be positive and --burst at least 1")
 	case f.pageSize < 1:
 		return usagef("--page-size must be at least 1, got %d", f.pageSize)
-	case !f.allContexts && len(f.contexts) == 0:
+	case !f.allContexts && len(f.kube.contexts) == 0:
 		return usagef("--all-contexts=false needs at least one --context")
 	}
 	return nil
@@ -190,7 +186,14 @@ func (f *fleetFlags) options() (fleet.Options, error) {
 
 // targets resolves the kubeconfig contexts to audit; every error is the user's input.
 func (f *fleetFlags) targets() ([]fleet.Target, error) {
-	o := fleet.KubeconfigOptions{Path: f.kubeconfig, Contexts: f.contexts, QPS: float32(f.qps), Burst: f.burst, Timeout: f.timeout}
+	o := fleet.KubeconfigOptions{Path: f.kube.kubeconfig, Contexts: f.kube.contexts, QPS: float32(f.qps), Burst: f.burst, Timeout: f.timeout}
+	rt, err := f.kube.requestTimeout()
+	if err != nil {
+		return nil, err
+	}
+	if rt > 0 {
+		o.Timeout = rt // else each request is bounded by the cluster's --timeout alone
+	}
 	if f.inCluster {
 		ts, err := fleet.InCluster(f.clusterName, o)
 		if err != nil {
@@ -205,29 +208,6 @@ func (f *fleetFlags) targets() ([]fleet.Target, error) {
 	return ts, nil
 }
 
-// parse parses args and rejects positional arguments.
-func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return err
-		}
-		return usageError{err}
-	}
-	if fs.NArg() > 0 {
-		return usagef("unexpected argument %q", fs.Arg(0))
-	}
-	return applyConfig(fs)
-}
-
-func oneOf(name, v string, allowed ...string) error {
-	for _, a := range allowed {
-		if v == a {
-			return nil
-		}
-	}
-	return usagef("%s %q is not one of %s", name, v, strings.Join(allowed, ", "))
-}
-
 // sourceFlags choose where facts come from: live kubeconfig contexts, a snapshot folder, or
 // the embedded demo fleet.
 type sourceFlags struct {
@@ -240,19 +220,24 @@ type sourceFlags struct {
 	stderr io.Writer
 }
 
-func (s *sourceFlags) register(fs *flag.FlagSet) {
-	s.fleetFlags.register(fs)
-	fs.StringVar(&s.logFormat, "log-format", "text", "log format: text or json")
-	fs.StringVar(&s.logLevel, "log-level", "info", "log level: debug, info, warn, error")
-	fs.BoolVar(&s.demo, "demo", false, "use the embedded demo fleet instead of a kubeconfig")
-	fs.StringVar(&s.snapshot, "snapshot", "", "use the facts documents in this folder (written by fleetaudit snapshot)")
+func (s *sourceFlags) register(cmd *cobra.Command) {
+	addFlags(cmd, groupCluster, func(fs *pflag.FlagSet) {
+		fs.BoolVar(&s.demo, "demo", false, "use the embedded demo fleet instead of a kubeconfig")
+		fs.StringVar(&s.snapshot, "snapshot", "", "use the facts documents in this folder (written by fleetaudit snapshot)")
+	})
+	_ = cmd.MarkFlagDirname("snapshot")
+	s.fleetFlags.register(cmd)
+	addFlags(cmd, groupLogging, func(fs *pflag.FlagSet) {
+		enumVarP(fs, &s.logFormat, "log-format", "", "text", logFormats, "log format")
+		enumVarP(fs, &s.logLevel, "log-level", "", "info", logLevels, "log level")
+	})
 }
 
 // logger builds the structured logger of --log-format and --log-level.
 func (s *sourceFlags) logger() (*slog.Logger, error) {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(s.logLevel)); err != nil {
-		return nil, usagef("--log-level %q is not one of debug, info, warn, error", s.logLevel)
+		return nil, usagef("--log-level: %v", notOneOf(s.logLevel, logLevels))
 	}
 	w := s.stderr
 	if w == nil {
@@ -265,7 +250,7 @@ func (s *sourceFlags) logger() (*slog.Logger, error) {
 	case "json":
 		return slog.New(slog.NewJSONHandler(w, opts)), nil
 	}
-	return nil, usagef("--log-format %q is not one of text, json", s.logFormat)
+	return nil, usagef("--log-format: %v", notOneOf(s.logFormat, logFormats))
 }
 
 // jobs validates the flags and returns the fleet jobs and run options.
@@ -301,30 +286,6 @@ func (s *sourceFlags) jobs() ([]fleet.Job, fleet.Options, error) {
 		return nil, opts, err
 	}
 	return fleet.LiveJobs(targets, opts), opts, nil
-}
-
-// parseInterspersed parses flags that may come before, between and after positional
-// arguments; the positional arguments are left in fs.Args().
-func parseInterspersed(fs *flag.FlagSet, args []string) error {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if err == flag.ErrHelp {
-				return err
-			}
-			return usageError{err}
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			break
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
-	}
-	if err := applyConfig(fs); err != nil {
-		return err
-	}
-	return fs.Parse(append([]string{"--"}, pos...))
 }
 
 // removedAPITable is the embedded removed-API table plus --removed-apis files.

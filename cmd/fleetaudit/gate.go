@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/fleetaudit/fleetaudit/internal/facts"
 	"github.com/fleetaudit/fleetaudit/internal/fleet"
@@ -13,29 +15,45 @@ import (
 	"github.com/fleetaudit/fleetaudit/internal/profile"
 )
 
-func runGate(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
-	fs := newFlagSet("gate", stderr)
-	src := sourceFlags{stderr: stderr}
-	var rf ruleFlags
-	src.register(fs)
-	rf.register(fs)
-	profileFile := fs.String("profile", "", "ClusterProfile file (required)")
-	output := fs.String("o", "table", "output format: table or json")
-	explain := fs.Bool("explain", false, "list every rule evaluated and its outcome")
-	if err := parse(fs, args); err != nil {
-		return exitUsage, err
+func newGateCmd(c *cli) *cobra.Command {
+	var (
+		src         = sourceFlags{stderr: c.stderr}
+		rf          ruleFlags
+		profileFile string
+		output      string
+		explain     bool
+	)
+	cmd := &cobra.Command{
+		Use:   "gate --profile FILE",
+		Short: "Decide per cluster whether a ClusterProfile upgrade may proceed (exit 1 if any is denied)",
+		Example: `  fleetaudit gate --profile examples/profiles/platform-1.34.yaml --demo
+  fleetaudit gate --profile platform-1.35.yaml --context prod-eu -o json > gate.json
+  fleetaudit gate --profile platform-1.35.yaml --explain`,
+		Args: cobra.NoArgs,
 	}
-	if *profileFile == "" {
+	src.register(cmd)
+	rf.register(cmd)
+	addFlags(cmd, groupRules, func(fs *pflag.FlagSet) {
+		fs.StringVar(&profileFile, "profile", "", "ClusterProfile file (required)")
+		fs.BoolVar(&explain, "explain", false, "list every rule evaluated and its outcome")
+	})
+	_ = cmd.MarkFlagFilename("profile", "yaml", "yml")
+	registerOutput(cmd, &output, documentFormats)
+	cmd.RunE = c.runE(func(cmd *cobra.Command, _ []string) (int, error) {
+		return gate(cmd.Context(), &src, &rf, profileFile, output, explain, c.stdout)
+	})
+	return cmd
+}
+
+func gate(ctx context.Context, src *sourceFlags, rf *ruleFlags, profileFile, output string, explain bool, stdout io.Writer) (int, error) {
+	if profileFile == "" {
 		return exitUsage, usagef("--profile FILE is required")
 	}
-	if err := oneOf("-o", *output, "table", "json"); err != nil {
-		return exitUsage, err
-	}
-	p, err := profile.Load(*profileFile)
+	p, err := profile.Load(profileFile)
 	if err != nil {
 		return exitUsage, usageError{err}
 	}
-	engine, jobs, opts, err := prepare(ctx, &src, &rf)
+	engine, jobs, opts, err := prepare(ctx, src, rf)
 	if err != nil {
 		return exitUsage, err
 	}
@@ -44,7 +62,7 @@ func runGate(ctx context.Context, args []string, stdout, stderr io.Writer) (int,
 	for i, j := range jobs {
 		names[i], byName[j.Name] = j.Name, j
 	}
-	run, targetedNames := policy.NewGateRun(p, names, *explain)
+	run, targetedNames := policy.NewGateRun(p, names, explain)
 	targeted := make([]fleet.Job, len(targetedNames))
 	for i, n := range targetedNames {
 		targeted[i] = byName[n]
@@ -54,14 +72,10 @@ func runGate(ctx context.Context, args []string, stdout, stderr io.Writer) (int,
 		run.Add(engine.Gate(ctx, targeted[i].Name, c, p, now))
 	})
 	res := run.Finish()
-	if *output == "json" {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(res); err != nil {
-			return exitUsage, err
-		}
-	} else {
+	if output == "table" {
 		writeGateTable(stdout, res)
+	} else if err := writeDocument(stdout, output, indentedJSON(res)); err != nil {
+		return exitUsage, fmt.Errorf("write output: %w", err)
 	}
 	if len(res.Decisions) == 0 {
 		return exitUsage, usagef("profile %s targets none of the %d clusters (selector %v)", p.ID(), len(jobs), p.Spec.Selector.Clusters)

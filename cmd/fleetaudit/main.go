@@ -1,19 +1,23 @@
 // Command fleetaudit audits a fleet of Kubernetes clusters for policy, cost and upgrade
-// readiness. Each subcommand lives in its own file; this is the only package that exits.
+// readiness. The command tree is spf13/cobra, built afresh for every invocation by
+// newRootCmd; each subcommand lives in its own file; this is the only package that exits.
 package main
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strings"
 	"syscall"
+
+	"github.com/spf13/cobra"
 )
 
-// Exit codes, documented in README.md.
+// Exit codes, documented in README.md and docs/cli.md.
 const (
 	exitOK         = 0 // clean: no finding at or above --fail-on, every cluster audited
 	exitFindings   = 1 // a finding at or above --fail-on (or a gate denied)
@@ -29,25 +33,20 @@ func (e usageError) Unwrap() error { return e.err }
 
 func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
 
-type command struct {
-	name, summary string
-	run           func(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error)
+// cli is one invocation: its context, where output goes, and the exit code the command
+// that ran chose. Commands get it from newRootCmd, so no state outlives the invocation.
+type cli struct {
+	ctx            context.Context
+	stdout, stderr io.Writer
+	code           int
 }
 
-func commands() []command {
-	return []command{
-		{"audit", "audit the fleet (kubeconfig contexts, a snapshot, or --demo) and print findings", runAudit},
-		{"report", "write a fleet report (HTML, Markdown, JSON, JUnit, CSV, PolicyReport) into a history folder", runReport},
-		{"snapshot", "collect each cluster's facts into a folder for offline audits", runSnapshot},
-		{"serve", "audit on an interval; serve metrics, health and the gate (HTTP, Cluster API hook, admission webhook)", runServe},
-		{"gate", "decide per cluster whether a ClusterProfile upgrade may proceed (exit 1 if any is denied)", runGate},
-		{"dashboards", "write the Grafana dashboards (JSON) into -o DIR", runDashboards},
-		{"profile", "profile validate FILE: check a ClusterProfile document", runProfile},
-		{"rbac", "rbac who-can VERB RESOURCE [-n NS]: who may do it, across the fleet", runRBAC},
-		{"rules", "list the rules, or run Rego unit tests (rules test [DIR...])", runRules},
-		{"config", "config validate FILE: check a config file (YAML of flag values)", runConfig},
-		{"completion", "completion bash|zsh: print a shell completion script", runCompletion},
-		{"version", "print the version", runVersion},
+// runE adapts a command body that returns (exit code, error) to cobra's RunE.
+func (c *cli) runE(fn func(cmd *cobra.Command, args []string) (int, error)) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		code, err := fn(cmd, args)
+		c.code = code
+		return err
 	}
 }
 
@@ -60,43 +59,103 @@ func main() {
 
 // run executes one command line and returns the exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		printUsage(stderr)
-		if len(args) == 0 {
-			return exitUsage
-		}
-		return exitOK
+	c := &cli{ctx: ctx, stdout: stdout, stderr: stderr}
+	root := newRootCmd(c)
+	root.SetArgs(args)
+	cmd, err := root.ExecuteContextC(ctx)
+	if err == nil {
+		return c.code
 	}
-	for _, c := range commands() {
-		if c.name != args[0] {
-			continue
-		}
-		code, err := c.run(ctx, args[1:], stdout, stderr)
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		if err != nil {
-			fmt.Fprintf(stderr, "fleetaudit %s: %v\n", c.name, err)
-			var ue usageError
-			if errors.As(err, &ue) {
-				return exitUsage
-			}
-			if code == exitOK {
-				code = exitUsage
-			}
-		}
-		return code
+	name := "fleetaudit"
+	if cmd != nil && cmd != root {
+		name = cmd.CommandPath()
 	}
-	fmt.Fprintf(stderr, "fleetaudit: unknown command %q (run fleetaudit help)\n", args[0])
-	return exitUsage
+	fmt.Fprintf(stderr, "%s: %v\n", name, err)
+	var ue usageError
+	if errors.As(err, &ue) || c.code == exitOK {
+		return exitUsage // flag and argument errors come from cobra without a code
+	}
+	return c.code
 }
 
-func printUsage(w io.Writer) {
-	fmt.Fprintln(w, "fleetaudit audits a fleet of Kubernetes clusters for policy, cost and upgrade readiness.")
-	fmt.Fprintln(w, "\nUsage: fleetaudit COMMAND [flags]\n\nCommands:")
-	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+// newRootCmd builds the whole command tree for one invocation.
+func newRootCmd(c *cli) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "fleetaudit",
+		Short: "Audit a fleet of Kubernetes clusters for policy, cost and upgrade readiness",
+		Long: `fleetaudit audits a fleet of Kubernetes clusters for policy, cost and upgrade readiness:
+it collects facts from every context of your kubeconfig in parallel, evaluates Rego rules on
+them, and reports findings per cluster, with exit codes a pipeline can gate on.
+
+Exit codes: 0 clean, 1 finding at or above --fail-on (or a gate denied), 2 bad usage or
+config, 3 a cluster could not be audited.`,
+		Example: `  fleetaudit audit --demo                     # the embedded demo fleet
+  fleetaudit audit --context prod -o json     # one context, JSON
+  kubectl fleetaudit audit                    # the same, as a krew plugin`,
+		SilenceUsage:       true,
+		SilenceErrors:      true,
+		DisableSuggestions: true, // unknownCommand suggests on the error's one line
+		Args:               unknownCommand,
+		RunE: c.runE(func(cmd *cobra.Command, _ []string) (int, error) {
+			cmd.SetOut(c.stderr) // no command: usage on stderr, exit 2
+			_ = cmd.Help()
+			return exitUsage, nil
+		}),
+		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
 	}
-	fmt.Fprintln(w, "\nRun fleetaudit COMMAND -h for a command's flags.")
-	fmt.Fprintln(w, "Exit codes: 0 clean, 1 finding at or above --fail-on, 2 bad usage or config, 3 a cluster could not be audited.")
+	if strings.HasPrefix(filepath.Base(os.Args[0]), "kubectl-") {
+		// Run by kubectl as a plugin (krew): help and errors say "kubectl fleetaudit".
+		root.Annotations = map[string]string{cobra.CommandDisplayNameAnnotation: "kubectl fleetaudit"}
+	}
+	root.SetOut(c.stdout)
+	root.SetErr(c.stderr)
+	root.SetContext(c.ctx)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.PersistentFlags().String("config", "", "YAML file of flag values (keys are flag names); flags on the command line win")
+	setGroup(root.PersistentFlags().Lookup("config"), groupGlobal)
+	_ = root.MarkPersistentFlagFilename("config", "yaml", "yml", "json")
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return applyConfig(cmd) }
+	root.AddCommand(
+		newAuditCmd(c), newReportCmd(c), newSnapshotCmd(c), newServeCmd(c), newGateCmd(c),
+		newDashboardsCmd(c), newProfileCmd(c), newRBACCmd(c), newRulesCmd(c), newConfigCmd(c),
+		newCompletionCmd(c), newVersionCmd(c),
+	)
+	registerEnumCompletions(root)
+	setGroupedUsage(root)
+	return root
+}
+
+// unknownCommand rejects an argument that names no subcommand, on one line with a
+// suggestion, for the root and for command groups (rules, rbac, profile, config).
+func unknownCommand(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath())
+	if cmd.SuggestionsMinimumDistance <= 0 {
+		cmd.SuggestionsMinimumDistance = 2 // cobra's default, set only where it suggests itself
+	}
+	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+		msg += "; did you mean " + strings.Join(s, " or ") + "?"
+	}
+	return usagef("%s (run %s --help)", msg, cmd.CommandPath())
+}
+
+// groupCmd is a command that only holds subcommands: run bare, it is a usage error.
+func groupCmd(c *cli, use, short, example string, subs ...*cobra.Command) *cobra.Command {
+	cmd := &cobra.Command{
+		Use: use, Short: short, Example: example,
+		Args: unknownCommand,
+		RunE: c.runE(func(cmd *cobra.Command, _ []string) (int, error) {
+			var names []string
+			for _, s := range cmd.Commands() {
+				if s.IsAvailableCommand() {
+					names = append(names, s.Name())
+				}
+			}
+			return exitUsage, usagef("want a subcommand: %s %s", cmd.CommandPath(), strings.Join(names, "|"))
+		}),
+	}
+	cmd.AddCommand(subs...)
+	return cmd
 }

@@ -3,12 +3,13 @@ package main
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
 	"sync"
 	"text/tabwriter"
+
+	"github.com/spf13/cobra"
 
 	"github.com/fleetaudit/fleetaudit/internal/facts"
 	"github.com/fleetaudit/fleetaudit/internal/fleet"
@@ -21,27 +22,35 @@ type whoCanRow struct {
 	policy.WhoCanRow
 }
 
-func runRBAC(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
-	if len(args) == 0 || args[0] != "who-can" {
-		return exitUsage, usagef("want: rbac who-can VERB RESOURCE[.GROUP] [-n NAMESPACE]")
+func newRBACCmd(c *cli) *cobra.Command {
+	var (
+		src    = sourceFlags{stderr: c.stderr}
+		output string
+	)
+	whoCan := &cobra.Command{
+		Use:   "who-can VERB RESOURCE[.GROUP]",
+		Short: "Who may do VERB on RESOURCE, per cluster, subject and binding path",
+		Example: `  fleetaudit rbac who-can get secrets -n prod
+  fleetaudit rbac who-can create pods/exec -n checkout --demo
+  fleetaudit rbac who-can '*' '*' -o json`,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) != 2 {
+				return usagef("want VERB and RESOURCE (e.g. who-can get secrets -n prod), got %d arguments", len(args))
+			}
+			return nil
+		},
 	}
-	fs := newFlagSet("rbac who-can", stderr)
-	src := sourceFlags{stderr: stderr}
-	src.register(fs)
-	ns := fs.String("n", "", "namespace: count only cluster-wide grants and grants in this namespace")
-	output := fs.String("o", "table", "output format: table or json")
-	// Accept flags before and after the two positional arguments.
-	if err := parseInterspersed(fs, args[1:]); err != nil {
-		return exitUsage, err
-	}
-	pos := fs.Args()
-	if len(pos) != 2 {
-		return exitUsage, usagef("want VERB and RESOURCE (e.g. who-can get secrets -n prod), got %d arguments", len(pos))
-	}
-	if err := oneOf("-o", *output, "table", "json"); err != nil {
-		return exitUsage, err
-	}
-	q, err := policy.ParseWhoCan(pos[0], pos[1], *ns)
+	src.register(whoCan)
+	src.kube.registerNamespace(whoCan, groupCluster, "namespace: count only cluster-wide grants and grants in this namespace")
+	registerOutput(whoCan, &output, documentFormats)
+	whoCan.RunE = c.runE(func(cmd *cobra.Command, args []string) (int, error) {
+		return whoCanRun(cmd.Context(), &src, args[0], args[1], output, c.stdout)
+	})
+	return groupCmd(c, "rbac", "Ask RBAC questions across the fleet", "  fleetaudit rbac who-can get secrets -n prod", whoCan)
+}
+
+func whoCanRun(ctx context.Context, src *sourceFlags, verb, resource, output string, stdout io.Writer) (int, error) {
+	q, err := policy.ParseWhoCan(verb, resource, src.kube.namespace)
 	if err != nil {
 		return exitUsage, usageError{err}
 	}
@@ -79,10 +88,8 @@ func runRBAC(ctx context.Context, args []string, stdout, stderr io.Writer) (int,
 			cmp.Compare(a.Binding, b.Binding), cmp.Compare(a.Role, b.Role))
 	})
 	slices.Sort(failed)
-	if *output == "json" {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(map[string]any{"query": q, "rows": rows, "failed": failed}); err != nil {
+	if output != "table" {
+		if err := writeDocument(stdout, output, indentedJSON(map[string]any{"query": q, "rows": rows, "failed": failed})); err != nil {
 			return exitUsage, err
 		}
 	} else {

@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/fleetaudit/fleetaudit/internal/facts"
 	"github.com/fleetaudit/fleetaudit/internal/fleet"
@@ -18,27 +21,24 @@ import (
 
 // reportFlags choose the report formats and the history's retention.
 type reportFlags struct {
-	formats string
+	formats []string
 	keep    int
 	keepFor time.Duration
 }
 
-func (r *reportFlags) register(fs *flag.FlagSet, prefix string) {
-	fs.StringVar(&r.formats, prefix+"format", strings.Join(reports.DefaultReportFormats, ","), "report formats: "+strings.Join(reports.FormatNames(true), ", "))
+func (r *reportFlags) register(fs *pflag.FlagSet, prefix string) {
+	enumListVar(fs, &r.formats, prefix+"format", reports.DefaultReportFormats, reportFormatValues(), "report formats")
 	fs.IntVar(&r.keep, prefix+"keep", 0, "keep at most this many reports in the history (0: all)")
 	fs.DurationVar(&r.keepFor, prefix+"keep-for", 0, "delete reports older than this (0: never)")
 }
 
+// list is the formats to write, each once, in the order given.
 func (r *reportFlags) list() ([]string, error) {
 	var out []string
-	for _, f := range strings.Split(r.formats, ",") {
-		if f = strings.TrimSpace(f); f == "" {
-			continue
+	for _, f := range r.formats {
+		if !slices.Contains(out, f) {
+			out = append(out, f)
 		}
-		if err := oneOf("--format", f, reports.FormatNames(true)...); err != nil {
-			return nil, err
-		}
-		out = append(out, f)
 	}
 	if len(out) == 0 {
 		return nil, usagef("--format names no format")
@@ -49,33 +49,57 @@ func (r *reportFlags) list() ([]string, error) {
 	return out, nil
 }
 
-func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
-	fs := newFlagSet("report", stderr)
-	src := sourceFlags{stderr: stderr}
-	var rf ruleFlags
-	var rep reportFlags
-	src.register(fs)
-	rf.register(fs)
-	rep.register(fs, "")
-	out := fs.String("o", "", "report folder: each run goes into a dated folder, with an index.html of all runs")
-	profileFile := fs.String("profile", "", "ClusterProfile: add the gate's upgrade decisions to the report")
-	if err := parse(fs, args); err != nil {
-		return exitUsage, err
+func newReportCmd(c *cli) *cobra.Command {
+	var (
+		src         = sourceFlags{stderr: c.stderr}
+		rf          ruleFlags
+		rep         reportFlags
+		out         outputDir
+		profileFile string
+	)
+	cmd := &cobra.Command{
+		Use:   "report --output-dir DIR",
+		Short: "Write a fleet report (HTML, Markdown, JSON, JUnit, CSV, PolicyReport) into a history folder",
+		Long: `Audit the fleet and write a report into a dated folder of the history in --output-dir,
+with an index.html of all runs. -n NAMESPACE keeps only the findings in that namespace.`,
+		Example: `  fleetaudit report --output-dir reports/ --demo
+  fleetaudit report --output-dir reports/ --profile platform-1.35.yaml --format html,junit
+  fleetaudit report --output-dir reports/ --keep 30 --keep-for 720h`,
+		Args: cobra.NoArgs,
 	}
-	if *out == "" {
-		return exitUsage, usagef("-o DIR is required")
-	}
+	src.register(cmd)
+	rf.register(cmd)
+	addFlags(cmd, groupRules, func(fs *pflag.FlagSet) {
+		fs.StringVar(&profileFile, "profile", "", "ClusterProfile: add the gate's upgrade decisions to the report")
+	})
+	_ = cmd.MarkFlagFilename("profile", "yaml", "yml")
+	out.register(cmd, "report folder: each run goes into a dated folder, with an index.html of all runs")
+	addFlags(cmd, groupOutput, func(fs *pflag.FlagSet) {
+		rep.register(fs, "")
+	})
+	src.kube.registerNamespace(cmd, groupOutput, "report only the findings about objects in this namespace")
+	cmd.RunE = c.runE(func(cmd *cobra.Command, _ []string) (int, error) {
+		dir, err := out.resolve(cmd, c.stderr)
+		if err != nil {
+			return exitUsage, err
+		}
+		return report(cmd.Context(), &src, &rf, rep, dir, profileFile, c.stdout)
+	})
+	return cmd
+}
+
+func report(ctx context.Context, src *sourceFlags, rf *ruleFlags, rep reportFlags, out, profileFile string, stdout io.Writer) (int, error) {
 	formats, err := rep.list()
 	if err != nil {
 		return exitUsage, err
 	}
 	var p *profile.Profile
-	if *profileFile != "" {
-		if p, err = profile.Load(*profileFile); err != nil {
+	if profileFile != "" {
+		if p, err = profile.Load(profileFile); err != nil {
 			return exitUsage, usageError{err}
 		}
 	}
-	engine, jobs, opts, err := prepare(ctx, &src, &rf)
+	engine, jobs, opts, err := prepare(ctx, src, rf)
 	if err != nil {
 		return exitUsage, err
 	}
@@ -108,12 +132,13 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 	if p != nil {
 		profileID = p.ID()
 	}
+	audit = filterNamespace(audit, src.kube.namespace)
 	r := reports.Build(audit, engine.Rules(), costs, decisions, profileID, now)
-	dir, err := reports.History{Dir: *out, Keep: rep.keep, KeepFor: rep.keepFor}.Write(r, formats)
+	dir, err := reports.History{Dir: out, Keep: rep.keep, KeepFor: rep.keepFor}.Write(r, formats)
 	if err != nil {
 		return exitUsage, fmt.Errorf("write report: %w", err)
 	}
-	fmt.Fprintf(stdout, "wrote %s report to %s (index: %s/index.html)\n", strings.Join(formats, ", "), dir, *out)
+	fmt.Fprintf(stdout, "wrote %s report to %s (index: %s/index.html)\n", strings.Join(formats, ", "), dir, out)
 	if audit.Incomplete() {
 		return exitIncomplete, nil
 	}

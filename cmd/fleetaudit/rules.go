@@ -7,36 +7,48 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/spf13/cobra"
+
 	"github.com/fleetaudit/fleetaudit/internal/policy"
 )
 
-func runRules(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
-	if len(args) == 0 || (args[0] != "list" && args[0] != "test") {
-		return exitUsage, usagef("want a subcommand: rules list [--rules DIR] | rules test [DIR...]")
-	}
-	if args[0] == "test" {
-		return runRulesTest(ctx, args[1:], stdout)
-	}
-	fs := newFlagSet("rules list", stderr)
+func newRulesCmd(c *cli) *cobra.Command {
 	var rf ruleFlags
-	rf.register(fs)
-	if err := parse(fs, args[1:]); err != nil {
-		return exitUsage, err
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List the rules with id, severity, category, title and file",
+		Example: `  fleetaudit rules list
+  fleetaudit rules list --rules my-rules/`,
+		Args: cobra.NoArgs,
+		RunE: c.runE(func(cmd *cobra.Command, _ []string) (int, error) {
+			e, err := rf.engine(cmd.Context(), nil)
+			if err != nil {
+				return exitUsage, err
+			}
+			tw := tabwriter.NewWriter(c.stdout, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tSEVERITY\tCATEGORY\tTITLE\tFILE")
+			for _, r := range e.Rules() {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, severities(r), r.Category, r.Title, r.File)
+			}
+			return exitOK, tw.Flush()
+		}),
 	}
-	e, err := rf.engine(ctx, nil)
-	if err != nil {
-		return exitUsage, err
+	rf.register(list)
+	test := &cobra.Command{
+		Use:   "test [DIR...]",
+		Short: "Run the Rego unit tests of the embedded rules and of the given folders",
+		Example: `  fleetaudit rules test
+  fleetaudit rules test my-rules/`,
+		Args: cobra.ArbitraryArgs,
+		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+			return nil, cobra.ShellCompDirectiveFilterDirs
+		},
+		RunE: c.runE(func(cmd *cobra.Command, dirs []string) (int, error) {
+			return runRulesTest(cmd.Context(), dirs, c.stdout)
+		}),
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSEVERITY\tCATEGORY\tTITLE\tFILE")
-	for _, r := range e.Rules() {
-		sev := make([]string, len(r.Severities))
-		for i, s := range r.Severities {
-			sev[i] = string(s)
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, strings.Join(sev, "/"), r.Category, r.Title, r.File)
-	}
-	return exitOK, tw.Flush()
+	return groupCmd(c, "rules", "List the rules, or run their Rego unit tests", `  fleetaudit rules list
+  fleetaudit rules test my-rules/`, list, test)
 }
 
 // runRulesTest runs the Rego unit tests of the embedded rules plus the given folders.
@@ -58,4 +70,14 @@ func runRulesTest(ctx context.Context, dirs []string, stdout io.Writer) (int, er
 		return exitFindings, nil
 	}
 	return exitOK, nil
+}
+
+// severities is the SEVERITY column: every severity the rule's findings may carry, as its
+// METADATA declares them ("high/low"), which is what its findings are checked against.
+func severities(r *policy.Rule) string {
+	s := make([]string, len(r.Severities))
+	for i, sev := range r.Severities {
+		s[i] = string(sev)
+	}
+	return strings.Join(s, "/")
 }

@@ -46,10 +46,10 @@ func TestNoSecretValueInAnyOutput(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "out")
-	if code, o, e := runCLI(t, "report", "--kubeconfig", kc, "--helm-releases", "-o", filepath.Join(out, "reports")); code != exitOK {
+	if code, o, e := runCLI(t, "report", "--kubeconfig", kc, "--helm-releases", "--output-dir", filepath.Join(out, "reports")); code != exitOK {
 		t.Fatalf("report: %d %s %s", code, o, e)
 	}
-	if code, o, e := runCLI(t, "snapshot", "--kubeconfig", kc, "--helm-releases", "-o", filepath.Join(out, "snapshot")); code != exitOK {
+	if code, o, e := runCLI(t, "snapshot", "--kubeconfig", kc, "--helm-releases", "--output-dir", filepath.Join(out, "snapshot")); code != exitOK {
 		t.Fatalf("snapshot: %d %s %s", code, o, e)
 	}
 	code, auditOut, _ := runCLI(t, "audit", "--kubeconfig", kc, "--helm-releases", "-o", "json")

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/robfig/cron/v3"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/fleetaudit/fleetaudit/internal/fleet"
 	"github.com/fleetaudit/fleetaudit/internal/metrics"
@@ -28,33 +30,48 @@ type serveFlags struct {
 	tlsListen string
 	tlsCert   string
 	tlsKey    string
-	profiles  stringList
+	profiles  []string
 
 	reportSchedule string
 	reportDir      string
 	report         reportFlags
 }
 
-func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
-	fs := newFlagSet("serve", stderr)
-	src := sourceFlags{stderr: stderr}
-	var rf ruleFlags
-	var sf serveFlags
-	src.register(fs)
-	rf.register(fs)
-	fs.DurationVar(&sf.interval, "interval", 5*time.Minute, "time between audits")
-	fs.Float64Var(&sf.jitter, "jitter", 0.1, "random extra share of the interval, to spread load (0-1)")
-	fs.StringVar(&sf.listen, "listen", ":8080", "address of /metrics, /healthz, /readyz (plain HTTP)")
-	fs.StringVar(&sf.tlsListen, "tls-listen", ":8443", "address of the gate endpoints (/v1/gate, Cluster API hook, admission webhook), served over TLS")
-	fs.StringVar(&sf.tlsCert, "tls-cert", "", "TLS certificate (PEM) of the gate endpoints; without it they are not served")
-	fs.StringVar(&sf.tlsKey, "tls-key", "", "TLS private key (PEM)")
-	fs.Var(&sf.profiles, "profile", "ClusterProfile file the gate endpoints decide with (repeatable)")
-	fs.StringVar(&sf.reportSchedule, "report-schedule", "", `write a report of the last audit on this cron schedule ("0 6 * * *", "@every 24h"; UTC)`)
-	fs.StringVar(&sf.reportDir, "report-dir", "reports", "history folder of scheduled reports")
-	sf.report.register(fs, "report-")
-	if err := parse(fs, args); err != nil {
-		return exitUsage, err
+func newServeCmd(c *cli) *cobra.Command {
+	var (
+		src = sourceFlags{stderr: c.stderr}
+		rf  ruleFlags
+		sf  serveFlags
+	)
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Audit on an interval; serve metrics, health and the gate (HTTP, Cluster API hook, admission webhook)",
+		Example: `  fleetaudit serve --demo --listen :8080
+  fleetaudit serve --profile p.yaml --tls-cert tls.crt --tls-key tls.key
+  fleetaudit serve --in-cluster --report-schedule "0 6 * * *" --report-dir /reports`,
+		Args: cobra.NoArgs,
 	}
+	src.register(cmd)
+	rf.register(cmd)
+	addFlags(cmd, groupServe, func(fs *pflag.FlagSet) {
+		fs.DurationVar(&sf.interval, "interval", 5*time.Minute, "time between audits")
+		fs.Float64Var(&sf.jitter, "jitter", 0.1, "random extra share of the interval, to spread load (0-1)")
+		fs.StringVar(&sf.listen, "listen", ":8080", "address of /metrics, /healthz, /readyz (plain HTTP)")
+		fs.StringVar(&sf.tlsListen, "tls-listen", ":8443", "address of the gate endpoints (/v1/gate, Cluster API hook, admission webhook), served over TLS")
+		fs.StringVar(&sf.tlsCert, "tls-cert", "", "TLS certificate (PEM) of the gate endpoints; without it they are not served")
+		fs.StringVar(&sf.tlsKey, "tls-key", "", "TLS private key (PEM)")
+		fs.StringArrayVar(&sf.profiles, "profile", nil, "ClusterProfile file the gate endpoints decide with (repeatable)")
+		fs.StringVar(&sf.reportSchedule, "report-schedule", "", `write a report of the last audit on this cron schedule ("0 6 * * *", "@every 24h"; UTC)`)
+		fs.StringVar(&sf.reportDir, "report-dir", "reports", "history folder of scheduled reports")
+		sf.report.register(fs, "report-")
+	})
+	cmd.RunE = c.runE(func(cmd *cobra.Command, _ []string) (int, error) {
+		return serve(cmd.Context(), &src, &rf, sf, c.stdout)
+	})
+	return cmd
+}
+
+func serve(ctx context.Context, src *sourceFlags, rf *ruleFlags, sf serveFlags, stdout io.Writer) (int, error) {
 	if sf.interval <= 0 || sf.jitter < 0 || sf.jitter > 1 {
 		return exitUsage, usagef("--interval must be positive and --jitter in [0, 1]")
 	}
@@ -88,7 +105,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (int
 		}
 		profiles = append(profiles, p)
 	}
-	engine, _, opts, err := prepare(ctx, &src, &rf) // validates the inventory once before serving
+	engine, _, opts, err := prepare(ctx, src, rf) // validates the inventory once before serving
 	if err != nil {
 		return exitUsage, err
 	}

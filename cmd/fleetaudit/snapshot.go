@@ -6,27 +6,44 @@ import (
 	"io"
 	"os"
 
+	"github.com/spf13/cobra"
+
 	"github.com/fleetaudit/fleetaudit/internal/facts"
 	"github.com/fleetaudit/fleetaudit/internal/fleet"
 )
 
-func runSnapshot(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
-	fs := newFlagSet("snapshot", stderr)
-	var ff fleetFlags
-	var rf ruleFlags
-	ff.register(fs)
-	rf.register(fs)
-	out := fs.String("o", "", "folder to write one facts document per cluster into (created if missing)")
-	if err := parse(fs, args); err != nil {
-		return exitUsage, err
+func newSnapshotCmd(c *cli) *cobra.Command {
+	var (
+		ff  fleetFlags
+		rf  ruleFlags
+		out outputDir
+	)
+	cmd := &cobra.Command{
+		Use:   "snapshot --output-dir DIR",
+		Short: "Collect each cluster's facts into a folder for offline audits",
+		Example: `  fleetaudit snapshot --output-dir facts/
+  fleetaudit snapshot --output-dir facts/ --context prod --cis job
+  fleetaudit audit --snapshot facts/          # audit them offline, same findings`,
+		Args: cobra.NoArgs,
 	}
-	if *out == "" {
-		return exitUsage, usagef("-o DIR is required")
-	}
-	if err := ff.validate(); err != nil {
-		return exitUsage, err
-	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
+	ff.register(cmd)
+	rf.register(cmd)
+	out.register(cmd, "folder to write one facts document per cluster into (created if missing)")
+	cmd.RunE = c.runE(func(cmd *cobra.Command, _ []string) (int, error) {
+		dir, err := out.resolve(cmd, c.stderr)
+		if err != nil {
+			return exitUsage, err
+		}
+		if err := ff.validate(); err != nil {
+			return exitUsage, err
+		}
+		return snapshot(cmd.Context(), &ff, &rf, dir, c.stdout)
+	})
+	return cmd
+}
+
+func snapshot(ctx context.Context, ff *fleetFlags, rf *ruleFlags, out string, stdout io.Writer) (int, error) {
+	if err := os.MkdirAll(out, 0o755); err != nil {
 		return exitUsage, usagef("create snapshot folder: %v", err)
 	}
 	targets, err := ff.targets()
@@ -46,7 +63,7 @@ func runSnapshot(ctx context.Context, args []string, stdout, stderr io.Writer) (
 		return exitUsage, err
 	}
 	audit, err := fleet.Run(ctx, fleet.LiveJobs(targets, opts), engine, opts,
-		func(c *facts.Cluster) error { return fleet.WriteSnapshot(*out, c) })
+		func(c *facts.Cluster) error { return fleet.WriteSnapshot(out, c) })
 	if err != nil {
 		return exitUsage, err
 	}
@@ -57,7 +74,7 @@ func runSnapshot(ctx context.Context, args []string, stdout, stderr io.Writer) (
 		}
 		fmt.Fprintln(stdout, line)
 	}
-	fmt.Fprintf(stdout, "wrote %d facts documents to %s\n", len(audit.Clusters), *out)
+	fmt.Fprintf(stdout, "wrote %d facts documents to %s\n", len(audit.Clusters), out)
 	if audit.Incomplete() {
 		return exitIncomplete, nil
 	}

@@ -46,7 +46,7 @@ func TestUsageFromPrometheusEndToEnd(t *testing.T) {
 	}
 	snap := filepath.Join(dir, "snap")
 	args := []string{"--kubeconfig", kc, "--prometheus-url", prom.URL, "--prometheus-cluster-label", "cluster", "--cpu-ram-price-ratio", "3"}
-	if code, out, errOut := runCLI(t, append([]string{"snapshot", "-o", snap}, args...)...); code != exitOK {
+	if code, out, errOut := runCLI(t, append([]string{"snapshot", "--output-dir", snap}, args...)...); code != exitOK {
 		t.Fatalf("snapshot: exit %d %s %s", code, out, errOut)
 	}
 	cl, err := fleet.ReadFacts(filepath.Join(snap, "shop.json"))
