@@ -13,8 +13,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/fleetaudit/fleetaudit/internal/yamlfile"
-
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/loader"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -80,15 +78,11 @@ type Input struct {
 
 // New loads, compiles and prepares the rules. Errors name the file and line.
 func New(ctx context.Context, opts Options) (*Engine, error) {
-	modules, err := loadModules(opts.Dirs, false)
+	set, err := LoadRuleSet(opts, false)
 	if err != nil {
 		return nil, err
 	}
-	params, err := DefaultParams()
-	if err != nil {
-		return nil, err
-	}
-	yamlfile.Merge(params, opts.Params)
+	modules := set.Modules
 	compiler := ast.NewCompiler().WithStrict(opts.Strict)
 	compiler.Compile(modules)
 	if compiler.Failed() {
@@ -99,16 +93,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{rules: rs}
-	removed := opts.RemovedAPIs
-	if removed == nil {
-		if removed, err = rules.RemovedAPIs(); err != nil {
-			return nil, err
-		}
-	}
-	doc, err := dataDocument(params, removed)
-	if err != nil {
-		return nil, err
-	}
+	doc := set.Data
 	store := inmem.NewFromObjectWithOpts(doc, inmem.OptReturnASTValuesOnRead(true))
 	prep := func(n int) ([]part, error) {
 		var parts []part

@@ -8,8 +8,6 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 	"github.com/open-policy-agent/opa/v1/tester"
-
-	"github.com/fleetaudit/fleetaudit/rules"
 )
 
 // TestResult is the outcome of one Rego test.
@@ -23,22 +21,11 @@ type TestResult struct {
 // RunTests runs every *_test.rego of the embedded rules and of dirs, with the default data
 // document loaded, and returns one result per test.
 func RunTests(ctx context.Context, dirs []string) ([]TestResult, error) {
-	modules, err := loadModules(dirs, true)
+	set, err := LoadRuleSet(Options{Dirs: dirs}, true)
 	if err != nil {
 		return nil, err
 	}
-	params, err := DefaultParams()
-	if err != nil {
-		return nil, err
-	}
-	removed, err := rules.RemovedAPIs()
-	if err != nil {
-		return nil, err
-	}
-	doc, err := dataDocument(params, removed)
-	if err != nil {
-		return nil, err
-	}
+	modules, doc := set.Modules, set.Data
 	store := inmem.NewFromObject(doc)
 	txn, err := store.NewTransaction(ctx)
 	if err != nil {

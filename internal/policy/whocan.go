@@ -52,17 +52,12 @@ type WhoCan struct{ pq rego.PreparedEvalQuery }
 
 // NewWhoCan prepares the who-can query.
 func NewWhoCan(ctx context.Context) (*WhoCan, error) {
-	modules, err := loadModules(nil, false)
+	set, err := LoadRuleSet(Options{}, false)
 	if err != nil {
 		return nil, err
 	}
-	params, err := DefaultParams()
-	if err != nil {
-		return nil, err
-	}
-	opts := []func(*rego.Rego){rego.Query("data.fleetaudit.lib.rbac.who_can"),
-		rego.Data(map[string]any{"fleetaudit": map[string]any{"params": params}})} // who_can reads no removed-API table
-	for _, m := range modules {
+	opts := []func(*rego.Rego){rego.Query("data.fleetaudit.lib.rbac.who_can"), rego.Data(set.Data)}
+	for _, m := range set.Modules {
 		opts = append(opts, rego.ParsedModule(m))
 	}
 	pq, err := rego.New(opts...).PrepareForEval(ctx)
