@@ -8,7 +8,7 @@ import (
 	"github.com/fleetaudit/fleetaudit/collectors"
 	"github.com/fleetaudit/fleetaudit/internal/facts"
 	"github.com/fleetaudit/fleetaudit/internal/pricing"
-	"github.com/fleetaudit/fleetaudit/internal/synth"
+	"github.com/fleetaudit/fleetaudit/internal/testkit/synth"
 )
 
 // The collectors' pure computations on one synthetic cluster of about 10,000 objects.

@@ -16,7 +16,7 @@ import (
 	"k8s.io/apimachinery/pkg/version"
 
 	"github.com/fleetaudit/fleetaudit/internal/facts"
-	"github.com/fleetaudit/fleetaudit/internal/testcluster"
+	"github.com/fleetaudit/fleetaudit/internal/testkit/testcluster"
 )
 
 func TestNodeFacts(t *testing.T) {

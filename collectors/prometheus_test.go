@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fleetaudit/fleetaudit/internal/testprom"
+	"github.com/fleetaudit/fleetaudit/internal/testkit/testprom"
 )
 
 // usageSamples renders 90 minutes of cAdvisor-style samples (every 30 s, up to now)

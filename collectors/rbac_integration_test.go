@@ -15,7 +15,7 @@ import (
 
 	"github.com/fleetaudit/fleetaudit/internal/facts"
 	"github.com/fleetaudit/fleetaudit/internal/policy"
-	"github.com/fleetaudit/fleetaudit/internal/testcluster"
+	"github.com/fleetaudit/fleetaudit/internal/testkit/testcluster"
 )
 
 // rbacSeed creates RBAC objects through the API of a real cluster.

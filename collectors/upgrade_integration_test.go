@@ -19,7 +19,7 @@ import (
 
 	"github.com/fleetaudit/fleetaudit/internal/facts"
 	"github.com/fleetaudit/fleetaudit/internal/policy"
-	"github.com/fleetaudit/fleetaudit/internal/testcluster"
+	"github.com/fleetaudit/fleetaudit/internal/testkit/testcluster"
 	"github.com/fleetaudit/fleetaudit/rules"
 )
 

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/fleetaudit/fleetaudit/collectors"
-	"github.com/fleetaudit/fleetaudit/internal/testcluster"
+	"github.com/fleetaudit/fleetaudit/internal/testkit/testcluster"
 	"github.com/fleetaudit/fleetaudit/reports"
 )
 

@@ -13,7 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/fleetaudit/fleetaudit/internal/fleet"
-	"github.com/fleetaudit/fleetaudit/internal/testcluster"
+	"github.com/fleetaudit/fleetaudit/internal/testkit/testcluster"
 )
 
 func pod(ns, name, node, cpu, mem string, owner *metav1.OwnerReference, labels map[string]string) *corev1.Pod {

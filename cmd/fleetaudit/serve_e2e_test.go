@@ -22,8 +22,8 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/fleetaudit/fleetaudit/dashboards"
-	"github.com/fleetaudit/fleetaudit/internal/testcluster"
-	"github.com/fleetaudit/fleetaudit/internal/testprom"
+	"github.com/fleetaudit/fleetaudit/internal/testkit/testcluster"
+	"github.com/fleetaudit/fleetaudit/internal/testkit/testprom"
 )
 
 func freeAddr(t *testing.T) string {

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/fleetaudit/fleetaudit/internal/fleet"
-	"github.com/fleetaudit/fleetaudit/internal/testcluster"
-	"github.com/fleetaudit/fleetaudit/internal/testprom"
+	"github.com/fleetaudit/fleetaudit/internal/testkit/testcluster"
+	"github.com/fleetaudit/fleetaudit/internal/testkit/testprom"
 )
 
 // TestUsageFromPrometheusEndToEnd: a real cluster without metrics.k8s.io and a real

@@ -13,7 +13,7 @@ import (
 
 	"github.com/fleetaudit/fleetaudit/internal/fleet"
 	"github.com/fleetaudit/fleetaudit/internal/pricing"
-	"github.com/fleetaudit/fleetaudit/internal/synth"
+	"github.com/fleetaudit/fleetaudit/internal/testkit/synth"
 )
 
 func main() {

@@ -8,7 +8,7 @@ import (
 
 	"github.com/fleetaudit/fleetaudit/internal/policy"
 	"github.com/fleetaudit/fleetaudit/internal/pricing"
-	"github.com/fleetaudit/fleetaudit/internal/synth"
+	"github.com/fleetaudit/fleetaudit/internal/testkit/synth"
 )
 
 // BenchmarkSnapshotAudit audits a snapshot folder of N synthetic clusters (about 10,000

@@ -19,8 +19,8 @@ import (
 
 	"github.com/fleetaudit/fleetaudit/internal/fleet"
 	"github.com/fleetaudit/fleetaudit/internal/policy"
-	"github.com/fleetaudit/fleetaudit/internal/synth"
-	"github.com/fleetaudit/fleetaudit/internal/testcluster"
+	"github.com/fleetaudit/fleetaudit/internal/testkit/synth"
+	"github.com/fleetaudit/fleetaudit/internal/testkit/testcluster"
 )
 
 type listFunc func(context.Context, metav1.ListOptions) (runtime.Object, error)

@@ -5,7 +5,7 @@ import (
 	"os/exec"
 	"testing"
 
-	"github.com/fleetaudit/fleetaudit/internal/testprom"
+	"github.com/fleetaudit/fleetaudit/internal/testkit/testprom"
 )
 
 const alertsDir = "../../deploy/prometheus"

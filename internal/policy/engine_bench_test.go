@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/fleetaudit/fleetaudit/internal/pricing"
-	"github.com/fleetaudit/fleetaudit/internal/synth"
+	"github.com/fleetaudit/fleetaudit/internal/testkit/synth"
 )
 
 // BenchmarkEvaluateCluster evaluates every rule on one synthetic cluster of about 10,000

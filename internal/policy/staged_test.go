@@ -16,7 +16,7 @@ import (
 
 	"github.com/fleetaudit/fleetaudit/internal/facts"
 	"github.com/fleetaudit/fleetaudit/internal/pricing"
-	"github.com/fleetaudit/fleetaudit/internal/synth"
+	"github.com/fleetaudit/fleetaudit/internal/testkit/synth"
 )
 
 // fixtures are facts documents with findings from most rules: the demo fleet and a

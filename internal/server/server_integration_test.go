@@ -32,7 +32,7 @@ import (
 	"github.com/fleetaudit/fleetaudit/internal/policy"
 	"github.com/fleetaudit/fleetaudit/internal/profile"
 	"github.com/fleetaudit/fleetaudit/internal/server"
-	"github.com/fleetaudit/fleetaudit/internal/testcluster"
+	"github.com/fleetaudit/fleetaudit/internal/testkit/testcluster"
 )
 
 var clusterGVR = schema.GroupVersionResource{Group: "cluster.x-k8s.io", Version: "v1beta1", Resource: "clusters"}
