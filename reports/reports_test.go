@@ -198,7 +198,10 @@ func TestOldReportLoadsForTheDiff(t *testing.T) {
 	}
 	r := demoReport(t)
 	r.Diff(old)
-	if r.Changes == nil || len(r.Changes.New) != 0 || len(r.Changes.Resolved) != 0 || r.Changes.Unchanged == 0 {
+	// The demo fleet gained one kube-system object since that report (a PDB that blocks
+	// drains, so that -n kube-system shows something); everything else is unchanged.
+	addedSince := func(f policy.Finding) bool { return f.Resource.Namespace == "kube-system" }
+	if r.Changes == nil || len(r.Changes.New) != 1 || !addedSince(r.Changes.New[0]) || len(r.Changes.Resolved) != 0 || r.Changes.Unchanged == 0 {
 		for _, f := range r.Changes.New {
 			t.Logf("new: %s %s %s", f.RuleID, f.Resource, f.Message)
 		}
@@ -223,10 +226,12 @@ func TestOldReportLoadsForTheDiff(t *testing.T) {
 	}
 	for _, c := range r.Clusters {
 		for _, f := range c.Findings {
-			after[key(f)]++
+			if !addedSince(f) {
+				after[key(f)]++
+			}
 		}
 	}
-	if !maps.Equal(before, after) || len(after) == 0 {
+	if !maps.Equal(before, after) || len(after) < 40 {
 		for k := range after {
 			if before[k] != after[k] {
 				t.Errorf("now %d, before %d: %s", after[k], before[k], k)

@@ -58,7 +58,7 @@ func TestCISFileSource(t *testing.T) {
 	}
 	var tokenAuth bool
 	for _, fd := range alpha.Findings {
-		if fd.RuleID == "FA-CIS-001" && fd.Details["cis_id"] == "1.2.2" {
+		if fd.RuleID == "FA-CIS-001" && fd.ControlOf("CIS") == "1.2.2" {
 			tokenAuth = true
 			if !strings.Contains(fd.Remediation, "token-auth-file") || fd.Severity != "high" {
 				t.Errorf("1.2.2 finding: %+v", fd)

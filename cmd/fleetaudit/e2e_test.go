@@ -160,7 +160,7 @@ func TestAuditLiveFleetEndToEnd(t *testing.T) {
 	if code != exitIncomplete {
 		t.Errorf("table run: exit %d", code)
 	}
-	for _, want := range []string{"CLUSTER alpha  v1.34.4, 2 nodes  [ok]", "node/worker-old", "CLUSTER dead  [failed]", "could not be audited: cluster: unreachable"} {
+	for _, want := range []string{"CLUSTER alpha  v1.34.4, 2 nodes  [ok]", "Node/worker-old", "CLUSTER dead  [failed]", "could not be audited: cluster: unreachable"} {
 		if !strings.Contains(table, want) {
 			t.Errorf("table lacks %q:\n%s", want, table)
 		}
