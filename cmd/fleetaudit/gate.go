@@ -97,6 +97,12 @@ func writeGateTable(w io.Writer, res policy.GateReport) {
 		for _, r := range d.Reasons {
 			fmt.Fprintf(w, "  - %s\n", r)
 		}
+		for _, o := range d.Overrides {
+			fmt.Fprintf(w, "  override: %s\n", o)
+		}
+		for _, r := range d.Warnings {
+			fmt.Fprintf(w, "  warning: %s\n", r)
+		}
 		for _, o := range d.Explain {
 			mark := " "
 			if o.Blocking {

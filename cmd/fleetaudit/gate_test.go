@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -38,11 +39,28 @@ func TestGateOnDemoFleet(t *testing.T) {
 			t.Errorf("%s reasons lack %q:\n%s", cluster, want, byCluster[cluster])
 		}
 	}
-	// The profile that blocks only on critical findings lets the demo through where nothing
-	// critical stands in the way.
-	code, out, _ = runCLI(t, "gate", "--profile", "../../examples/profiles/edge-1.35.yaml", "--demo")
-	if !strings.Contains(out, "ALLOW") {
-		t.Errorf("edge profile (critical only) should allow some cluster, exit %d:\n%s", code, out)
+	// The profile that blocks only on critical findings cannot make an unsafe move allowed:
+	// two and three minors at once, and kubelets left out of the skew, stay denied whatever
+	// blockingSeverity says; the high findings it waives are reported as warnings.
+	code, out, _ = runCLI(t, "gate", "--profile", "../../examples/profiles/edge-1.35.yaml", "--demo", "-o", "json")
+	var edge policy.GateReport
+	if err := json.Unmarshal([]byte(out), &edge); err != nil || code != exitFindings || edge.Allowed {
+		t.Fatalf("edge profile: exit %d, %v\n%s", code, err, out)
+	}
+	for _, d := range edge.Decisions {
+		first := ""
+		if len(d.Safety) > 0 {
+			first = string(d.Safety[0].Check)
+		}
+		want := map[string]string{"prod-eu-west": "minor-jump", "staging-eastus": "minor-jump", "prod-us-central": "kubelet-skew"}[d.Cluster]
+		if d.Allowed || first != want || !strings.HasPrefix(d.Reasons[0], "non-waivable "+want+": ") {
+			t.Errorf("%s under edge: allowed %v, first non-waivable check %q (want %s), reasons %v", d.Cluster, d.Allowed, first, want, d.Reasons)
+		}
+		if d.Cluster == "staging-eastus" && !slices.ContainsFunc(d.Warnings, func(w string) bool {
+			return strings.HasPrefix(w, "FA-UPG-005 high: PodDisruptionBudget kube-system/coredns")
+		}) {
+			t.Errorf("staging's waived high finding is not a warning: %v", d.Warnings)
+		}
 	}
 }
 

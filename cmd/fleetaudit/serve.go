@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/fleetaudit/fleetaudit/internal/binding"
 	"github.com/fleetaudit/fleetaudit/internal/fleet"
 	"github.com/fleetaudit/fleetaudit/internal/metrics"
 	"github.com/fleetaudit/fleetaudit/internal/profile"
@@ -31,6 +32,7 @@ type serveFlags struct {
 	tlsCert   string
 	tlsKey    string
 	profiles  []string
+	bindings  string
 
 	reportSchedule string
 	reportDir      string
@@ -47,7 +49,7 @@ func newServeCmd(c *cli) *cobra.Command {
 		Use:   "serve",
 		Short: "Audit on an interval; serve metrics, health and the gate (HTTP, Cluster API hook, admission webhook)",
 		Example: `  fleetaudit serve --demo --listen :8080
-  fleetaudit serve --profile p.yaml --tls-cert tls.crt --tls-key tls.key
+  fleetaudit serve --profile p.yaml --bindings bindings.yaml --tls-cert tls.crt --tls-key tls.key
   fleetaudit serve --in-cluster --report-schedule "0 6 * * *" --report-dir /reports`,
 		Args: cobra.NoArgs,
 	}
@@ -61,6 +63,7 @@ func newServeCmd(c *cli) *cobra.Command {
 		fs.StringVar(&sf.tlsCert, "tls-cert", "", "TLS certificate (PEM) of the gate endpoints; without it they are not served")
 		fs.StringVar(&sf.tlsKey, "tls-key", "", "TLS private key (PEM)")
 		fs.StringArrayVar(&sf.profiles, "profile", nil, "ClusterProfile file the gate endpoints decide with (repeatable)")
+		fs.StringVar(&sf.bindings, "bindings", "", "Bindings file: the profile each fleet cluster is held to and the fleet cluster each Cluster API Cluster object is (the webhook and hook deny what it does not bind)")
 		fs.StringVar(&sf.reportSchedule, "report-schedule", "", `write a report of the last audit on this cron schedule ("0 6 * * *", "@every 24h"; UTC)`)
 		fs.StringVar(&sf.reportDir, "report-dir", "reports", "history folder of scheduled reports")
 		sf.report.register(fs, "report-")
@@ -105,13 +108,25 @@ func serve(ctx context.Context, src *sourceFlags, rf *ruleFlags, sf serveFlags, 
 		}
 		profiles = append(profiles, p)
 	}
+	var bindings *binding.Bindings
+	if sf.bindings != "" {
+		var err error
+		if bindings, err = binding.Load(sf.bindings); err != nil {
+			return exitUsage, usageError{err}
+		}
+		for _, pb := range bindings.Profiles {
+			if _, err := binding.Resolve(pb.Profile, profiles); err != nil {
+				return exitUsage, usagef("%s: %v", sf.bindings, err)
+			}
+		}
+	}
 	engine, _, opts, err := prepare(ctx, src, rf) // validates the inventory once before serving
 	if err != nil {
 		return exitUsage, err
 	}
 	log := opts.Log
 	srv := server.New(server.Config{
-		Engine: engine, Profiles: profiles, Options: opts, Interval: sf.interval, Jitter: sf.jitter, Log: log,
+		Engine: engine, Profiles: profiles, Bindings: bindings, Options: opts, Interval: sf.interval, Jitter: sf.jitter, Log: log,
 		Jobs: func() ([]fleet.Job, error) { j, _, err := src.jobs(); return j, err },
 	})
 	mc := metrics.New()

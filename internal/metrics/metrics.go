@@ -50,7 +50,7 @@ var Families = []desc{
 	{"fleetaudit_resource_usage", "Actual usage by resource, when a usage source exists (cpu in cores, memory in bytes).", []string{"cluster", "resource", "unit"}},
 	{"fleetaudit_quota_utilization_ratio", "ResourceQuota use: used / hard per quota and resource.", []string{"cluster", "namespace", "quota", "resource"}},
 	{"fleetaudit_upgrade_ready", "Gate decision for the cluster and profile: 1 ready, 0 not ready.", []string{"cluster", "profile", "target_version"}},
-	{"fleetaudit_upgrade_blockers", "Blocking findings of the gate per cluster, profile and rule.", []string{"cluster", "profile", "rule"}},
+	{"fleetaudit_upgrade_blockers", "What blocks the gate per cluster, profile and rule: a rule ID (its blocking findings), non-waivable:CHECK, or facts (missing or stale).", []string{"cluster", "profile", "rule"}},
 	{"fleetaudit_collector_up", "Whether the collector succeeded on the cluster in the last audit (1) or not (0).", []string{"cluster", "collector"}},
 	{"fleetaudit_collector_duration_seconds", "Time the collector took on the cluster in the last audit.", []string{"cluster", "collector"}},
 	{"fleetaudit_cluster_last_success_timestamp_seconds", "Unix time of the last audit in which the cluster was fully audited.", []string{"cluster"}},
@@ -129,7 +129,10 @@ func (c *Collector) Update(s *Snapshot) {
 		for _, f := range d.Blocking {
 			per[f.RuleID]++
 		}
-		if len(d.Blocking) == 0 && !d.Allowed {
+		for _, v := range d.Safety {
+			per["non-waivable:"+string(v.Check)]++
+		}
+		if len(per) == 0 && !d.Allowed {
 			per["facts"] = 1 // missing or stale facts block, without a rule
 		}
 		for _, rule := range slices.Sorted(maps.Keys(per)) {

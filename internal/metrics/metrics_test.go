@@ -42,7 +42,8 @@ func snapshot() *Snapshot {
 			}}}},
 		Finished: at.Add(time.Minute), Duration: 1500 * time.Millisecond,
 		Decisions: []policy.Decision{{Cluster: "prod", Profile: "std@1.0.0", Target: "v1.35.0", Allowed: false,
-			Blocking: []policy.Finding{{RuleID: "FA-UPG-005"}, {RuleID: "FA-UPG-005"}}}},
+			Blocking: []policy.Finding{{RuleID: "FA-UPG-005"}, {RuleID: "FA-UPG-005"}},
+			Safety:   []policy.SafetyViolation{{Check: policy.SafetyMinorJump, Message: "v1.33.5 to v1.35.0"}}}},
 	}
 }
 
@@ -90,9 +91,10 @@ fleetaudit_cost_usd_per_hour{capacity_type="on-demand",cluster="prod"} 0.096
 # HELP fleetaudit_upgrade_ready Gate decision for the cluster and profile: 1 ready, 0 not ready.
 # TYPE fleetaudit_upgrade_ready gauge
 fleetaudit_upgrade_ready{cluster="prod",profile="std@1.0.0",target_version="v1.35.0"} 0
-# HELP fleetaudit_upgrade_blockers Blocking findings of the gate per cluster, profile and rule.
+# HELP fleetaudit_upgrade_blockers What blocks the gate per cluster, profile and rule: a rule ID (its blocking findings), non-waivable:CHECK, or facts (missing or stale).
 # TYPE fleetaudit_upgrade_blockers gauge
 fleetaudit_upgrade_blockers{cluster="prod",profile="std@1.0.0",rule="FA-UPG-005"} 2
+fleetaudit_upgrade_blockers{cluster="prod",profile="std@1.0.0",rule="non-waivable:minor-jump"} 1
 # HELP fleetaudit_cluster_last_success_timestamp_seconds Unix time of the last audit in which the cluster was fully audited.
 # TYPE fleetaudit_cluster_last_success_timestamp_seconds gauge
 fleetaudit_cluster_last_success_timestamp_seconds{cluster="prod"} 1.8e+09

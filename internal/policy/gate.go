@@ -22,11 +22,21 @@ type Decision struct {
 	Profile string `json:"profile"`
 	Target  string `json:"targetVersion"`
 	Allowed bool   `json:"allowed"`
-	// Reasons explain a denial, one line each, sorted; empty when allowed.
+	// Reasons explain a denial, one line each: the non-waivable checks that fail first (in
+	// SafetyChecks order), then the blocking findings, sorted; empty when allowed.
 	Reasons []string `json:"reasons"`
+	// Safety are the non-waivable checks that fail: no profile, blocking severity or
+	// override makes such a move allowed.
+	Safety []SafetyViolation `json:"safety,omitempty"`
+	// Warnings are the risks of the move that do not block it (findings of the gate's rules
+	// below the blocking severity, and warnings), sorted; an allowed move still reports them.
+	Warnings []string `json:"warnings"`
 	// Blocking are the deny findings that block.
 	Blocking    []Finding `json:"blocking,omitempty"`
 	CollectedAt time.Time `json:"collectedAt,omitzero"`
+	// Overrides are the operator's per-cluster requirement overrides that applied, each with
+	// its reason (from the bindings).
+	Overrides []string `json:"overrides,omitempty"`
 	// Explain lists every rule evaluated and its outcome (with --explain).
 	Explain []RuleOutcome `json:"explain,omitempty"`
 }
@@ -123,7 +133,7 @@ func (d Decision) Message() string {
 // plain (for compliance scores), once with the profile and the scores; the upgrade rules' (and
 // the profile's extra rules') deny findings at or above the profile's blocking severity deny.
 func (e *Engine) Gate(ctx context.Context, cluster string, c *facts.Cluster, p *profile.Profile, now time.Time) Decision {
-	d := Decision{Cluster: cluster, Profile: p.ID(), Target: p.Spec.KubernetesVersion, Reasons: []string{}}
+	d := Decision{Cluster: cluster, Profile: p.ID(), Target: p.Spec.KubernetesVersion, Reasons: []string{}, Warnings: []string{}}
 	deny := func(format string, a ...any) Decision {
 		d.Reasons = append(d.Reasons, fmt.Sprintf(format, a...))
 		return d
@@ -146,6 +156,15 @@ func (e *Engine) Gate(ctx context.Context, cluster string, c *facts.Cluster, p *
 	}
 	if age := now.Sub(c.CollectedAt); age > p.MaxFactsAge() {
 		return deny("facts are stale: collected %s ago, the profile allows %s (fail closed)", age.Truncate(time.Second), p.MaxFactsAge())
+	}
+	d.Safety = CheckSafety(c, p.Spec.KubernetesVersion)
+	var safety []string
+	for _, v := range d.Safety {
+		safety = append(safety, v.Reason())
+	}
+	if len(d.Safety) > 0 && d.Safety[0].Check == SafetyReleaseFormat {
+		d.Reasons = safety // the rules cannot judge a move to a version that does not exist
+		return d
 	}
 	first, err := e.Evaluate(ctx, c)
 	if err != nil {
@@ -171,11 +190,14 @@ func (e *Engine) Gate(ctx context.Context, cluster string, c *facts.Cluster, p *
 		out := RuleOutcome{ID: r.ID, Title: r.Title, Category: r.Category, Result: "pass", Blocking: blocks(r)}
 		for _, f := range byRule[r.ID] {
 			out.Findings++
+			switch {
+			case f.Kind == "deny" && blocks(r) && f.Severity.AtLeast(blockingSev):
+				d.Blocking = append(d.Blocking, f)
+			case blocks(r):
+				d.Warnings = append(d.Warnings, fmt.Sprintf("%s %s: %s", f.RuleID, f.Severity, f.Message))
+			}
 			if f.Kind == "deny" {
 				out.Result = "deny"
-				if blocks(r) && f.Severity.AtLeast(blockingSev) {
-					d.Blocking = append(d.Blocking, f)
-				}
 			} else if out.Result == "pass" {
 				out.Result = "warn"
 			}
@@ -187,6 +209,8 @@ func (e *Engine) Gate(ctx context.Context, cluster string, c *facts.Cluster, p *
 		d.Reasons = append(d.Reasons, fmt.Sprintf("%s %s: %s", f.RuleID, f.Severity, f.Message))
 	}
 	slices.Sort(d.Reasons)
+	d.Reasons = append(safety, d.Reasons...)
+	slices.Sort(d.Warnings)
 	slices.SortFunc(d.Explain, func(a, b RuleOutcome) int { return cmp.Compare(a.ID, b.ID) })
 	d.Allowed = len(d.Reasons) == 0
 	return d

@@ -55,16 +55,25 @@ func TestGateDecisions(t *testing.T) {
 	}
 
 	d = e.Gate(ctx, "c1", readyCluster(t, "v1.31.0", now.Add(-time.Minute)), p, now)
-	if d.Allowed || len(d.Blocking) != 1 || !strings.Contains(d.Reasons[0], "FA-UPG-001 high: kubelet v1.31.0 on node n1 is 4 minor versions behind the API server v1.35.0") {
-		t.Errorf("old kubelet must deny: %+v", d)
+	if d.Allowed || len(d.Blocking) != 1 || len(d.Reasons) != 2 ||
+		d.Reasons[0] != "non-waivable kubelet-skew: kubelet v1.31.0 on node n1 would be 4 minor versions behind the API server v1.35.0 (at most 3 allowed): upgrade the node first" ||
+		!strings.Contains(d.Reasons[1], "FA-UPG-001 high: kubelet v1.31.0 on node n1 is 4 minor versions behind the API server v1.35.0") {
+		t.Errorf("old kubelet must deny, non-waivable reason first: %+v", d.Reasons)
 	}
 	again := e.Gate(ctx, "c1", readyCluster(t, "v1.31.0", now.Add(-time.Minute)), p, now)
 	if again.Message() != d.Message() {
 		t.Errorf("messages must be deterministic:\n%s\n%s", d.Message(), again.Message())
 	}
-	// A critical-only profile lets the same high finding through.
-	if d := e.Gate(ctx, "c1", readyCluster(t, "v1.31.0", now.Add(-time.Minute)), gateProfile(t, "  requirements: {blockingSeverity: critical}\n"), now); !d.Allowed {
-		t.Errorf("blockingSeverity critical should not block a high finding: %v", d.Reasons)
+	// A critical-only profile lets a high finding through (as a warning of the allowed move),
+	// but not the non-waivable skew.
+	lenient := gateProfile(t, "  requirements: {blockingSeverity: critical}\n")
+	pdb := readyCluster(t, "v1.33.0", now.Add(-time.Minute))
+	pdb.Upgrade.PDBs = []facts.PDB{{Namespace: "db", Name: "pg", DisruptionsAllowed: 0, CurrentHealthy: 1, DesiredHealthy: 1, ExpectedPods: 1}}
+	if d := e.Gate(ctx, "c1", pdb, lenient, now); !d.Allowed || len(d.Warnings) != 1 || !strings.HasPrefix(d.Warnings[0], "FA-UPG-005 high: PodDisruptionBudget db/pg allows 0 disruptions") {
+		t.Errorf("blockingSeverity critical should let a high finding through as a warning: %v %v", d.Reasons, d.Warnings)
+	}
+	if d := e.Gate(ctx, "c1", readyCluster(t, "v1.31.0", now.Add(-time.Minute)), lenient, now); d.Allowed || len(d.Safety) != 1 || d.Safety[0].Check != SafetyKubeletSkew {
+		t.Errorf("a lenient profile must not waive the kubelet skew: %+v", d.Reasons)
 	}
 
 	for name, tc := range map[string]struct {

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/Masterminds/semver/v3"
+
 	"github.com/fleetaudit/fleetaudit/internal/yamlfile"
 
 	"github.com/fleetaudit/fleetaudit/internal/facts"
@@ -263,4 +265,20 @@ func (p *Profile) Input() (map[string]any, error) {
 		"kubernetesVersion": p.Spec.KubernetesVersion, "target": target,
 		"layers": layers, "requirements": p.Spec.Requirements, "blockingSeverity": p.BlockingSeverity(),
 	}, nil
+}
+
+// CompareVersions orders two profile versions (semantic versions, pre-releases before their
+// release): -1, 0 or 1. A version that does not parse sorts before every one that does.
+func CompareVersions(a, b string) int {
+	va, errA := semver.NewVersion(a)
+	vb, errB := semver.NewVersion(b)
+	switch {
+	case errA != nil && errB != nil:
+		return strings.Compare(a, b)
+	case errA != nil:
+		return -1
+	case errB != nil:
+		return 1
+	}
+	return va.Compare(vb)
 }

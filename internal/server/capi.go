@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 )
 
 // The Cluster API runtime extension (hooks.runtime.cluster.x-k8s.io/v1alpha1): discovery and
@@ -16,9 +17,10 @@ const (
 	HandlerName = "fleetaudit-gate"
 	// RetryAfterSeconds is how long Cluster API waits before asking again after a denial.
 	RetryAfterSeconds = 60
-	// ClusterAnnotation on a Cluster object names its cluster in the fleet (default: its name).
+	// ClusterAnnotation and ProfileAnnotation on a Cluster object are hints only: which fleet
+	// cluster and profile apply comes from the bindings, and an object whose annotation
+	// names another is denied (so nobody mistakes the annotation for a choice).
 	ClusterAnnotation = "fleetaudit.io/cluster"
-	// ProfileAnnotation on a Cluster object names the profile to gate it with.
 	ProfileAnnotation = "fleetaudit.io/profile"
 )
 
@@ -58,13 +60,6 @@ type clusterObject struct {
 	} `json:"spec"`
 }
 
-func (c clusterObject) fleetName() string {
-	if n := c.Metadata.Annotations[ClusterAnnotation]; n != "" {
-		return n
-	}
-	return c.Metadata.Name
-}
-
 type beforeClusterUpgradeRequest struct {
 	hookObject
 	Settings              map[string]string `json:"settings,omitempty"`
@@ -97,22 +92,21 @@ func (s *Server) serveBeforeClusterUpgrade(w http.ResponseWriter, r *http.Reques
 		writeJSON(w, http.StatusOK, resp)
 		return
 	}
-	p, err := s.profileFor(req.Cluster.Metadata.Annotations[ProfileAnnotation])
-	if err == nil && req.ToKubernetesVersion != "" {
-		p = p.WithTarget(req.ToKubernetesVersion)
-		if errs := p.Validate(); len(errs) > 0 {
-			err = fmt.Errorf("toKubernetesVersion: %s", errs[0])
-		}
+	m, err := s.bound(req.Cluster)
+	if err == nil && req.ToKubernetesVersion == "" {
+		err = fmt.Errorf("the request names no toKubernetesVersion")
 	}
 	if err != nil {
 		resp.Status, resp.Message = "Failure", "fleetaudit: "+err.Error()
 		writeJSON(w, http.StatusOK, resp)
 		return
 	}
-	d := s.decide(r.Context(), req.Cluster.fleetName(), p)
+	d := s.decideBound(r.Context(), m, req.ToKubernetesVersion)
 	resp.Status, resp.Message = "Success", d.Message()
 	if !d.Allowed {
 		resp.RetryAfterSeconds = RetryAfterSeconds
+	} else if ws := admissionWarnings(d); len(ws) > 0 {
+		resp.Message += "; warnings: " + strings.Join(ws, "; ")
 	}
 	writeJSON(w, http.StatusOK, resp)
 }

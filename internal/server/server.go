@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/fleetaudit/fleetaudit/internal/binding"
 	"github.com/fleetaudit/fleetaudit/internal/facts"
 	"github.com/fleetaudit/fleetaudit/internal/fleet"
 	"github.com/fleetaudit/fleetaudit/internal/policy"
@@ -40,6 +41,10 @@ type Observer interface {
 type Config struct {
 	Engine   *policy.Engine
 	Profiles []*profile.Profile
+	// Bindings say which profile each fleet cluster is held to and which fleet cluster a
+	// Cluster object is; the admission webhook and the Cluster API hook deny (fail closed)
+	// what they do not cover. nil: nothing is bound.
+	Bindings *binding.Bindings
 	// Jobs returns the fleet to audit (called at every audit, so inventory changes apply).
 	Jobs    func() ([]fleet.Job, error)
 	Options fleet.Options
@@ -147,6 +152,50 @@ func (s *Server) profileFor(name string) (*profile.Profile, error) {
 		}
 	}
 	return nil, fmt.Errorf("no profile %q is configured", name)
+}
+
+// boundMove is what the operator's bindings say about an admitted Cluster object.
+type boundMove struct {
+	cluster   string           // the fleet cluster the object is
+	profile   *profile.Profile // its bound profile, with overrides applied
+	overrides []string         // the overrides applied, with their reasons
+}
+
+// bound resolves an admitted Cluster object through the bindings: which fleet cluster it is
+// and which profile holds it. Nothing the object says about itself decides either: an
+// annotation that names another cluster or profile than its binding is an error, so the
+// caller learns that it cannot choose.
+func (s *Server) bound(obj clusterObject) (boundMove, error) {
+	ns, name := obj.Metadata.Namespace, obj.Metadata.Name
+	cluster, err := s.cfg.Bindings.ClusterFor(ns, name)
+	if err != nil {
+		return boundMove{}, err
+	}
+	if a := obj.Metadata.Annotations[ClusterAnnotation]; a != "" && a != cluster {
+		return boundMove{}, fmt.Errorf("the Cluster %s/%s says it is %s (annotation %s) but is bound to %s: the gate judges it as %s; remove the annotation",
+			ns, name, a, ClusterAnnotation, cluster, cluster)
+	}
+	b, err := s.cfg.Bindings.ProfileFor(cluster)
+	if err != nil {
+		return boundMove{}, err
+	}
+	p, err := binding.Resolve(b.Profile, s.cfg.Profiles)
+	if err != nil {
+		return boundMove{}, err
+	}
+	if a := obj.Metadata.Annotations[ProfileAnnotation]; a != "" && a != p.Metadata.Name && a != p.ID() {
+		return boundMove{}, fmt.Errorf("the Cluster %s/%s asks for profile %s (annotation %s) but %s is bound to %s: an object cannot choose its profile; remove the annotation or change the bindings",
+			ns, name, a, ProfileAnnotation, cluster, p.ID())
+	}
+	p, lines := binding.Apply(p, b.Overrides)
+	return boundMove{cluster: cluster, profile: p, overrides: lines}, nil
+}
+
+// decideBound answers the gate for an admitted object's move to target.
+func (s *Server) decideBound(ctx context.Context, m boundMove, target string) policy.Decision {
+	d := s.decide(ctx, m.cluster, m.profile.WithTarget(target))
+	d.Overrides = m.overrides
+	return d
 }
 
 // decide answers the gate for one cluster from the last audit (nil facts fail closed).

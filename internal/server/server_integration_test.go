@@ -28,6 +28,7 @@ import (
 	runtimehooksv1 "sigs.k8s.io/cluster-api/api/runtime/hooks/v1alpha1"
 	"sigs.k8s.io/yaml"
 
+	"github.com/fleetaudit/fleetaudit/internal/binding"
 	"github.com/fleetaudit/fleetaudit/internal/fleet"
 	"github.com/fleetaudit/fleetaudit/internal/policy"
 	"github.com/fleetaudit/fleetaudit/internal/profile"
@@ -45,6 +46,24 @@ spec:
   kubernetesVersion: v1.35.0
   selector: {clusters: ["*"]}
 `
+
+// edgeDoc is a lenient profile the gate also knows: a caller who could pick it would pass.
+const edgeDoc = `apiVersion: fleetaudit.io/v1alpha1
+kind: ClusterProfile
+metadata: {name: edge}
+spec:
+  version: 1.0.0
+  kubernetesVersion: v1.36.0
+  requirements: {blockingSeverity: critical}
+  selector: {clusters: ["*"]}
+`
+
+// gateBindings are the operator's: the Cluster objects default/wl and default/capi-wl are
+// the fleet cluster wl, default/capi-ghost is a cluster fleetaudit has no facts for, and
+// every fleet cluster is held to platform.
+var gateBindings = &binding.Bindings{File: "bindings.yaml",
+	Profiles:       []binding.ProfileBinding{{Clusters: []string{"*"}, Profile: "platform"}},
+	ClusterObjects: []binding.ObjectBinding{{Object: "default/wl", Cluster: "wl"}, {Object: "default/capi-wl", Cluster: "wl"}, {Object: "default/capi-ghost", Cluster: "ghost"}}}
 
 // gateFixture is a real cluster "wl" (both the Cluster API management cluster holding the
 // Cluster object and the audited workload cluster), fleetaudit's gate endpoints served over
@@ -72,12 +91,16 @@ func startGate(t *testing.T) *gateFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	lenient, err := profile.Parse("edge.yaml", []byte(edgeDoc))
+	if err != nil {
+		t.Fatal(err)
+	}
 	engine, err := policy.New(context.Background(), policy.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	opts := fleet.Options{Timeout: 20 * time.Second}
-	srv := server.New(server.Config{Engine: engine, Profiles: []*profile.Profile{p}, Options: opts,
+	srv := server.New(server.Config{Engine: engine, Profiles: []*profile.Profile{p, lenient}, Bindings: gateBindings, Options: opts,
 		Jobs: func() ([]fleet.Job, error) { return fleet.LiveJobs(targets, opts), nil }})
 	certPEM, keyPEM, err := f.PKI.ServingPair("fleetaudit")
 	if err != nil {
@@ -233,6 +256,19 @@ func TestAdmissionWebhookBlocksClusterUpgrade(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+	// Whoever may update the Cluster cannot pick the lenient profile (or another cluster's
+	// facts) by annotating it: the API server rejects the update, saying why.
+	for _, bad := range []struct{ patch, want string }{
+		{`{"metadata":{"annotations":{"fleetaudit.io/profile":"edge"}},"spec":{"topology":{"version":"v1.35.0"}}}`,
+			"asks for profile edge (annotation fleetaudit.io/profile) but wl is bound to platform@2.0.0"},
+		{`{"metadata":{"annotations":{"fleetaudit.io/cluster":"staging"}},"spec":{"topology":{"version":"v1.35.0"}}}`,
+			"says it is staging (annotation fleetaudit.io/cluster) but is bound to wl"},
+	} {
+		_, err := dyn.Resource(clusterGVR).Namespace("default").Patch(ctx, "wl", types.MergePatchType, []byte(bad.patch), metav1.PatchOptions{})
+		if err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("patch %s: %v, want a rejection with %q", bad.patch, err, bad.want)
+		}
+	}
 	_, lastErr := dyn.Resource(clusterGVR).Namespace("default").Patch(ctx, "wl", types.MergePatchType, patch, metav1.PatchOptions{})
 	if lastErr == nil {
 		t.Fatal("the API server accepted an upgrade of a cluster with blockers")
@@ -319,12 +355,25 @@ func TestRuntimeExtensionOverHTTPS(t *testing.T) {
 	if ok.Status != runtimehooksv1.ResponseStatusSuccess || ok.RetryAfterSeconds != 0 || ok.Message != "fleetaudit: wl is ready for v1.35.0 (platform@2.0.0)" {
 		t.Errorf("ready cluster: %+v", ok)
 	}
-	// A cluster fleetaudit has no facts for fails closed.
-	req.Cluster.Annotations[server.ClusterAnnotation] = "unknown"
+	// A bound cluster fleetaudit has no facts for fails closed.
+	req.Cluster.Name, req.Cluster.Annotations = "capi-ghost", nil
 	var unknown runtimehooksv1.BeforeClusterUpgradeResponse
 	g.post(t, path, req, &unknown)
 	if unknown.RetryAfterSeconds <= 0 || !strings.Contains(unknown.Message, "no facts for the cluster") {
 		t.Errorf("unknown cluster: %+v", unknown)
+	}
+	// The hook, too, takes the cluster and profile from the bindings, not the object.
+	req.Cluster.Name, req.Cluster.Annotations = "capi-wl", map[string]string{server.ProfileAnnotation: "edge"}
+	var chosen runtimehooksv1.BeforeClusterUpgradeResponse
+	g.post(t, path, req, &chosen)
+	if chosen.Status != runtimehooksv1.ResponseStatusFailure || !strings.Contains(chosen.Message, "an object cannot choose its profile") {
+		t.Errorf("profile chosen by annotation: %+v", chosen)
+	}
+	req.Cluster.Name, req.Cluster.Annotations = "capi-unbound", nil
+	var unbound runtimehooksv1.BeforeClusterUpgradeResponse
+	g.post(t, path, req, &unbound)
+	if unbound.Status != runtimehooksv1.ResponseStatusFailure || !strings.Contains(unbound.Message, "the Cluster default/capi-unbound is bound to no fleet cluster") {
+		t.Errorf("unbound object: %+v", unbound)
 	}
 }
 
@@ -334,18 +383,19 @@ func TestHTTPGate(t *testing.T) {
 	g := startGate(t)
 	seedBlockers(t, g.cl)
 	var before server.GateResponse
-	g.post(t, "/v1/gate", server.GateRequest{Clusters: []string{"wl"}}, &before)
+	g.post(t, "/v1/gate", server.GateRequest{Profile: "platform", Clusters: []string{"wl"}}, &before)
 	if before.Allowed || len(before.Decisions) != 1 || !strings.Contains(before.Decisions[0].Reasons[0], "no facts") {
 		t.Fatalf("before any audit the gate must fail closed: %+v", before)
 	}
 	g.audit(t)
 	var resp server.GateResponse
-	g.post(t, "/v1/gate", server.GateRequest{Explain: true}, &resp)
+	g.post(t, "/v1/gate", server.GateRequest{Profile: "platform", Explain: true}, &resp)
 	if resp.Allowed || resp.Profile != "platform@2.0.0" || len(resp.Decisions) != 1 || len(resp.Decisions[0].Explain) == 0 {
 		t.Fatalf("%+v", resp)
 	}
 	d := resp.Decisions[0]
-	if len(d.Reasons) != 2 || !strings.HasPrefix(d.Reasons[0], "FA-UPG-001") || !strings.HasPrefix(d.Reasons[1], "FA-UPG-005") {
+	if len(d.Reasons) != 3 || !strings.HasPrefix(d.Reasons[0], "non-waivable kubelet-skew: kubelet v1.31.4 on node n1") ||
+		!strings.HasPrefix(d.Reasons[1], "FA-UPG-001") || !strings.HasPrefix(d.Reasons[2], "FA-UPG-005") {
 		t.Errorf("reasons: %v", d.Reasons)
 	}
 	resp2, err := g.client.Post(g.url+"/v1/gate", "application/json", strings.NewReader(`{"profil": "x"}`))

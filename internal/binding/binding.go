@@ -1,0 +1,250 @@
+// Package binding reads the operator's bindings: which profile each fleet cluster is held
+// to, and which fleet cluster a Cluster API Cluster object is. The gate's admission webhook
+// and Cluster API hook take both from here and never from the object being admitted, whose
+// annotations anyone allowed to update it can set.
+package binding
+
+import (
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/fleetaudit/fleetaudit/internal/profile"
+	"github.com/fleetaudit/fleetaudit/internal/yamlfile"
+)
+
+// APIVersion and Kind of a bindings document.
+const (
+	APIVersion = "fleetaudit.io/v1alpha1"
+	Kind       = "Bindings"
+)
+
+// Bindings is a bindings document.
+type Bindings struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	// Profiles bind fleet clusters to a profile.
+	Profiles []ProfileBinding `json:"profiles"`
+	// ClusterObjects say which fleet cluster a cluster.x-k8s.io Cluster object is.
+	ClusterObjects []ObjectBinding `json:"clusterObjects"`
+	// File is where the bindings were read from (not part of the document).
+	File string `json:"-"`
+}
+
+// ProfileBinding holds the fleet clusters whose names match Clusters (globs) to Profile
+// ("name", the newest version of that name, or "name@version", pinned).
+type ProfileBinding struct {
+	Clusters []string `json:"clusters"`
+	Profile  string   `json:"profile"`
+	// Overrides change requirement values for some of these clusters, each with a reason.
+	Overrides []Override `json:"overrides,omitempty"`
+}
+
+// Override replaces requirement values of the bound profile for the clusters matching
+// Clusters (default: every cluster of the binding). Reason is required: it is shown with
+// every decision the override changes.
+type Override struct {
+	Clusters     []string             `json:"clusters,omitempty"`
+	Requirements profile.Requirements `json:"requirements"`
+	Reason       string               `json:"reason"`
+}
+
+// ObjectBinding says that the Cluster object Object ("namespace/name") is fleet cluster
+// Cluster.
+type ObjectBinding struct {
+	Object  string `json:"object"`
+	Cluster string `json:"cluster"`
+}
+
+// Load reads and validates a bindings file; errors name the file, line and field.
+func Load(file string) (*Bindings, error) {
+	var b Bindings
+	if err := yamlfile.Read(file, &b); err != nil {
+		return nil, fmt.Errorf("bindings: %w", err)
+	}
+	b.File = file
+	if errs := b.Validate(); len(errs) > 0 {
+		return nil, fmt.Errorf("%s: %s", file, strings.Join(errs, "; "))
+	}
+	return &b, nil
+}
+
+// Validate returns every problem as "field: reason".
+func (b *Bindings) Validate() []string {
+	var errs []string
+	add := func(format string, a ...any) { errs = append(errs, fmt.Sprintf(format, a...)) }
+	if b.APIVersion != APIVersion {
+		add("apiVersion: %q is not %s", b.APIVersion, APIVersion)
+	}
+	if b.Kind != Kind {
+		add("kind: %q is not %s", b.Kind, Kind)
+	}
+	for i, pb := range b.Profiles {
+		at := fmt.Sprintf("profiles[%d]", i)
+		if pb.Profile == "" {
+			add("%s.profile: is required (a profile name, or name@version to pin one)", at)
+		}
+		if len(pb.Clusters) == 0 {
+			add("%s.clusters: is required (fleet cluster names or globs such as prod-*)", at)
+		}
+		for j, g := range pb.Clusters {
+			if _, err := path.Match(g, ""); err != nil {
+				add("%s.clusters[%d]: %q is not a valid glob", at, j, g)
+			}
+		}
+		for j, o := range pb.Overrides {
+			if strings.TrimSpace(o.Reason) == "" {
+				add("%s.overrides[%d].reason: is required: say why this cluster differs from its profile", at, j)
+			}
+			if o.Requirements.BlockingSeverity != "" && !slices.Contains([]string{"info", "low", "medium", "high", "critical"}, o.Requirements.BlockingSeverity) {
+				add("%s.overrides[%d].requirements.blockingSeverity: %q is not one of info, low, medium, high, critical", at, j, o.Requirements.BlockingSeverity)
+			}
+		}
+	}
+	seen := map[string]string{}
+	for i, ob := range b.ClusterObjects {
+		at := fmt.Sprintf("clusterObjects[%d]", i)
+		ns, name, ok := strings.Cut(ob.Object, "/")
+		if !ok || ns == "" || name == "" || strings.Contains(name, "/") {
+			add("%s.object: %q is not namespace/name of a Cluster object", at, ob.Object)
+		}
+		if ob.Cluster == "" {
+			add("%s.cluster: is required (the fleet cluster this object is)", at)
+		}
+		if prev, dup := seen[ob.Object]; dup && prev != ob.Cluster {
+			add("%s: %s is bound to both %s and %s", at, ob.Object, prev, ob.Cluster)
+		}
+		seen[ob.Object] = ob.Cluster
+	}
+	return errs
+}
+
+// ClusterFor is the fleet cluster the Cluster object namespace/name is.
+func (b *Bindings) ClusterFor(namespace, name string) (string, error) {
+	if b == nil {
+		return "", fmt.Errorf("no bindings are configured, so the Cluster %s/%s is no fleet cluster: start serve with --bindings FILE listing it under clusterObjects", namespace, name)
+	}
+	for _, ob := range b.ClusterObjects {
+		if ob.Object == namespace+"/"+name {
+			return ob.Cluster, nil
+		}
+	}
+	return "", fmt.Errorf("the Cluster %s/%s is bound to no fleet cluster: add {object: %s/%s, cluster: FLEET-CLUSTER} to clusterObjects in %s", namespace, name, namespace, name, b.File)
+}
+
+// Bound is a fleet cluster's binding: its profile reference and the overrides that apply.
+type Bound struct {
+	Profile   string
+	Overrides []Override
+}
+
+// ProfileFor is the binding of a fleet cluster. A cluster no binding matches, or that two
+// bindings to different profiles match, is an error: the gate then denies (fail closed).
+func (b *Bindings) ProfileFor(cluster string) (Bound, error) {
+	if b == nil {
+		return Bound{}, fmt.Errorf("no bindings are configured, so %s is bound to no profile: start serve with --bindings FILE", cluster)
+	}
+	var found []int
+	for i, pb := range b.Profiles {
+		if matches(pb.Clusters, cluster) {
+			found = append(found, i)
+		}
+	}
+	if len(found) == 0 {
+		return Bound{}, fmt.Errorf("cluster %s is bound to no profile: add it to a profiles entry (clusters: [%s]) in %s", cluster, cluster, b.File)
+	}
+	first := b.Profiles[found[0]]
+	for _, i := range found[1:] {
+		if b.Profiles[i].Profile != first.Profile {
+			return Bound{}, fmt.Errorf("cluster %s is bound to both %s (profiles[%d]) and %s (profiles[%d]) in %s: make the bindings' cluster patterns disjoint",
+				cluster, first.Profile, found[0], b.Profiles[i].Profile, i, b.File)
+		}
+	}
+	out := Bound{Profile: first.Profile}
+	for _, i := range found {
+		for _, o := range b.Profiles[i].Overrides {
+			if len(o.Clusters) == 0 || matches(o.Clusters, cluster) {
+				out.Overrides = append(out.Overrides, o)
+			}
+		}
+	}
+	return out, nil
+}
+
+func matches(globs []string, name string) bool {
+	for _, g := range globs {
+		if ok, _ := path.Match(g, name); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// Resolve picks the profile a reference names among profiles: "name@version" exactly, or the
+// newest version of "name".
+func Resolve(ref string, profiles []*profile.Profile) (*profile.Profile, error) {
+	name, version, pinned := strings.Cut(ref, "@")
+	var best *profile.Profile
+	for _, p := range profiles {
+		if p.Metadata.Name != name || (pinned && p.Spec.Version != version) {
+			continue
+		}
+		if best == nil || profile.CompareVersions(p.Spec.Version, best.Spec.Version) > 0 {
+			best = p
+		}
+	}
+	if best == nil {
+		return nil, fmt.Errorf("the bound profile %s is not among the profiles given with --profile", ref)
+	}
+	return best, nil
+}
+
+// Apply returns p with the overrides' requirement values in place, and one line per
+// override ("blockingSeverity=critical: reason") for the decision to show.
+func Apply(p *profile.Profile, overrides []Override) (*profile.Profile, []string) {
+	if len(overrides) == 0 {
+		return p, nil
+	}
+	cp := *p
+	req := cp.Spec.Requirements
+	var lines []string
+	for _, o := range overrides {
+		r := o.Requirements
+		var set []string
+		if r.BlockingSeverity != "" {
+			req.BlockingSeverity = r.BlockingSeverity
+			set = append(set, "blockingSeverity="+r.BlockingSeverity)
+		}
+		if r.MaxFactsAge != "" {
+			req.MaxFactsAge = r.MaxFactsAge
+			set = append(set, "maxFactsAge="+r.MaxFactsAge)
+		}
+		if r.SurgeHeadroom != 0 {
+			req.SurgeHeadroom = r.SurgeHeadroom
+			set = append(set, fmt.Sprintf("surgeHeadroom=%g", r.SurgeHeadroom))
+		}
+		if r.MonthlyBudget != 0 {
+			req.MonthlyBudget = r.MonthlyBudget
+			set = append(set, fmt.Sprintf("monthlyBudget=%g", r.MonthlyBudget))
+		}
+		if len(r.MinCompliance) > 0 {
+			mc := map[string]float64{}
+			for k, v := range req.MinCompliance {
+				mc[k] = v
+			}
+			for k, v := range r.MinCompliance {
+				mc[k] = v
+				set = append(set, fmt.Sprintf("minCompliance.%s=%g", k, v))
+			}
+			req.MinCompliance = mc
+		}
+		if len(r.Rules) > 0 {
+			req.Rules = append(slices.Clone(req.Rules), r.Rules...)
+			set = append(set, "rules+="+strings.Join(r.Rules, ","))
+		}
+		lines = append(lines, strings.Join(set, ", ")+": "+o.Reason)
+	}
+	cp.Spec.Requirements = req
+	return &cp, lines
+}

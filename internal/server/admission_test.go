@@ -1,0 +1,178 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	admissionv1 "k8s.io/api/admission/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+
+	"github.com/fleetaudit/fleetaudit/internal/binding"
+	"github.com/fleetaudit/fleetaudit/internal/facts"
+	"github.com/fleetaudit/fleetaudit/internal/fleet"
+	"github.com/fleetaudit/fleetaudit/internal/policy"
+	"github.com/fleetaudit/fleetaudit/internal/profile"
+	"github.com/fleetaudit/fleetaudit/internal/server"
+)
+
+var collected = time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+
+// readyFacts is a cluster at v1.34.2 that may move to v1.35, with one risk below the
+// profile's blocking severity (a single-replica Deployment, low).
+func readyFacts(name string) *facts.Cluster {
+	v := func(s string) *facts.Version { x, _ := facts.ParseVersion(s); return x }
+	return &facts.Cluster{SchemaVersion: facts.SchemaVersion, Name: name, CollectedAt: collected, Version: v("v1.34.2"),
+		Nodes:      []facts.Node{{Name: "n1", Ready: "True", KubeletVersion: v("v1.34.2"), Allocatable: facts.Resources{CPUMillis: 8000, MemoryBytes: 16 << 30}}},
+		Usage:      &facts.Usage{Source: "unavailable"},
+		Upgrade:    &facts.Upgrade{Workloads: []facts.ReplicaWorkload{{Namespace: "web", Kind: "Deployment", Name: "api", Replicas: 1, ReadyReplicas: 1}}},
+		Collection: []facts.CollectorRun{{Collector: "cluster"}, {Collector: "usage"}, {Collector: "upgrade"}}}
+}
+
+func mustProfile(t *testing.T, doc string) *profile.Profile {
+	t.Helper()
+	p, err := profile.Parse("p.yaml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+const (
+	platform = `apiVersion: fleetaudit.io/v1alpha1
+kind: ClusterProfile
+metadata: {name: platform}
+spec:
+  version: 2.0.0
+  kubernetesVersion: v1.35.0
+  selector: {clusters: ["*"]}
+`
+	edge = `apiVersion: fleetaudit.io/v1alpha1
+kind: ClusterProfile
+metadata: {name: edge}
+spec:
+  version: 1.0.0
+  kubernetesVersion: v1.36.0
+  requirements: {blockingSeverity: critical}
+  selector: {clusters: ["*"]}
+`
+)
+
+func gateServer(t *testing.T, b *binding.Bindings) http.Handler {
+	t.Helper()
+	engine, err := policy.New(context.Background(), policy.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	jobs := []fleet.Job{}
+	for _, name := range []string{"prod-eu", "staging"} {
+		jobs = append(jobs, fleet.Job{Name: name, Facts: func(context.Context, fleet.FinalFunc) *facts.Cluster { return readyFacts(name) }})
+	}
+	srv := server.New(server.Config{Engine: engine, Profiles: []*profile.Profile{mustProfile(t, platform), mustProfile(t, edge)},
+		Bindings: b, Jobs: func() ([]fleet.Job, error) { return jobs, nil }, Now: func() time.Time { return collected.Add(time.Minute) }})
+	if err := srv.AuditOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return srv.GateHandler()
+}
+
+func clusterJSON(ns, name, version string, annotations map[string]string) runtime.RawExtension {
+	obj := map[string]any{"apiVersion": "cluster.x-k8s.io/v1beta1", "kind": "Cluster",
+		"metadata": map[string]any{"name": name, "namespace": ns, "annotations": annotations},
+		"spec":     map[string]any{"topology": map[string]any{"class": "standard", "version": version}}}
+	b, _ := json.Marshal(obj)
+	return runtime.RawExtension{Raw: b}
+}
+
+func review(t *testing.T, h http.Handler, op admissionv1.Operation, obj, old runtime.RawExtension) *admissionv1.AdmissionResponse {
+	t.Helper()
+	body, _ := json.Marshal(admissionv1.AdmissionReview{Request: &admissionv1.AdmissionRequest{UID: "u1", Operation: op, Object: obj, OldObject: old}})
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/validate/clusters", bytes.NewReader(body)))
+	var out admissionv1.AdmissionReview
+	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil || out.Response == nil || out.Response.UID != "u1" {
+		t.Fatalf("answer %d %s: %v", rec.Code, rec.Body.String(), err)
+	}
+	return out.Response
+}
+
+// TestAdmissionTakesClusterAndProfileFromBindings: the object's annotations choose nothing;
+// unbound objects and clusters are denied with how to bind them; an allowed move carries its
+// risks and overrides as warnings.
+func TestAdmissionTakesClusterAndProfileFromBindings(t *testing.T) {
+	b := &binding.Bindings{File: "bindings.yaml",
+		Profiles: []binding.ProfileBinding{{Clusters: []string{"prod-*"}, Profile: "platform",
+			Overrides: []binding.Override{{Requirements: profile.Requirements{MaxFactsAge: "2h"}, Reason: "audited every 90 minutes"}}}},
+		ClusterObjects: []binding.ObjectBinding{{Object: "capi/eu", Cluster: "prod-eu"}, {Object: "capi/stg", Cluster: "staging"}}}
+	h := gateServer(t, b)
+	old := clusterJSON("capi", "eu", "v1.34.2", nil)
+	for _, tc := range []struct {
+		name    string
+		op      admissionv1.Operation
+		obj     runtime.RawExtension
+		allowed bool
+		want    string
+	}{
+		{"legal one-minor move", admissionv1.Update, clusterJSON("capi", "eu", "v1.35.0", nil), true, ""},
+		{"lenient profile asked for by annotation", admissionv1.Update, clusterJSON("capi", "eu", "v1.36.0", map[string]string{server.ProfileAnnotation: "edge"}), false,
+			"asks for profile edge (annotation fleetaudit.io/profile) but prod-eu is bound to platform@2.0.0: an object cannot choose its profile"},
+		{"the bound profile named by annotation", admissionv1.Update, clusterJSON("capi", "eu", "v1.35.0", map[string]string{server.ProfileAnnotation: "platform"}), true, ""},
+		{"another cluster's facts asked for by annotation", admissionv1.Update, clusterJSON("capi", "eu", "v1.35.0", map[string]string{server.ClusterAnnotation: "staging"}), false,
+			"says it is staging (annotation fleetaudit.io/cluster) but is bound to prod-eu"},
+		{"two minors at once", admissionv1.Update, clusterJSON("capi", "eu", "v1.36.0", nil), false, "non-waivable minor-jump"},
+		{"object bound to no fleet cluster", admissionv1.Update, clusterJSON("other", "eu", "v1.35.0", nil), false,
+			"the Cluster other/eu is bound to no fleet cluster: add {object: other/eu, cluster: FLEET-CLUSTER} to clusterObjects in bindings.yaml"},
+		{"fleet cluster bound to no profile", admissionv1.Update, clusterJSON("capi", "stg", "v1.35.0", nil), false, "cluster staging is bound to no profile"},
+		{"created at its profile's minor", admissionv1.Create, clusterJSON("capi", "eu", "v1.35.1", nil), true, ""},
+		{"created at another minor", admissionv1.Create, clusterJSON("capi", "eu", "v1.36.0", nil), false, "prod-eu is created at v1.36.0 but is bound to platform@2.0.0, whose Kubernetes version is v1.35.0"},
+		{"created at a version that is no release", admissionv1.Create, clusterJSON("capi", "eu", "v1.35", nil), false, "is not a Kubernetes release"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var o runtime.RawExtension
+			if tc.op == admissionv1.Update {
+				o = old
+			}
+			resp := review(t, h, tc.op, tc.obj, o)
+			msg := ""
+			if resp.Result != nil {
+				msg = resp.Result.Message
+			}
+			if resp.Allowed != tc.allowed || !strings.Contains(msg, tc.want) {
+				t.Fatalf("allowed %v (want %v), message %q, want %q", resp.Allowed, tc.allowed, msg, tc.want)
+			}
+			if tc.name == "legal one-minor move" {
+				w := strings.Join(resp.Warnings, "\n")
+				if !strings.Contains(w, "fleetaudit override: maxFactsAge=2h: audited every 90 minutes") ||
+					!strings.Contains(w, "FA-UPG-005 low: Deployment web/api runs a single replica") {
+					t.Errorf("warnings of an allowed move: %q", resp.Warnings)
+				}
+			}
+		})
+	}
+	// Without bindings nothing moves (fail closed), and the answer says how to bind.
+	resp := review(t, gateServer(t, nil), admissionv1.Update, clusterJSON("capi", "eu", "v1.35.0", nil), old)
+	if resp.Allowed || !strings.Contains(resp.Result.Message, "no bindings are configured") || !strings.Contains(resp.Result.Message, "--bindings FILE") {
+		t.Errorf("no bindings: %+v", resp.Result)
+	}
+}
+
+// TestAdmissionBadInput: malformed reviews get a clear 400, never an allow or a crash.
+func TestAdmissionBadInput(t *testing.T) {
+	h := gateServer(t, nil)
+	for _, body := range []string{"", "{", `{"request": null}`, `[]`, strings.Repeat("x", 1<<10)} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/validate/clusters", strings.NewReader(body)))
+		if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "AdmissionReview") {
+			t.Errorf("%q: %d %s", body, rec.Code, rec.Body.String())
+		}
+	}
+	resp := review(t, h, admissionv1.Update, runtime.RawExtension{Raw: []byte(`{"metadata": 7}`)}, clusterJSON("capi", "eu", "v1.34.2", nil))
+	if resp.Allowed || !strings.Contains(resp.Result.Message, "cannot read the Cluster") {
+		t.Errorf("malformed object: %+v", resp)
+	}
+}
