@@ -1,21 +1,35 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 
+	"github.com/fleetaudit/fleetaudit/internal/facts"
 	"github.com/fleetaudit/fleetaudit/internal/policy"
 	admissionv1 "k8s.io/api/admission/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
-// serveAdmission is a validating webhook for cluster.x-k8s.io Clusters. An update that
-// changes spec.topology.version is allowed only when the gate allows the Cluster's fleet
-// cluster to move to the new version under its bound profile; a Cluster created with a
-// version must be bound and start at its profile's Kubernetes minor. Which fleet cluster
-// and profile apply comes from the operator's bindings, never from the object. An allowed
-// move that carries risks returns them as warnings.
+// serveAdmission is a validating webhook for the Cluster API objects that set a cluster's
+// Kubernetes version: Cluster (spec.topology.version, spec.topology.class),
+// KubeadmControlPlane (spec.version) and MachineDeployment (spec.template.spec.version).
+// Which fleet cluster and profile apply comes from the operator's bindings, never from the
+// object:
+//   - a Cluster version change is allowed only when the gate allows the move; a ClusterClass
+//     rebase (class change) is judged as a move to the version the cluster stays at, since it
+//     rolls the machines; a Cluster created with a version must start at its profile's minor;
+//   - a KubeadmControlPlane version change is judged like a Cluster's (clusters without a
+//     managed topology upgrade this way);
+//   - a MachineDeployment version must keep its kubelets within the skew of the running
+//     control plane.
+//
+// The owning Cluster of a KubeadmControlPlane or MachineDeployment is its
+// cluster.x-k8s.io/cluster-name label, which Cluster API sets; an update that changes that
+// label is denied, so it cannot be pointed at another cluster. An allowed move that carries
+// risks returns them as warnings.
 func (s *Server) serveAdmission(w http.ResponseWriter, r *http.Request) {
 	var review admissionv1.AdmissionReview
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 8<<20)).Decode(&review); err != nil || review.Request == nil {
@@ -29,41 +43,126 @@ func (s *Server) serveAdmission(w http.ResponseWriter, r *http.Request) {
 	if req.Operation != admissionv1.Update && req.Operation != admissionv1.Create {
 		return
 	}
-	var obj, old clusterObject
+	var obj, old capiObject
 	if err := json.Unmarshal(req.Object.Raw, &obj); err != nil {
-		deny(resp, http.StatusBadRequest, "fleetaudit: cannot read the Cluster: "+err.Error())
+		deny(resp, http.StatusBadRequest, "fleetaudit: cannot read the object: "+jsonProblem(err))
 		return
 	}
 	if obj.Metadata.Namespace == "" {
 		obj.Metadata.Namespace = req.Namespace
 	}
+	if obj.Kind == "" {
+		obj.Kind = req.Kind.Kind
+	}
 	if req.Operation == admissionv1.Update {
 		if err := json.Unmarshal(req.OldObject.Raw, &old); err != nil {
-			deny(resp, http.StatusBadRequest, "fleetaudit: cannot read the old Cluster: "+err.Error())
+			deny(resp, http.StatusBadRequest, "fleetaudit: cannot read the old object: "+jsonProblem(err))
 			return
 		}
 	}
-	newV, oldV := topologyVersion(obj), topologyVersion(old)
-	if newV == "" || newV == oldV {
-		return
+	var msg string
+	switch obj.Kind {
+	case "Cluster":
+		msg = s.admitCluster(r.Context(), req.Operation, obj, old, resp)
+	case "KubeadmControlPlane", "MachineDeployment":
+		msg = s.admitOwned(r.Context(), req.Operation, obj, old, resp)
+	default:
+		return // not an object that sets a Kubernetes version
 	}
-	m, err := s.bound(obj)
+	if msg != "" {
+		deny(resp, http.StatusForbidden, msg)
+	}
+}
+
+// admitCluster judges a Cluster; it returns the denial message, or "" to allow.
+func (s *Server) admitCluster(ctx context.Context, op admissionv1.Operation, obj, old capiObject, resp *admissionv1.AdmissionResponse) string {
+	newV, oldV := obj.topologyVersion(), old.topologyVersion()
+	rebase := op == admissionv1.Update && obj.topologyClass() != old.topologyClass() && old.topologyClass() != ""
+	if newV == "" || (newV == oldV && !rebase) {
+		return ""
+	}
+	m, err := s.bound(obj.Metadata.Namespace, obj.Metadata.Name, obj.Metadata.Annotations)
 	if err != nil {
-		deny(resp, http.StatusForbidden, "fleetaudit: "+err.Error())
-		return
+		return "fleetaudit: " + err.Error()
 	}
-	if req.Operation == admissionv1.Create {
+	if op == admissionv1.Create {
 		if msg := createVersionProblem(newV, m); msg != "" {
-			deny(resp, http.StatusForbidden, "fleetaudit: "+msg)
+			return "fleetaudit: " + msg
 		}
-		return
+		return ""
 	}
-	d := s.decideBound(r.Context(), m, newV)
+	return s.judge(ctx, m, newV, resp)
+}
+
+// admitOwned judges a KubeadmControlPlane or MachineDeployment.
+func (s *Server) admitOwned(ctx context.Context, op admissionv1.Operation, obj, old capiObject, resp *admissionv1.AdmissionResponse) string {
+	owner := obj.Metadata.Labels[ClusterNameLabel]
+	if op == admissionv1.Update && old.Metadata.Labels[ClusterNameLabel] != owner {
+		return fmt.Sprintf("fleetaudit: the %s label of %s %s/%s cannot change (from %q to %q): it says which cluster the object belongs to",
+			ClusterNameLabel, obj.Kind, obj.Metadata.Namespace, obj.Metadata.Name, old.Metadata.Labels[ClusterNameLabel], owner)
+	}
+	newV, oldV := obj.version(), old.version()
+	if newV == "" || newV == oldV {
+		return ""
+	}
+	if owner == "" {
+		return fmt.Sprintf("fleetaudit: %s %s/%s has no %s label, so its cluster is unknown (fail closed)", obj.Kind, obj.Metadata.Namespace, obj.Metadata.Name, ClusterNameLabel)
+	}
+	m, err := s.bound(obj.Metadata.Namespace, owner, obj.Metadata.Annotations)
+	if err != nil {
+		return "fleetaudit: " + err.Error()
+	}
+	if obj.Kind == "MachineDeployment" {
+		return s.workerVersionProblem(m, obj, newV)
+	}
+	if op == admissionv1.Create {
+		if msg := createVersionProblem(newV, m); msg != "" {
+			return "fleetaudit: " + msg
+		}
+		return ""
+	}
+	return s.judge(ctx, m, newV, resp)
+}
+
+// judge asks the gate for a bound move and answers with its denial or its warnings.
+func (s *Server) judge(ctx context.Context, m boundMove, target string, resp *admissionv1.AdmissionResponse) string {
+	d := s.decideBound(ctx, m, target)
 	if !d.Allowed {
-		deny(resp, http.StatusForbidden, d.Message())
-		return
+		return d.Message()
 	}
 	resp.Warnings = admissionWarnings(d)
+	return ""
+}
+
+// workerVersionProblem checks the Kubernetes version a MachineDeployment's machines will run
+// against the cluster's running control plane: a release, never newer, never further behind
+// than the skew policy allows. Without facts about the cluster it denies (fail closed).
+func (s *Server) workerVersionProblem(m boundMove, obj capiObject, v string) string {
+	to, err := policy.ParseRelease(v)
+	if err != nil {
+		return "fleetaudit: spec.template.spec.version " + err.Error()
+	}
+	var c *facts.Cluster
+	if st := s.State(); st != nil {
+		c = st.Facts[m.cluster]
+	}
+	if c == nil || c.Version == nil {
+		return fmt.Sprintf("fleetaudit: no facts for %s, so the control plane version its machines must match is unknown (fail closed)", m.cluster)
+	}
+	api := c.Version
+	lag := 3
+	if api.Minor < 25 {
+		lag = 2
+	}
+	switch {
+	case to.Minor > api.Minor:
+		return fmt.Sprintf("fleetaudit: MachineDeployment %s/%s would run kubelet %s, newer than the control plane %s of %s: upgrade the control plane first",
+			obj.Metadata.Namespace, obj.Metadata.Name, v, api.GitVersion, m.cluster)
+	case api.Minor-to.Minor > lag:
+		return fmt.Sprintf("fleetaudit: MachineDeployment %s/%s would run kubelet %s, %d minors behind the control plane %s of %s (at most %d allowed)",
+			obj.Metadata.Namespace, obj.Metadata.Name, v, api.Minor-to.Minor, api.GitVersion, m.cluster, lag)
+	}
+	return ""
 }
 
 // createVersionProblem checks the version a bound Cluster is created at: a real release at
@@ -104,14 +203,64 @@ func admissionWarnings(d policy.Decision) []string {
 	return out
 }
 
-func topologyVersion(c clusterObject) string {
-	if c.Spec.Topology == nil {
+// ClusterNameLabel is the label Cluster API puts on the objects of a cluster.
+const ClusterNameLabel = "cluster.x-k8s.io/cluster-name"
+
+// capiObject is the part of a Cluster, KubeadmControlPlane or MachineDeployment the gate reads.
+type capiObject struct {
+	Kind     string `json:"kind"`
+	Metadata struct {
+		Name        string            `json:"name"`
+		Namespace   string            `json:"namespace"`
+		Labels      map[string]string `json:"labels"`
+		Annotations map[string]string `json:"annotations"`
+	} `json:"metadata"`
+	Spec struct {
+		Version  string `json:"version"` // KubeadmControlPlane
+		Topology *struct {
+			Class   string `json:"class"`
+			Version string `json:"version"`
+		} `json:"topology"` // Cluster
+		Template struct {
+			Spec struct {
+				Version string `json:"version"`
+			} `json:"spec"`
+		} `json:"template"` // MachineDeployment
+	} `json:"spec"`
+}
+
+func (o capiObject) topologyVersion() string {
+	if o.Spec.Topology == nil {
 		return ""
 	}
-	return c.Spec.Topology.Version
+	return o.Spec.Topology.Version
+}
+
+func (o capiObject) topologyClass() string {
+	if o.Spec.Topology == nil {
+		return ""
+	}
+	return o.Spec.Topology.Class
+}
+
+// version is the Kubernetes version a KubeadmControlPlane or MachineDeployment sets.
+func (o capiObject) version() string {
+	if o.Kind == "MachineDeployment" {
+		return o.Spec.Template.Spec.Version
+	}
+	return o.Spec.Version
 }
 
 func deny(resp *admissionv1.AdmissionResponse, code int32, msg string) {
 	resp.Allowed = false
 	resp.Result = &metav1.Status{Status: metav1.StatusFailure, Code: code, Reason: metav1.StatusReasonForbidden, Message: msg}
+}
+
+// jsonProblem says what is wrong in a JSON document without Go type names.
+func jsonProblem(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return fmt.Sprintf("%s is a JSON %s, which is not what a Cluster API object has there", te.Field, te.Value)
+	}
+	return err.Error()
 }

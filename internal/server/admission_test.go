@@ -172,7 +172,65 @@ func TestAdmissionBadInput(t *testing.T) {
 		}
 	}
 	resp := review(t, h, admissionv1.Update, runtime.RawExtension{Raw: []byte(`{"metadata": 7}`)}, clusterJSON("capi", "eu", "v1.34.2", nil))
-	if resp.Allowed || !strings.Contains(resp.Result.Message, "cannot read the Cluster") {
+	if resp.Allowed || resp.Result.Message != "fleetaudit: cannot read the object: metadata is a JSON number, which is not what a Cluster API object has there" {
 		t.Errorf("malformed object: %+v", resp)
+	}
+}
+
+func ownedJSON(kind, ns, name, owner, version string) runtime.RawExtension {
+	spec := map[string]any{"version": version}
+	if kind == "MachineDeployment" {
+		spec = map[string]any{"clusterName": owner, "template": map[string]any{"spec": map[string]any{"version": version}}}
+	}
+	obj := map[string]any{"kind": kind, "metadata": map[string]any{"name": name, "namespace": ns,
+		"labels": map[string]any{server.ClusterNameLabel: owner}}, "spec": spec}
+	b, _ := json.Marshal(obj)
+	return runtime.RawExtension{Raw: b}
+}
+
+func rebaseJSON(class string) runtime.RawExtension {
+	obj := map[string]any{"kind": "Cluster", "metadata": map[string]any{"name": "eu", "namespace": "capi"},
+		"spec": map[string]any{"topology": map[string]any{"class": class, "version": "v1.34.2"}}}
+	b, _ := json.Marshal(obj)
+	return runtime.RawExtension{Raw: b}
+}
+
+// TestAdmissionGatesEveryVersionSetter: clusters without a managed topology upgrade through
+// their KubeadmControlPlane and MachineDeployments, and a ClusterClass rebase rolls machines;
+// each is judged, and the owner label that ties them to a bound Cluster cannot be changed.
+func TestAdmissionGatesEveryVersionSetter(t *testing.T) {
+	b := &binding.Bindings{File: "bindings.yaml",
+		Profiles:       []binding.ProfileBinding{{Clusters: []string{"prod-*"}, Profile: "platform"}},
+		ClusterObjects: []binding.ObjectBinding{{Object: "capi/eu", Cluster: "prod-eu"}}}
+	h := gateServer(t, b)
+	for _, tc := range []struct {
+		name     string
+		obj, old runtime.RawExtension
+		allowed  bool
+		want     string
+	}{
+		{"control plane one minor up", ownedJSON("KubeadmControlPlane", "capi", "eu-cp", "eu", "v1.35.0"), ownedJSON("KubeadmControlPlane", "capi", "eu-cp", "eu", "v1.34.2"), true, ""},
+		{"control plane two minors up", ownedJSON("KubeadmControlPlane", "capi", "eu-cp", "eu", "v1.36.0"), ownedJSON("KubeadmControlPlane", "capi", "eu-cp", "eu", "v1.34.2"), false, "non-waivable minor-jump"},
+		{"control plane moved to another cluster", ownedJSON("KubeadmControlPlane", "capi", "eu-cp", "us", "v1.35.0"), ownedJSON("KubeadmControlPlane", "capi", "eu-cp", "eu", "v1.34.2"), false,
+			`the cluster.x-k8s.io/cluster-name label of KubeadmControlPlane capi/eu-cp cannot change (from "eu" to "us")`},
+		{"control plane of an unbound cluster", ownedJSON("KubeadmControlPlane", "capi", "x-cp", "x", "v1.35.0"), ownedJSON("KubeadmControlPlane", "capi", "x-cp", "x", "v1.34.2"), false, "the Cluster capi/x is bound to no fleet cluster"},
+		{"control plane without owner label", ownedJSON("KubeadmControlPlane", "capi", "eu-cp", "", "v1.35.0"), ownedJSON("KubeadmControlPlane", "capi", "eu-cp", "", "v1.34.2"), false, "has no cluster.x-k8s.io/cluster-name label"},
+		{"workers at the control plane's version", ownedJSON("MachineDeployment", "capi", "eu-md", "eu", "v1.34.2"), ownedJSON("MachineDeployment", "capi", "eu-md", "eu", "v1.33.0"), true, ""},
+		{"workers newer than the control plane", ownedJSON("MachineDeployment", "capi", "eu-md", "eu", "v1.35.0"), ownedJSON("MachineDeployment", "capi", "eu-md", "eu", "v1.34.2"), false,
+			"would run kubelet v1.35.0, newer than the control plane v1.34.2 of prod-eu"},
+		{"workers too far behind", ownedJSON("MachineDeployment", "capi", "eu-md", "eu", "v1.30.1"), ownedJSON("MachineDeployment", "capi", "eu-md", "eu", "v1.34.2"), false, "4 minors behind the control plane v1.34.2"},
+		{"ClusterClass rebase of a ready cluster", rebaseJSON("standard-v2"), rebaseJSON("standard"), true, ""},
+		{"unrelated kind", runtime.RawExtension{Raw: []byte(`{"kind": "ConfigMap", "metadata": {"name": "x"}}`)}, runtime.RawExtension{Raw: []byte(`{"kind": "ConfigMap"}`)}, true, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := review(t, h, admissionv1.Update, tc.obj, tc.old)
+			msg := ""
+			if resp.Result != nil {
+				msg = resp.Result.Message
+			}
+			if resp.Allowed != tc.allowed || !strings.Contains(msg, tc.want) {
+				t.Fatalf("allowed %v (want %v), message %q, want %q", resp.Allowed, tc.allowed, msg, tc.want)
+			}
+		})
 	}
 }

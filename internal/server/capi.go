@@ -92,7 +92,7 @@ func (s *Server) serveBeforeClusterUpgrade(w http.ResponseWriter, r *http.Reques
 		writeJSON(w, http.StatusOK, resp)
 		return
 	}
-	m, err := s.bound(req.Cluster)
+	m, err := s.bound(req.Cluster.Metadata.Namespace, req.Cluster.Metadata.Name, req.Cluster.Metadata.Annotations)
 	if err == nil && req.ToKubernetesVersion == "" {
 		err = fmt.Errorf("the request names no toKubernetesVersion")
 	}

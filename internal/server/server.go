@@ -165,13 +165,12 @@ type boundMove struct {
 // and which profile holds it. Nothing the object says about itself decides either: an
 // annotation that names another cluster or profile than its binding is an error, so the
 // caller learns that it cannot choose.
-func (s *Server) bound(obj clusterObject) (boundMove, error) {
-	ns, name := obj.Metadata.Namespace, obj.Metadata.Name
+func (s *Server) bound(ns, name string, annotations map[string]string) (boundMove, error) {
 	cluster, err := s.cfg.Bindings.ClusterFor(ns, name)
 	if err != nil {
 		return boundMove{}, err
 	}
-	if a := obj.Metadata.Annotations[ClusterAnnotation]; a != "" && a != cluster {
+	if a := annotations[ClusterAnnotation]; a != "" && a != cluster {
 		return boundMove{}, fmt.Errorf("the Cluster %s/%s says it is %s (annotation %s) but is bound to %s: the gate judges it as %s; remove the annotation",
 			ns, name, a, ClusterAnnotation, cluster, cluster)
 	}
@@ -183,7 +182,7 @@ func (s *Server) bound(obj clusterObject) (boundMove, error) {
 	if err != nil {
 		return boundMove{}, err
 	}
-	if a := obj.Metadata.Annotations[ProfileAnnotation]; a != "" && a != p.Metadata.Name && a != p.ID() {
+	if a := annotations[ProfileAnnotation]; a != "" && a != p.Metadata.Name && a != p.ID() {
 		return boundMove{}, fmt.Errorf("the Cluster %s/%s asks for profile %s (annotation %s) but %s is bound to %s: an object cannot choose its profile; remove the annotation or change the bindings",
 			ns, name, a, ProfileAnnotation, cluster, p.ID())
 	}
