@@ -34,6 +34,14 @@ type serveFlags struct {
 	profiles  []string
 	bindings  string
 
+	// Who may call the gate endpoints.
+	clientCA             string
+	tokenReviewContext   string
+	tokenReviewInCluster bool
+	tokenReviewAudiences []string
+	gateAllow            []string
+	allowUnauthenticated bool
+
 	reportSchedule string
 	reportDir      string
 	report         reportFlags
@@ -64,6 +72,12 @@ func newServeCmd(c *cli) *cobra.Command {
 		fs.StringVar(&sf.tlsKey, "tls-key", "", "TLS private key (PEM)")
 		fs.StringArrayVar(&sf.profiles, "profile", nil, "ClusterProfile file the gate endpoints decide with (repeatable)")
 		fs.StringVar(&sf.bindings, "bindings", "", "Bindings file: the profile each fleet cluster is held to and the fleet cluster each Cluster API Cluster object is (the webhook and hook deny what it does not bind)")
+		fs.StringVar(&sf.clientCA, "client-ca", "", "CA bundle (PEM) that gate callers' client certificates must verify against (reloaded when it changes)")
+		fs.StringVar(&sf.tokenReviewContext, "token-review-context", "", "accept gate callers' bearer tokens that a TokenReview in this kubeconfig context authenticates")
+		fs.BoolVar(&sf.tokenReviewInCluster, "token-review-in-cluster", false, "accept bearer tokens that a TokenReview in the cluster fleetaudit runs in authenticates")
+		fs.StringArrayVar(&sf.tokenReviewAudiences, "token-review-audience", nil, "audience a bearer token must be valid for (repeatable; default: the cluster's API audiences)")
+		fs.StringArrayVar(&sf.gateAllow, "gate-allow", nil, "subject allowed to call the gate: certificate CN or O, token username or group (repeatable; default: any authenticated caller)")
+		fs.BoolVar(&sf.allowUnauthenticated, "allow-unauthenticated-callers", false, "serve the gate endpoints to any caller (unsafe: for tests only)")
 		fs.StringVar(&sf.reportSchedule, "report-schedule", "", `write a report of the last audit on this cron schedule ("0 6 * * *", "@every 24h"; UTC)`)
 		fs.StringVar(&sf.reportDir, "report-dir", "reports", "history folder of scheduled reports")
 		sf.report.register(fs, "report-")
@@ -92,13 +106,8 @@ func serve(ctx context.Context, src *sourceFlags, rf *ruleFlags, sf serveFlags, 
 	if (sf.tlsCert == "") != (sf.tlsKey == "") {
 		return exitUsage, usagef("--tls-cert and --tls-key go together")
 	}
-	var tlsCfg *tls.Config
-	if sf.tlsCert != "" {
-		cert, err := tls.LoadX509KeyPair(sf.tlsCert, sf.tlsKey)
-		if err != nil {
-			return exitUsage, usagef("load TLS key pair: %v", err)
-		}
-		tlsCfg = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	if err := sf.checkCallerFlags(); err != nil {
+		return exitUsage, err
 	}
 	var profiles []*profile.Profile
 	for _, f := range sf.profiles {
@@ -125,9 +134,14 @@ func serve(ctx context.Context, src *sourceFlags, rf *ruleFlags, sf serveFlags, 
 		return exitUsage, err
 	}
 	log := opts.Log
+	gate, err := sf.gateTLS(src, log)
+	if err != nil {
+		return exitUsage, err
+	}
 	srv := server.New(server.Config{
 		Engine: engine, Profiles: profiles, Bindings: bindings, Options: opts, Interval: sf.interval, Jitter: sf.jitter, Log: log,
-		Jobs: func() ([]fleet.Job, error) { j, _, err := src.jobs(); return j, err },
+		Jobs:    func() ([]fleet.Job, error) { j, _, err := src.jobs(); return j, err },
+		Callers: gate.callers,
 	})
 	mc := metrics.New()
 	srv.AddObserver(server.MetricsObserver{Collector: mc})
@@ -146,7 +160,18 @@ func serve(ctx context.Context, src *sourceFlags, rf *ruleFlags, sf serveFlags, 
 		c.Start()
 		defer func() { <-c.Stop().Done() }()
 	}
-	return serveUntilDone(ctx, srv, sf, tlsCfg, metricsHandler, stdout, log)
+	if gate.certs != nil {
+		watchCtx, stopWatching := context.WithCancel(ctx)
+		watched := make(chan struct{})
+		go func() {
+			defer close(watched)
+			if err := gate.certs.Run(watchCtx); err != nil {
+				log.Error("certificates will not reload", "err", err)
+			}
+		}()
+		defer func() { stopWatching(); <-watched }()
+	}
+	return serveUntilDone(ctx, srv, sf, gate.tls, metricsHandler, stdout, log)
 }
 
 // serveUntilDone runs the audit loop and the listeners until ctx ends, then shuts down

@@ -78,11 +78,12 @@ func TestManifestsAndChartFilesAreCurrent(t *testing.T) {
 func TestChartValues(t *testing.T) {
 	kinds := map[string]int{}
 	for _, d := range render(t, map[string]any{"kubeconfig": map[string]any{"secretName": "fleet-kubeconfig"},
-		"serve": map[string]any{"tlsSecretName": "gate-tls"}}) {
+		"serve": map[string]any{"tlsSecretName": "gate-tls", "clientCASecretName": "gate-client-ca"}}) {
 		kinds[d["kind"].(string)]++
 		if d["kind"] == "Deployment" {
 			b, _ := json.Marshal(d)
-			for _, want := range []string{"--kubeconfig=/etc/fleetaudit/kubeconfig/kubeconfig", `"secretName":"fleet-kubeconfig"`, "--tls-cert=/etc/fleetaudit/tls/tls.crt", `"readOnlyRootFilesystem":true`} {
+			for _, want := range []string{"--kubeconfig=/etc/fleetaudit/kubeconfig/kubeconfig", `"secretName":"fleet-kubeconfig"`, "--tls-cert=/etc/fleetaudit/tls/tls.crt", `"readOnlyRootFilesystem":true`,
+				"--client-ca=/etc/fleetaudit/client-ca/ca.crt", `"secretName":"gate-client-ca"`} {
 				if !strings.Contains(string(b), want) {
 					t.Errorf("deployment lacks %s", want)
 				}
@@ -158,7 +159,49 @@ func TestChartAppliesToRealCluster(t *testing.T) {
 	prepare(t, c)
 	apply(t, c.Config, render(t, nil), true)
 	apply(t, c.Config, render(t, map[string]any{"kubeconfig": map[string]any{"secretName": "fleet-kubeconfig"},
-		"serve": map[string]any{"tlsSecretName": "gate-tls", "profiles": map[string]any{"p.yaml": map[string]any{"kind": "ClusterProfile"}}}}), true)
+		"serve": map[string]any{"tlsSecretName": "gate-tls", "clientCASecretName": "gate-client-ca", "profiles": map[string]any{"p.yaml": map[string]any{"kind": "ClusterProfile"}}}}), true)
+	apply(t, c.Config, render(t, map[string]any{"serve": map[string]any{"tlsSecretName": "gate-tls",
+		"tokenReview": map[string]any{"inCluster": true}, "allowedCallers": []any{"system:serviceaccount:capi-system:capi-controller-manager"}}}), true)
+}
+
+// TestChartGateCallers: serving the gate needs a way to authenticate its callers, or the
+// chart refuses to render and says which values to set; token review in-cluster binds the
+// ServiceAccount to system:auth-delegator and passes the allowed callers.
+func TestChartGateCallers(t *testing.T) {
+	_, err := Render(chartDir, "fleetaudit", "fleetaudit", map[string]any{"serve": map[string]any{"tlsSecretName": "gate-tls"}})
+	if err == nil || !strings.Contains(err.Error(), "serve.clientCASecretName") || !strings.Contains(err.Error(), "serve.tokenReview.inCluster") {
+		t.Errorf("TLS without caller authentication must not render: %v", err)
+	}
+	_, err = Render(chartDir, "fleetaudit", "fleetaudit", map[string]any{"serve": map[string]any{"tlsSecretName": "gate-tls", "tokenReview": map[string]any{"context": "mgmt"}}})
+	if err == nil || !strings.Contains(err.Error(), "kubeconfig.secretName") {
+		t.Errorf("a token review context without a kubeconfig must not render: %v", err)
+	}
+	var delegator bool
+	for _, d := range render(t, map[string]any{"serve": map[string]any{"tlsSecretName": "gate-tls",
+		"tokenReview": map[string]any{"inCluster": true, "audiences": []any{"fleetaudit"}}, "allowedCallers": []any{"system:serviceaccount:capi-system:capi-controller-manager"}}}) {
+		b, _ := json.Marshal(d)
+		switch d["kind"] {
+		case "Deployment":
+			for _, want := range []string{"--token-review-in-cluster", "--token-review-audience=fleetaudit", "--gate-allow=system:serviceaccount:capi-system:capi-controller-manager"} {
+				if !strings.Contains(string(b), want) {
+					t.Errorf("deployment lacks %s", want)
+				}
+			}
+			if strings.Contains(string(b), "--client-ca") || strings.Contains(string(b), "--allow-unauthenticated-callers") {
+				t.Errorf("unexpected caller flags: %s", b)
+			}
+		case "ClusterRoleBinding":
+			delegator = delegator || strings.Contains(string(b), `"name":"system:auth-delegator"`)
+		}
+	}
+	if !delegator {
+		t.Error("token review in-cluster needs a binding to system:auth-delegator")
+	}
+	for _, d := range render(t, nil) {
+		if b, _ := json.Marshal(d); strings.Contains(string(b), "auth-delegator") || strings.Contains(string(b), "--gate-allow") {
+			t.Errorf("defaults (no gate) render caller settings: %s", b)
+		}
+	}
 }
 
 // TestLeastPrivilege applies the chart's ServiceAccount and RBAC for real and runs a whole

@@ -53,6 +53,9 @@ type Config struct {
 	Jitter   float64
 	Log      *slog.Logger
 	Now      func() time.Time
+	// Callers, when set, lets only authenticated (and allowed) callers reach the gate
+	// endpoints. fleetaudit serve refuses to serve them without it unless told otherwise.
+	Callers *CallerAuth
 }
 
 // Server holds the state and serves it.
@@ -224,13 +227,16 @@ func (s *Server) Handler(extra map[string]http.Handler) http.Handler {
 }
 
 // GateHandler serves the gate endpoints: /v1/gate, the Cluster API runtime extension and the
-// admission webhook. Serve it over TLS.
+// admission webhook, behind Config.Callers when set. Serve it over TLS.
 func (s *Server) GateHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v1/gate", s.serveGate)
 	mux.HandleFunc("POST "+hooksPrefix+"/discovery", s.serveDiscovery)
 	mux.HandleFunc("POST "+hooksPrefix+"/beforeclusterupgrade/"+HandlerName, s.serveBeforeClusterUpgrade)
 	mux.HandleFunc("POST /validate/clusters", s.serveAdmission)
+	if s.cfg.Callers != nil {
+		return s.cfg.Callers.Wrap(mux)
+	}
 	return mux
 }
 

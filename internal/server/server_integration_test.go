@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -67,17 +68,20 @@ var gateBindings = &binding.Bindings{File: "bindings.yaml",
 
 // gateFixture is a real cluster "wl" (both the Cluster API management cluster holding the
 // Cluster object and the audited workload cluster), fleetaudit's gate endpoints served over
-// real TLS on loopback, and an HTTPS client that trusts them.
+// real TLS on loopback to callers with a client certificate of the fleet's CA (the API server
+// presents one to webhooks; the Cluster API controller stand-in is "capi-controller"), and an
+// HTTPS client that trusts them and presents its certificate.
 type gateFixture struct {
 	cl     *testcluster.Cluster
 	srv    *server.Server
 	url    string
 	client *http.Client
 	pki    *testcluster.PKI
+	log    *syncBuffer // the gate's log (debug: one line per admitted caller)
 }
 
 func startGate(t *testing.T) *gateFixture {
-	f := testcluster.Start(t, "wl")
+	f := testcluster.StartWith(t, testcluster.Options{WebhookClientCert: true}, "wl")
 	cl := f.Clusters[0]
 	kc := filepath.Join(t.TempDir(), "kubeconfig")
 	if err := testcluster.WriteKubeconfig(kc, f.Contexts()...); err != nil {
@@ -100,17 +104,20 @@ func startGate(t *testing.T) *gateFixture {
 		t.Fatal(err)
 	}
 	opts := fleet.Options{Timeout: 20 * time.Second}
+	logs := &syncBuffer{}
+	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	srv := server.New(server.Config{Engine: engine, Profiles: []*profile.Profile{p, lenient}, Bindings: gateBindings, Options: opts,
-		Jobs: func() ([]fleet.Job, error) { return fleet.LiveJobs(targets, opts), nil }})
-	certPEM, keyPEM, err := f.PKI.ServingPair("fleetaudit")
+		Jobs:    func() ([]fleet.Job, error) { return fleet.LiveJobs(targets, opts), nil },
+		Callers: &server.CallerAuth{Certificates: true, Allow: []string{testcluster.WebhookClientName, "capi-controller"}, Log: log}})
+	dir := t.TempDir()
+	files := server.CertFiles{Cert: filepath.Join(dir, "tls.crt"), Key: filepath.Join(dir, "tls.key"), ClientCA: filepath.Join(dir, "ca.crt")}
+	writePair(t, files.Cert, files.Key, func() ([]byte, []byte, error) { return f.PKI.ServingPair("fleetaudit") })
+	writeFile(t, files.ClientCA, f.PKI.CACert)
+	certs, err := server.LoadCerts(files, log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cert, err := tls.X509KeyPair(certPEM, keyPEM)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+	l, err := tls.Listen("tcp", "127.0.0.1:0", certs.TLSConfig(tls.RequireAndVerifyClientCert))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,8 +126,9 @@ func startGate(t *testing.T) *gateFixture {
 	t.Cleanup(func() { _ = hs.Close() })
 	pool := x509.NewCertPool()
 	pool.AppendCertsFromPEM(f.PKI.CACert)
-	return &gateFixture{cl: cl, srv: srv, url: "https://" + l.Addr().(*net.TCPAddr).String(), pki: f.PKI,
-		client: &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}}
+	me := clientCert(t, f.PKI, "capi-controller")
+	return &gateFixture{cl: cl, srv: srv, url: "https://" + l.Addr().(*net.TCPAddr).String(), pki: f.PKI, log: logs,
+		client: &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, Certificates: []tls.Certificate{*me}}}}}
 }
 
 func (g *gateFixture) audit(t *testing.T) {
@@ -291,6 +299,10 @@ func TestAdmissionWebhookBlocksClusterUpgrade(t *testing.T) {
 		t.Fatalf("rejected upgrade changed the Cluster: version %s", v)
 	}
 
+	if !strings.Contains(g.log.String(), `"caller":"`+testcluster.WebhookClientName+`","via":"certificate"`) {
+		t.Errorf("the API server did not call the webhook with its client certificate; gate log:\n%s", g.log.String())
+	}
+
 	fixBlockers(t, g.cl)
 	g.audit(t)
 	if _, err := dyn.Resource(clusterGVR).Namespace("default").Patch(ctx, "wl", types.MergePatchType, patch, metav1.PatchOptions{}); err != nil {
@@ -405,5 +417,11 @@ func TestHTTPGate(t *testing.T) {
 	resp2.Body.Close()
 	if resp2.StatusCode != http.StatusBadRequest {
 		t.Errorf("a misspelt field must be a 400, got %s", resp2.Status)
+	}
+	anonymous := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{
+		RootCAs: g.client.Transport.(*http.Transport).TLSClientConfig.RootCAs}}}
+	if resp3, err := anonymous.Post(g.url+"/v1/gate", "application/json", strings.NewReader(`{}`)); err == nil {
+		resp3.Body.Close()
+		t.Errorf("a caller without a client certificate got %s", resp3.Status)
 	}
 }

@@ -68,6 +68,12 @@ type Fleet struct {
 // (also when it fails). It fails the test if any cluster does not become ready.
 func Start(t testing.TB, names ...string) *Fleet {
 	t.Helper()
+	return StartWith(t, Options{}, names...)
+}
+
+// StartWith is Start with options.
+func StartWith(t testing.TB, o Options, names ...string) *Fleet {
+	t.Helper()
 	bins := RequireBinaries(t)
 	pki, err := NewPKI()
 	if err != nil {
@@ -82,7 +88,7 @@ func Start(t testing.TB, names ...string) *Fleet {
 		c := &Cluster{Name: name, Dir: filepath.Join(shmDir(t), name)}
 		f.Clusters[i] = c
 		t.Cleanup(c.stop)
-		wg.Go(func() { errs[i] = c.start(bins, pki) })
+		wg.Go(func() { errs[i] = c.start(bins, pki, o) })
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
@@ -114,7 +120,7 @@ func shmDir(t testing.TB) string {
 	return t.TempDir()
 }
 
-func (c *Cluster) start(bins Binaries, pki *PKI) error {
+func (c *Cluster) start(bins Binaries, pki *PKI, o Options) error {
 	if err := os.MkdirAll(c.Dir, 0o700); err != nil {
 		return err
 	}
@@ -159,6 +165,13 @@ func (c *Cluster) start(bins Binaries, pki *PKI) error {
 		"--profiling=false",
 		"--endpoint-reconciler-type=none",
 		"--v=0",
+	}
+	if o.WebhookClientCert {
+		args, err := pki.admissionConfigArgs(c.Dir)
+		if err != nil {
+			return err
+		}
+		c.APIServerArgs = append(c.APIServerArgs, args...)
 	}
 	if err := c.spawn("kube-apiserver", bins.APIServer, c.APIServerArgs...); err != nil {
 		return err

@@ -23,3 +23,40 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - --cluster-name={{ .Values.clusterName }}
 {{- end }}
 {{- end -}}
+
+{{- /* fleetaudit.gateCallers: serve's flags for who may call the gate endpoints; fails the
+render when they would be served to unauthenticated callers without saying so. */ -}}
+{{- define "fleetaudit.gateCallers" -}}
+{{- $s := .Values.serve -}}
+{{- $tr := $s.tokenReview -}}
+{{- if not (or $s.clientCASecretName $tr.inCluster $tr.context $s.allowUnauthenticatedCallers) -}}
+{{- fail "serve.tlsSecretName serves the upgrade gate: set serve.clientCASecretName (client certificates) and/or serve.tokenReview.inCluster or serve.tokenReview.context (bearer tokens), or serve.allowUnauthenticatedCallers=true (unsafe)" -}}
+{{- end -}}
+{{- if and $s.allowUnauthenticatedCallers (or $s.clientCASecretName $tr.inCluster $tr.context) -}}
+{{- fail "serve.allowUnauthenticatedCallers contradicts serve.clientCASecretName and serve.tokenReview" -}}
+{{- end -}}
+{{- if and $tr.inCluster $tr.context -}}
+{{- fail "serve.tokenReview: set inCluster or context, not both" -}}
+{{- end -}}
+{{- if and $tr.context (not .Values.kubeconfig.secretName) -}}
+{{- fail "serve.tokenReview.context names a context of the kubeconfig Secret: set kubeconfig.secretName (or use serve.tokenReview.inCluster)" -}}
+{{- end -}}
+{{- if $s.clientCASecretName }}
+- --client-ca=/etc/fleetaudit/client-ca/ca.crt
+{{- end }}
+{{- if $tr.inCluster }}
+- --token-review-in-cluster
+{{- end }}
+{{- with $tr.context }}
+- --token-review-context={{ . }}
+{{- end }}
+{{- range $tr.audiences }}
+- --token-review-audience={{ . }}
+{{- end }}
+{{- range $s.allowedCallers }}
+- --gate-allow={{ . }}
+{{- end }}
+{{- if $s.allowUnauthenticatedCallers }}
+- --allow-unauthenticated-callers
+{{- end }}
+{{- end -}}
