@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fleetaudit/fleetaudit/internal/binding"
+
 	authnv1 "k8s.io/api/authentication/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -162,6 +164,73 @@ func TestChartAppliesToRealCluster(t *testing.T) {
 		"serve": map[string]any{"tlsSecretName": "gate-tls", "clientCASecretName": "gate-client-ca", "profiles": map[string]any{"p.yaml": map[string]any{"kind": "ClusterProfile"}}}}), true)
 	apply(t, c.Config, render(t, map[string]any{"serve": map[string]any{"tlsSecretName": "gate-tls",
 		"tokenReview": map[string]any{"inCluster": true}, "allowedCallers": []any{"system:serviceaccount:capi-system:capi-controller-manager"}}}), true)
+	apply(t, c.Config, render(t, webhookValues()), true)
+}
+
+// webhookValues serve the gate with bindings and install the admission webhook.
+func webhookValues() map[string]any {
+	return map[string]any{"serve": map[string]any{"tlsSecretName": "gate-tls", "clientCASecretName": "gate-client-ca",
+		"bindings": map[string]any{"apiVersion": "fleetaudit.io/v1alpha1", "kind": "Bindings",
+			"profiles":       []any{map[string]any{"clusters": []any{"prod-*"}, "profile": "platform"}},
+			"clusterObjects": []any{map[string]any{"object": "capi/prod-eu", "cluster": "prod-eu"}}},
+		"webhook": map[string]any{"enabled": true, "caBundle": "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"}}}
+}
+
+// TestChartWebhookAndBindings: the webhook is off by default; on, it fails closed
+// (failurePolicy Fail), covers every Cluster API object that sets a version, calls the gate's
+// service path, and needs TLS and bindings; the bindings reach serve as a file fleetaudit
+// itself accepts.
+func TestChartWebhookAndBindings(t *testing.T) {
+	for _, d := range render(t, nil) {
+		if d["kind"] == "ValidatingWebhookConfiguration" {
+			t.Fatal("the webhook must be off by default")
+		}
+	}
+	var hook, cm map[string]any
+	var args string
+	for _, d := range render(t, webhookValues()) {
+		switch d["kind"] {
+		case "ValidatingWebhookConfiguration":
+			hook = d
+		case "ConfigMap":
+			if d["metadata"].(map[string]any)["name"] == "fleetaudit-bindings" {
+				cm = d
+			}
+		case "Deployment":
+			b, _ := json.Marshal(d)
+			args = string(b)
+		}
+	}
+	if hook == nil || cm == nil {
+		t.Fatalf("webhook %v, bindings ConfigMap %v", hook != nil, cm != nil)
+	}
+	b, _ := json.Marshal(hook)
+	for _, want := range []string{`"failurePolicy":"Fail"`, `"path":"/validate/clusters"`, `"kubeadmcontrolplanes"`, `"machinedeployments"`,
+		`"controlplane.cluster.x-k8s.io"`, `"operations":["CREATE","UPDATE"]`, `"caBundle":"LS0t`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("webhook lacks %s: %s", want, b)
+		}
+	}
+	if !strings.Contains(args, "--bindings=/etc/fleetaudit/bindings/bindings.yaml") {
+		t.Errorf("deployment does not pass the bindings")
+	}
+	f := filepath.Join(t.TempDir(), "bindings.yaml")
+	if err := os.WriteFile(f, []byte(cm["data"].(map[string]any)["bindings.yaml"].(string)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if bd, err := binding.Load(f); err != nil || len(bd.ClusterObjects) != 1 {
+		t.Errorf("the chart's bindings file does not load: %v", err)
+	}
+	for key, want := range map[string]string{"bindings": "needs serve.bindings", "tlsSecretName": "needs serve.tlsSecretName"} {
+		v := webhookValues()
+		delete(v["serve"].(map[string]any), key)
+		if key == "tlsSecretName" {
+			delete(v["serve"].(map[string]any), "clientCASecretName")
+		}
+		if _, err := Render(chartDir, "fleetaudit", "fleetaudit", v); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("webhook without %s: %v", key, err)
+		}
+	}
 }
 
 // TestChartGateCallers: serving the gate needs a way to authenticate its callers, or the
