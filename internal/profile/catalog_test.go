@@ -104,6 +104,7 @@ func TestCatalogOrdersAndResolves(t *testing.T) {
 func TestCatalogWarnings(t *testing.T) {
 	for dir, want := range map[string]string{
 		"warning-layer-range": `testdata/warning-layer-range/web.yaml: spec.layers[name=cilium].kubernetes: ">=1.28.0 <1.34.0" excludes the profile's own Kubernetes v1.34.2: widen the range or pick a chart version that supports it`,
+		"warning-patch-back":  `testdata/warning-patch-back/web-1.0.1.yaml: spec.kubernetesVersion: web@1.0.1 targets Kubernetes v1.34.1, an older patch than web@1.0.0 (v1.34.3)`,
 		"warning-minor-skip":  `testdata/warning-minor-skip/web-1.1.yaml: spec.kubernetesVersion: web@1.1.0 moves Kubernetes v1.32.0 to v1.34.0 from web@1.0.0, more than one minor`,
 	} {
 		c, err := LoadCatalog("testdata/" + dir)
