@@ -36,14 +36,12 @@ func (f *catalogFlag) register(cmd *cobra.Command) {
 	_ = cmd.MarkFlagDirname("catalog")
 }
 
-// load reads the catalog at arg (a positional path, "" for none), --catalog or
-// $FLEETAUDIT_CATALOG, in that order. A catalog with errors is a usage error listing them.
+// load reads the catalog at arg (a positional path, "" for none), else --catalog (which a
+// config file may set), else $FLEETAUDIT_CATALOG. A catalog with errors is a usage error
+// listing them.
 func (f *catalogFlag) load(arg string) (*profile.Catalog, error) {
 	path := arg
-	switch {
-	case path != "" && f.path != "" && path != f.path:
-		return nil, usagef("the catalog is both %s and --catalog %s; give one", path, f.path)
-	case path == "":
+	if path == "" {
 		path = f.path
 	}
 	if path == "" {

@@ -73,9 +73,16 @@ func TestProfileList(t *testing.T) {
 		strings.Join(strings.Fields(lines[2]), " ") != "platform-standard 3 3.3.0 v1.35.0 cilium,ebs-csi,ingress-nginx,cert-manager" {
 		t.Errorf("list table:\n%s", out)
 	}
-	// --catalog, $FLEETAUDIT_CATALOG and YAML give the same rows.
-	t.Setenv(catalogEnv, exampleCatalog)
-	for _, args := range [][]string{{"--catalog", exampleCatalog, "-o", "json"}, {"-o", "yaml"}} {
+	// --catalog, a config file, $FLEETAUDIT_CATALOG and YAML give the same rows.
+	config := filepath.Join(t.TempDir(), "config.yaml")
+	write(t, config, "catalog: "+exampleCatalog+"\n")
+	for _, c := range []struct{ env, args []string }{
+		{nil, []string{"--catalog", exampleCatalog, "-o", "json"}},
+		{nil, []string{"--config", config, "-o", "json"}},
+		{[]string{exampleCatalog}, []string{"-o", "yaml"}},
+	} {
+		t.Setenv(catalogEnv, strings.Join(c.env, ""))
+		args := c.args
 		code, out, errOut = runCLI(t, append([]string{"profile", "list"}, args...)...)
 		var rows []profileSummary
 		if err := yaml.Unmarshal([]byte(out), &rows); code != exitOK || err != nil {
@@ -96,7 +103,7 @@ func TestProfileCatalogRequired(t *testing.T) {
 	}{
 		{[]string{"profile", "list"}, "no catalog: give --catalog DIR (a folder of ClusterProfile files) or set $FLEETAUDIT_CATALOG"},
 		{[]string{"profile", "history", "platform-standard"}, "no catalog"},
-		{[]string{"profile", "list", "a", "--catalog", "b"}, "the catalog is both a and --catalog b"},
+		{[]string{"profile", "list", "missing-dir", "--catalog", exampleCatalog}, "missing-dir: does not exist"}, // the argument wins
 		{[]string{"profile", "history", "nope", "--catalog", exampleCatalog}, `no profile "nope" in the catalog (it holds edge, platform-standard)`},
 		{[]string{"profile", "history", "platform-standard@3.2.0", "--catalog", exampleCatalog}, "history takes a profile name"},
 		{[]string{"profile", "diff", "platform-standard@3.2.0", "platform-standard@9.0.0", "--catalog", exampleCatalog}, "no version 9.0.0 of profile platform-standard in the catalog (it holds 3.1.0, 3.2.0, 3.3.0)"},

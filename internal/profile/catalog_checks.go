@@ -21,7 +21,7 @@ func dropDuplicates(versions []*Profile) ([]*Profile, []Problem) {
 			if first.Spec.Version != p.Spec.Version {
 				what = fmt.Sprintf("%s is the same version as %s in %s (build metadata does not order versions)", p.ID(), first.ID(), first.File)
 			}
-			errs = append(errs, Problem{File: p.File, Field: "spec.version", Message: what + ": each name@version must be in exactly one file; bump spec.version of the newer one"})
+			errs = append(errs, Problem{File: p.File, Field: "spec.version", Message: what + ": each name@version must be in exactly one file; delete the copy or give one of them a new spec.version"})
 			continue
 		}
 		kept = append(kept, p)
