@@ -106,6 +106,19 @@ func Load(file string) (*Profile, error) {
 
 // Parse parses and validates a profile document read from file.
 func Parse(file string, b []byte) (*Profile, error) {
+	p, err := decode(file, b)
+	if err != nil {
+		return nil, err
+	}
+	if errs := p.Validate(); len(errs) > 0 {
+		return nil, fmt.Errorf("%s: %s", file, strings.Join(errs, "; "))
+	}
+	return p, nil
+}
+
+// decode decodes a profile document strictly, without validating it (the catalog reports
+// each field's problem on its own line; Parse joins them).
+func decode(file string, b []byte) (*Profile, error) {
 	var p Profile
 	doc, err := yamlfile.Parse(file, b)
 	if err == nil {
@@ -115,9 +128,6 @@ func Parse(file string, b []byte) (*Profile, error) {
 		return nil, fmt.Errorf("%w (see examples/profiles)", err)
 	}
 	p.File = file
-	if errs := p.Validate(); len(errs) > 0 {
-		return nil, fmt.Errorf("%s: %s", file, strings.Join(errs, "; "))
-	}
 	return &p, nil
 }
 
