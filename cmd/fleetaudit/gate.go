@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -22,37 +23,64 @@ func newGateCmd(c *cli) *cobra.Command {
 		profileFile string
 		output      string
 		explain     bool
+		catalog     catalogFlag
 	)
 	cmd := &cobra.Command{
-		Use:   "gate --profile FILE",
+		Use:   "gate --profile FILE | --catalog DIR --profile NAME[@VERSION]",
 		Short: "Decide per cluster whether a ClusterProfile upgrade may proceed (exit 1 if any is denied)",
 		Example: `  fleetaudit gate --profile examples/profiles/platform-1.34.yaml --demo
   fleetaudit gate --profile platform-1.35.yaml --context prod-eu -o json > gate.json
-  fleetaudit gate --profile platform-1.35.yaml --explain`,
+  fleetaudit gate --profile platform-1.35.yaml --explain
+  fleetaudit gate --catalog examples/profiles --profile platform-standard@3.3.0 --demo`,
 		Args: cobra.NoArgs,
 	}
 	src.register(cmd)
 	rf.register(cmd)
 	addFlags(cmd, groupRules, func(fs *pflag.FlagSet) {
-		fs.StringVar(&profileFile, "profile", "", "ClusterProfile file (required)")
+		fs.StringVar(&profileFile, "profile", "", "ClusterProfile file, or with --catalog a profile NAME[@VERSION] of the catalog (required)")
 		fs.BoolVar(&explain, "explain", false, "list every rule evaluated and its outcome")
 	})
 	_ = cmd.MarkFlagFilename("profile", "yaml", "yml")
+	catalog.register(cmd)
 	registerOutput(cmd, &output, documentFormats)
 	cmd.RunE = c.runE(func(cmd *cobra.Command, _ []string) (int, error) {
-		return gate(cmd.Context(), &src, &rf, profileFile, output, explain, c.stdout)
+		p, err := gateProfile(profileFile, catalog)
+		if err != nil {
+			return exitUsage, err
+		}
+		return gate(cmd.Context(), &src, &rf, p, output, explain, c.stdout)
 	})
 	return cmd
 }
 
-func gate(ctx context.Context, src *sourceFlags, rf *ruleFlags, profileFile, output string, explain bool, stdout io.Writer) (int, error) {
-	if profileFile == "" {
-		return exitUsage, usagef("--profile FILE is required")
+// gateProfile is the profile to gate with: --profile FILE, or --profile NAME[@VERSION]
+// resolved in --catalog DIR (the newest version when none is named).
+func gateProfile(ref string, catalog catalogFlag) (*profile.Profile, error) {
+	if ref == "" {
+		return nil, usagef("--profile is required: a ClusterProfile file, or with --catalog DIR a profile NAME[@VERSION]")
 	}
-	p, err := profile.Load(profileFile)
+	if catalog.path != "" {
+		cat, err := catalog.load("")
+		if err != nil {
+			return nil, err
+		}
+		p, err := cat.Resolve(ref)
+		if err != nil {
+			return nil, usageError{err}
+		}
+		return p, nil
+	}
+	if fi, err := os.Stat(ref); err == nil && fi.IsDir() {
+		return nil, usagef("--profile %s is a folder: a catalog; name the profile with --catalog %s --profile NAME[@VERSION]", ref, ref)
+	}
+	p, err := profile.Load(ref)
 	if err != nil {
-		return exitUsage, usageError{err}
+		return nil, usageError{err}
 	}
+	return p, nil
+}
+
+func gate(ctx context.Context, src *sourceFlags, rf *ruleFlags, p *profile.Profile, output string, explain bool, stdout io.Writer) (int, error) {
 	engine, jobs, opts, err := prepare(ctx, src, rf)
 	if err != nil {
 		return exitUsage, err

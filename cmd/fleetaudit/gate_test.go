@@ -88,3 +88,24 @@ func TestGateAndProfileBadInput(t *testing.T) {
 		t.Errorf("valid example: %d %s", code, out)
 	}
 }
+
+// TestGateWithCatalog: --catalog DIR --profile NAME picks the newest version, NAME@VERSION a
+// pinned one; a catalog folder given as --profile says how to name the profile.
+func TestGateWithCatalog(t *testing.T) {
+	cat := "../../examples/profiles"
+	for ref, want := range map[string]string{"platform-standard": "platform-standard@3.3.0", "platform-standard@3.2.0": "platform-standard@3.2.0"} {
+		_, out, errOut := runCLI(t, "gate", "--catalog", cat, "--profile", ref, "--demo", "-o", "json")
+		var res policy.GateReport
+		if err := json.Unmarshal([]byte(out), &res); err != nil || res.Profile != want {
+			t.Errorf("--profile %s: %v %s %s", ref, err, res.Profile, errOut)
+		}
+	}
+	code, _, errOut := runCLI(t, "gate", "--profile", cat, "--demo")
+	if code != exitUsage || !strings.Contains(errOut, "is a folder: a catalog; name the profile with --catalog") {
+		t.Errorf("folder as --profile: exit %d %s", code, errOut)
+	}
+	code, _, errOut = runCLI(t, "gate", "--catalog", cat, "--profile", "platform-standard@9.9.9", "--demo")
+	if code != exitUsage || !strings.Contains(errOut, "9.9.9") {
+		t.Errorf("missing version: exit %d %s", code, errOut)
+	}
+}

@@ -70,7 +70,7 @@ func newServeCmd(c *cli) *cobra.Command {
 		fs.StringVar(&sf.tlsListen, "tls-listen", ":8443", "address of the gate endpoints (/v1/gate, Cluster API hook, admission webhook), served over TLS")
 		fs.StringVar(&sf.tlsCert, "tls-cert", "", "TLS certificate (PEM) of the gate endpoints; without it they are not served")
 		fs.StringVar(&sf.tlsKey, "tls-key", "", "TLS private key (PEM)")
-		fs.StringArrayVar(&sf.profiles, "profile", nil, "ClusterProfile file the gate endpoints decide with (repeatable)")
+		fs.StringArrayVar(&sf.profiles, "profile", nil, "ClusterProfile file, or catalog folder of profile versions, the gate endpoints decide with (repeatable)")
 		fs.StringVar(&sf.bindings, "bindings", "", "Bindings file: the profile each fleet cluster is held to and the fleet cluster each Cluster API Cluster object is (the webhook and hook deny what it does not bind)")
 		fs.StringVar(&sf.clientCA, "client-ca", "", "CA bundle (PEM) that gate callers' client certificates must verify against (reloaded when it changes)")
 		fs.StringVar(&sf.tokenReviewContext, "token-review-context", "", "accept gate callers' bearer tokens that a TokenReview in this kubeconfig context authenticates")
@@ -110,12 +110,12 @@ func serve(ctx context.Context, src *sourceFlags, rf *ruleFlags, sf serveFlags, 
 		return exitUsage, err
 	}
 	var profiles []*profile.Profile
-	for _, f := range sf.profiles {
-		p, err := profile.Load(f)
+	if len(sf.profiles) > 0 { // files and catalog folders: every version of every profile
+		cat, err := profile.LoadCatalogPaths(sf.profiles)
 		if err != nil {
 			return exitUsage, usageError{err}
 		}
-		profiles = append(profiles, p)
+		profiles = cat.All()
 	}
 	var bindings *binding.Bindings
 	if sf.bindings != "" {

@@ -181,23 +181,15 @@ func matches(globs []string, name string) bool {
 	return false
 }
 
-// Resolve picks the profile a reference names among profiles: "name@version" exactly, or the
-// newest version of "name".
+// Resolve picks the profile a reference names among profiles (the catalog's rule:
+// "name@version" exactly, or the newest version of "name").
 func Resolve(ref string, profiles []*profile.Profile) (*profile.Profile, error) {
-	name, version, pinned := strings.Cut(ref, "@")
-	var best *profile.Profile
-	for _, p := range profiles {
-		if p.Metadata.Name != name || (pinned && p.Spec.Version != version) {
-			continue
-		}
-		if best == nil || profile.CompareVersions(p.Spec.Version, best.Spec.Version) > 0 {
-			best = p
-		}
+	cat, _ := profile.NewCatalog(profiles) // duplicates were reported when the profiles loaded
+	p, err := cat.Resolve(ref)
+	if err != nil {
+		return nil, fmt.Errorf("the bound profile %s: %w (see --profile)", ref, err)
 	}
-	if best == nil {
-		return nil, fmt.Errorf("the bound profile %s is not among the profiles given with --profile", ref)
-	}
-	return best, nil
+	return p, nil
 }
 
 // Apply returns p with the overrides' requirement values in place, and one line per
