@@ -37,6 +37,8 @@ type Bindings struct {
 type ProfileBinding struct {
 	Clusters []string `json:"clusters"`
 	Profile  string   `json:"profile"`
+	// Wave orders rollouts (fleetaudit plan): lower waves go first, e.g. staging 1, prod 2.
+	Wave int `json:"wave,omitempty"`
 	// Overrides change requirement values for some of these clusters, each with a reason.
 	Overrides []Override `json:"overrides,omitempty"`
 }
@@ -136,6 +138,7 @@ func (b *Bindings) ClusterFor(namespace, name string) (string, error) {
 // Bound is a fleet cluster's binding: its profile reference and the overrides that apply.
 type Bound struct {
 	Profile   string
+	Wave      int
 	Overrides []Override
 }
 
@@ -161,7 +164,7 @@ func (b *Bindings) ProfileFor(cluster string) (Bound, error) {
 				cluster, first.Profile, found[0], b.Profiles[i].Profile, i, b.File)
 		}
 	}
-	out := Bound{Profile: first.Profile}
+	out := Bound{Profile: first.Profile, Wave: first.Wave}
 	for _, i := range found {
 		for _, o := range b.Profiles[i].Overrides {
 			if len(o.Clusters) == 0 || matches(o.Clusters, cluster) {

@@ -1,0 +1,176 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/fleetaudit/fleetaudit/internal/binding"
+	"github.com/fleetaudit/fleetaudit/internal/facts"
+	"github.com/fleetaudit/fleetaudit/internal/fleet"
+	"github.com/fleetaudit/fleetaudit/internal/profile"
+	"github.com/fleetaudit/fleetaudit/internal/rollout"
+)
+
+func newPlanCmd(c *cli) *cobra.Command {
+	var (
+		src      = sourceFlags{stderr: c.stderr}
+		rf       ruleFlags
+		catalog  catalogFlag
+		bindings string
+		output   string
+	)
+	cmd := &cobra.Command{
+		Use:   "plan NAME[@VERSION] --catalog DIR",
+		Short: "Plan a rollout of a profile version: per cluster the catalog versions to pass through, in waves, and whether the first step may go now",
+		Long: `Plan the move of the fleet to a profile version of the catalog. Each cluster gets the
+sequence of catalog versions its control plane passes through, one Kubernetes minor at a time
+(v1.32 -> v1.33 -> v1.34 -> v1.35), and the gate's answer for the first step, with reasons.
+Clusters are ordered by the wave of their binding (staging before production), then name.
+
+With --bindings, the clusters bound to the profile are planned (with their overrides); without,
+the clusters the target version's selector targets. Exit 1 when any cluster cannot take its
+first step now.`,
+		Example: `  fleetaudit plan platform-standard@3.3.0 --catalog examples/profiles --demo
+  fleetaudit plan platform-standard --catalog profiles/ --bindings bindings.yaml -o json`,
+		Args: cobra.ExactArgs(1),
+	}
+	src.register(cmd)
+	rf.register(cmd)
+	catalog.register(cmd)
+	addFlags(cmd, groupRules, func(fs *pflag.FlagSet) {
+		fs.StringVar(&bindings, "bindings", "", "Bindings file: which clusters the profile holds, their waves and overrides")
+	})
+	registerOutput(cmd, &output, documentFormats)
+	cmd.RunE = c.runE(func(cmd *cobra.Command, args []string) (int, error) {
+		return plan(cmd.Context(), &src, &rf, catalog, bindings, args[0], output, c.stdout)
+	})
+	return cmd
+}
+
+func plan(ctx context.Context, src *sourceFlags, rf *ruleFlags, catalog catalogFlag, bindingsFile, ref, output string, stdout io.Writer) (int, error) {
+	cat, err := catalog.load("")
+	if err != nil {
+		return exitUsage, err
+	}
+	target, err := cat.Resolve(ref)
+	if err != nil {
+		return exitUsage, usageError{err}
+	}
+	var bs *binding.Bindings
+	if bindingsFile != "" {
+		if bs, err = binding.Load(bindingsFile); err != nil {
+			return exitUsage, usageError{err}
+		}
+	}
+	engine, jobs, opts, err := prepare(ctx, src, rf)
+	if err != nil {
+		return exitUsage, err
+	}
+	// The clusters to plan and how: bound to the profile (with wave and overrides), or
+	// targeted by the version's selector.
+	type planned struct {
+		job   fleet.Job
+		bound binding.Bound
+	}
+	var todo []planned
+	for _, j := range jobs {
+		if bs == nil {
+			if target.Targets(j.Name) {
+				todo = append(todo, planned{job: j})
+			}
+			continue
+		}
+		b, err := bs.ProfileFor(j.Name)
+		if err != nil {
+			continue // bound to no profile, or conflicting: not this plan's cluster
+		}
+		if name, _, _ := strings.Cut(b.Profile, "@"); name == target.Metadata.Name {
+			todo = append(todo, planned{job: j, bound: b})
+		}
+	}
+	if len(todo) == 0 {
+		return exitUsage, usagef("no cluster of the fleet is bound to or targeted by %s", target.ID())
+	}
+	out := rollout.Plan{Target: target.ID(), Clusters: []rollout.ClusterPlan{}}
+	var mu sync.Mutex
+	now := time.Now()
+	targeted := make([]fleet.Job, len(todo))
+	for i := range todo {
+		targeted[i] = todo[i].job
+	}
+	fleet.Each(ctx, targeted, opts, func(i int, c *facts.Cluster) {
+		t := todo[i]
+		rc := rollout.Cluster{Name: t.job.Name, Wave: t.bound.Wave}
+		if c != nil && c.Status() != facts.StatusFailed {
+			rc.Version = c.Version
+		}
+		cp := rollout.Make(cat, target, []rollout.Cluster{rc}).Clusters[0]
+		if len(cp.Steps) > 0 {
+			step, lines := binding.Apply(cat.Get(cp.Steps[0].Profile), t.bound.Overrides)
+			d := engine.Gate(ctx, t.job.Name, c, step, now)
+			d.Overrides, d.Explain = lines, nil
+			cp.Decision = &d
+		}
+		mu.Lock()
+		out.Clusters = append(out.Clusters, cp)
+		mu.Unlock()
+	})
+	out.Sort()
+	if output == "table" {
+		writePlanTable(stdout, target, out)
+	} else if err := writeDocument(stdout, output, indentedJSON(out)); err != nil {
+		return exitUsage, fmt.Errorf("write output: %w", err)
+	}
+	for _, c := range out.Clusters {
+		if c.Problem != "" || (c.Decision != nil && !c.Decision.Allowed) {
+			return exitFindings, nil
+		}
+	}
+	return exitOK, nil
+}
+
+func writePlanTable(w io.Writer, target *profile.Profile, p rollout.Plan) {
+	fmt.Fprintf(w, "PLAN %s (Kubernetes %s)\n", p.Target, target.Spec.KubernetesVersion)
+	for _, c := range p.Clusters {
+		fmt.Fprintf(w, "\nWAVE %d  %s  %s\n", c.Wave, c.Cluster, c.From)
+		switch {
+		case c.Problem != "":
+			fmt.Fprintf(w, "  cannot be planned: %s\n", c.Problem)
+			continue
+		case len(c.Steps) == 0:
+			fmt.Fprintf(w, "  already at %s\n", target.Spec.KubernetesVersion)
+			continue
+		}
+		fmt.Fprint(w, "  steps:")
+		for i, s := range c.Steps {
+			if i > 0 {
+				fmt.Fprint(w, " ->")
+			}
+			fmt.Fprintf(w, " %s (%s)", s.Profile, s.KubernetesVersion)
+		}
+		fmt.Fprintln(w)
+		if d := c.Decision; d != nil {
+			verdict := "ALLOW"
+			if !d.Allowed {
+				verdict = "DENY"
+			}
+			fmt.Fprintf(w, "  first step now: %s\n", verdict)
+			for _, r := range d.Reasons {
+				fmt.Fprintf(w, "    - %s\n", r)
+			}
+			for _, o := range d.Overrides {
+				fmt.Fprintf(w, "    override: %s\n", o)
+			}
+			for _, r := range d.Warnings {
+				fmt.Fprintf(w, "    warning: %s\n", r)
+			}
+		}
+	}
+}
