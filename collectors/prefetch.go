@@ -72,6 +72,11 @@ var lists = map[string]func(t Target) func(context.Context, metav1.ListOptions) 
 			return t.Client.AppsV1().StatefulSets("").List(ctx, o)
 		}
 	},
+	"daemonsets": func(t Target) func(context.Context, metav1.ListOptions) (runtime.Object, error) {
+		return func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+			return t.Client.AppsV1().DaemonSets("").List(ctx, o)
+		}
+	},
 	"apiserver-leases": func(t Target) func(context.Context, metav1.ListOptions) (runtime.Object, error) {
 		return func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
 			o.LabelSelector = "apiserver.kubernetes.io/identity=kube-apiserver"

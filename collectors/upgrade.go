@@ -62,7 +62,7 @@ func (Upgrade) Writes() []string { return []string{"upgrade"} }
 
 // Needs implements Needer.
 func (Upgrade) Needs() []string {
-	return []string{"apiserver-leases", "poddisruptionbudgets", "deployments", "statefulsets"}
+	return []string{"apiserver-leases", "poddisruptionbudgets", "deployments", "statefulsets", "daemonsets"}
 }
 
 // Start implements Starter: the API server's /metrics (megabytes of text) depends on nothing
@@ -98,6 +98,7 @@ func (t Target) deprecatedAPIs(ctx context.Context) ([]facts.RequestedAPI, bool)
 // Collect implements Collector.
 func (x Upgrade) Collect(ctx context.Context, t Target, c *facts.Cluster) error {
 	u := &facts.Upgrade{APIServers: []facts.APIServer{}, PDBs: []facts.PDB{}, Workloads: []facts.ReplicaWorkload{}, APIUse: []facts.APIUse{}}
+	charts := chartSet{}
 	var statefulSets []facts.ReplicaWorkload
 	var ms []metav1.ObjectMeta
 	steps := []error{
@@ -109,11 +110,14 @@ func (x Upgrade) Collect(ctx context.Context, t Target, c *facts.Cluster) error 
 		each(ctx, t, "deployments", func(d *appsv1.Deployment) {
 			u.Workloads = append(u.Workloads, facts.ReplicaWorkload{Namespace: d.Namespace, Kind: "Deployment", Name: d.Name,
 				Replicas: replicas(d.Spec.Replicas), ReadyReplicas: d.Status.ReadyReplicas})
+			charts.add(d.ObjectMeta)
 		}),
 		each(ctx, t, "statefulsets", func(s *appsv1.StatefulSet) {
 			statefulSets = append(statefulSets, facts.ReplicaWorkload{Namespace: s.Namespace, Kind: "StatefulSet", Name: s.Name,
 				Replicas: replicas(s.Spec.Replicas), ReadyReplicas: s.Status.ReadyReplicas})
+			charts.add(s.ObjectMeta)
 		}),
+		each(ctx, t, "daemonsets", func(d *appsv1.DaemonSet) { charts.add(d.ObjectMeta) }),
 	}
 	for _, err := range steps {
 		if err != nil {
@@ -137,6 +141,7 @@ func (x Upgrade) Collect(ctx context.Context, t Target, c *facts.Cluster) error 
 			return err
 		}
 	}
+	u.Charts = charts.list()
 	u.Workloads = append(u.Workloads, statefulSets...)
 	if u.Workloads == nil {
 		u.Workloads = []facts.ReplicaWorkload{}

@@ -63,6 +63,7 @@ func newAuditCmd(c *cli) *cobra.Command {
 	var (
 		src    = sourceFlags{stderr: c.stderr}
 		rf     ruleFlags
+		bf     boundFlags
 		output string
 		failOn string
 	)
@@ -84,6 +85,7 @@ findings about objects in that namespace; --fail-on then judges the findings sho
 	}
 	src.register(cmd)
 	rf.register(cmd)
+	bf.register(cmd)
 	addFlags(cmd, groupRules, func(fs *pflag.FlagSet) {
 		enumVarP(fs, &failOn, "fail-on", "", "none", failOnValues(), "exit 1 when a finding is at or above this severity")
 	})
@@ -101,6 +103,9 @@ findings about objects in that namespace; --fail-on then judges the findings sho
 		ctx := cmd.Context()
 		engine, jobs, opts, err := prepare(ctx, &src, &rf)
 		if err != nil {
+			return exitUsage, err
+		}
+		if opts.Bound, err = bf.input(src.demo); err != nil {
 			return exitUsage, err
 		}
 		audit, err := fleet.Run(ctx, jobs, engine, opts, nil)

@@ -53,6 +53,7 @@ func newReportCmd(c *cli) *cobra.Command {
 	var (
 		src         = sourceFlags{stderr: c.stderr}
 		rf          ruleFlags
+		bf          boundFlags
 		rep         reportFlags
 		out         outputDir
 		profileFile string
@@ -69,6 +70,7 @@ with an index.html of all runs. -n NAMESPACE keeps only the findings in that nam
 	}
 	src.register(cmd)
 	rf.register(cmd)
+	bf.register(cmd)
 	addFlags(cmd, groupRules, func(fs *pflag.FlagSet) {
 		fs.StringVar(&profileFile, "profile", "", "ClusterProfile: add the gate's upgrade decisions to the report")
 	})
@@ -83,12 +85,12 @@ with an index.html of all runs. -n NAMESPACE keeps only the findings in that nam
 		if err != nil {
 			return exitUsage, err
 		}
-		return report(cmd.Context(), &src, &rf, rep, dir, profileFile, c.stdout)
+		return report(cmd.Context(), &src, &rf, &bf, rep, dir, profileFile, c.stdout)
 	})
 	return cmd
 }
 
-func report(ctx context.Context, src *sourceFlags, rf *ruleFlags, rep reportFlags, out, profileFile string, stdout io.Writer) (int, error) {
+func report(ctx context.Context, src *sourceFlags, rf *ruleFlags, bf *boundFlags, rep reportFlags, out, profileFile string, stdout io.Writer) (int, error) {
 	formats, err := rep.list()
 	if err != nil {
 		return exitUsage, err
@@ -101,6 +103,9 @@ func report(ctx context.Context, src *sourceFlags, rf *ruleFlags, rep reportFlag
 	}
 	engine, jobs, opts, err := prepare(ctx, src, rf)
 	if err != nil {
+		return exitUsage, err
+	}
+	if opts.Bound, err = bf.input(src.demo); err != nil {
 		return exitUsage, err
 	}
 	now := time.Now()

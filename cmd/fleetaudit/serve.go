@@ -110,9 +110,10 @@ func serve(ctx context.Context, src *sourceFlags, rf *ruleFlags, sf serveFlags, 
 		return exitUsage, err
 	}
 	var profiles []*profile.Profile
+	var cat *profile.Catalog
 	if len(sf.profiles) > 0 { // files and catalog folders: every version of every profile
-		cat, err := profile.LoadCatalogPaths(sf.profiles)
-		if err != nil {
+		var err error
+		if cat, err = profile.LoadCatalogPaths(sf.profiles); err != nil {
 			return exitUsage, usageError{err}
 		}
 		profiles = cat.All()
@@ -134,6 +135,9 @@ func serve(ctx context.Context, src *sourceFlags, rf *ruleFlags, sf serveFlags, 
 		return exitUsage, err
 	}
 	log := opts.Log
+	if bindings != nil && cat != nil {
+		opts.Bound = func(cluster string) map[string]any { return bindings.Input(cluster, cat) } // drift findings
+	}
 	gate, err := sf.gateTLS(src, log)
 	if err != nil {
 		return exitUsage, err

@@ -6,6 +6,7 @@ package binding
 
 import (
 	"fmt"
+	"os"
 	"path"
 	"slices"
 	"strings"
@@ -61,15 +62,11 @@ type ObjectBinding struct {
 
 // Load reads and validates a bindings file; errors name the file, line and field.
 func Load(file string) (*Bindings, error) {
-	var b Bindings
-	if err := yamlfile.Read(file, &b); err != nil {
-		return nil, fmt.Errorf("bindings: %w", err)
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("read bindings: %w", err)
 	}
-	b.File = file
-	if errs := b.Validate(); len(errs) > 0 {
-		return nil, fmt.Errorf("%s: %s", file, strings.Join(errs, "; "))
-	}
-	return &b, nil
+	return Parse(file, b)
 }
 
 // Validate returns every problem as "field: reason".
@@ -242,4 +239,47 @@ func Apply(p *profile.Profile, overrides []Override) (*profile.Profile, []string
 	}
 	cp.Spec.Requirements = req
 	return &cp, lines
+}
+
+// Parse reads a bindings document from b (read from name) and validates it.
+func Parse(name string, b []byte) (*Bindings, error) {
+	doc, err := yamlfile.Parse(name, b)
+	var out Bindings
+	if err == nil {
+		err = doc.Decode(&out)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("bindings: %w", err)
+	}
+	out.File = name
+	if errs := out.Validate(); len(errs) > 0 {
+		return nil, fmt.Errorf("%s: %s", name, strings.Join(errs, "; "))
+	}
+	return &out, nil
+}
+
+// Input is what the drift rules see as input.bound for a cluster: the bound profile's name,
+// the pinned version ("" for none) and every catalog version of it, oldest first. nil when
+// the cluster is not (or not unambiguously) bound, or its profile is not in the catalog.
+func (b *Bindings) Input(cluster string, cat *profile.Catalog) map[string]any {
+	if b == nil || cat == nil {
+		return nil
+	}
+	bd, err := b.ProfileFor(cluster)
+	if err != nil {
+		return nil
+	}
+	name, pinned, _ := strings.Cut(bd.Profile, "@")
+	var versions []any
+	for _, p := range cat.Versions(name) {
+		in, err := p.Input()
+		if err != nil {
+			continue
+		}
+		versions = append(versions, in)
+	}
+	if len(versions) == 0 {
+		return nil
+	}
+	return map[string]any{"name": name, "pinned": pinned, "versions": versions}
 }

@@ -11,8 +11,11 @@ import (
 	"path"
 	"time"
 
+	"github.com/fleetaudit/fleetaudit/examples"
+	"github.com/fleetaudit/fleetaudit/internal/binding"
 	"github.com/fleetaudit/fleetaudit/internal/facts"
 	"github.com/fleetaudit/fleetaudit/internal/fleet"
+	"github.com/fleetaudit/fleetaudit/internal/profile"
 )
 
 //go:embed fleet/*.json
@@ -41,4 +44,37 @@ func Jobs() ([]fleet.Job, error) {
 		jobs = append(jobs, fleet.Job{Name: c.Name, Facts: func(context.Context, fleet.FinalFunc) *facts.Cluster { return c }})
 	}
 	return jobs, nil
+}
+
+// Bound is the demo fleet's bindings and the example catalog they bind to (examples/).
+func Bound() (*binding.Bindings, *profile.Catalog, error) {
+	b, err := examples.FS.ReadFile("bindings.yaml")
+	if err != nil {
+		return nil, nil, err
+	}
+	bs, err := binding.Parse("examples/bindings.yaml", b)
+	if err != nil {
+		return nil, nil, err
+	}
+	files, err := fs.Glob(examples.FS, "profiles/*.yaml")
+	if err != nil {
+		return nil, nil, err
+	}
+	var ps []*profile.Profile
+	for _, f := range files {
+		raw, err := examples.FS.ReadFile(f)
+		if err != nil {
+			return nil, nil, err
+		}
+		p, err := profile.Parse("examples/"+f, raw)
+		if err != nil {
+			return nil, nil, err
+		}
+		ps = append(ps, p)
+	}
+	cat, problems := profile.NewCatalog(ps)
+	if len(problems) > 0 {
+		return nil, nil, fmt.Errorf("example catalog: %v", problems[0])
+	}
+	return bs, cat, nil
 }

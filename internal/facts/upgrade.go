@@ -8,6 +8,10 @@ type Upgrade struct {
 	PDBs       []PDB       `json:"pdbs"`
 	// Workloads are Deployments and StatefulSets with their replica counts.
 	Workloads []ReplicaWorkload `json:"workloads"`
+	// Charts are the Helm charts installed, as the labels Helm puts on the Deployments,
+	// StatefulSets and DaemonSets it manages say (helm.sh/chart, meta.helm.sh/release-name):
+	// no Secret is read. One entry per release and chart version.
+	Charts []InstalledChart `json:"charts"`
 	// HelmReleases is nil when Helm releases were not collected (--helm-releases).
 	HelmReleases []HelmRelease `json:"helmReleases,omitempty"`
 	// APIUse lists objects written (kubectl apply's last-applied-configuration, a
@@ -44,6 +48,14 @@ type ReplicaWorkload struct {
 	Name          string `json:"name"`
 	Replicas      int32  `json:"replicas"`
 	ReadyReplicas int32  `json:"readyReplicas"`
+}
+
+// InstalledChart is a Helm chart release seen on the workloads it manages.
+type InstalledChart struct {
+	Namespace string `json:"namespace"`
+	Release   string `json:"release,omitempty"`
+	Chart     string `json:"chart"`
+	Version   string `json:"version"`
 }
 
 // HelmRelease is the deployed revision of a Helm release (chart metadata only).

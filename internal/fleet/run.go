@@ -35,6 +35,9 @@ type Options struct {
 	Now func() time.Time
 	// Progress, when set, hears when each cluster starts and finishes (done of total).
 	Progress func(done, total int, cluster string, finished bool)
+	// Bound, when set, gives the input the rules see as input.bound for a cluster (the
+	// versions of the profile it is held to, for the drift rules); nil for none.
+	Bound func(cluster string) map[string]any
 	// Log receives one debug record per cluster audited; nil discards.
 	Log *slog.Logger
 }
@@ -208,6 +211,11 @@ func Run(ctx context.Context, jobs []Job, engine *policy.Engine, o Options, keep
 	evals := make([]*policy.Evaluation, len(jobs))
 	begin := func(i int) FinalFunc {
 		evals[i] = engine.Begin(ctx)
+		if o.Bound != nil {
+			if b := o.Bound(jobs[i].Name); b != nil {
+				evals[i].With("bound", b)
+			}
+		}
 		return evals[i].Final
 	}
 	each(ctx, jobs, o, begin, func(i int, c *facts.Cluster) {

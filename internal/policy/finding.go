@@ -40,10 +40,12 @@ const (
 	CategoryQuota      Category = "quota"
 	CategoryCost       Category = "cost"
 	CategoryUpgrade    Category = "upgrade"
+	// CategoryDrift: the cluster differs from the profile version it is held to.
+	CategoryDrift Category = "drift"
 )
 
 // Categories lists every valid category.
-var Categories = []Category{CategoryCompliance, CategoryQuota, CategoryCost, CategoryUpgrade}
+var Categories = []Category{CategoryCompliance, CategoryQuota, CategoryCost, CategoryUpgrade, CategoryDrift}
 
 // ResourceRef names the object a finding is about, in the shape of a Kubernetes
 // ObjectReference: Kind in its API CamelCase ("PodDisruptionBudget"), Namespace empty for

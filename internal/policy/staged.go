@@ -46,6 +46,12 @@ func (e *Engine) Begin(ctx context.Context) *Evaluation {
 	return &Evaluation{e: e, ctx: ctx, values: map[string]*ast.Term{}}
 }
 
+// With adds a key to the rules' input beside cluster (e.g. bound: the profile the cluster is
+// held to). Call it before Final or Finish.
+func (s *Evaluation) With(key string, v any) {
+	s.extra = append(s.extra, [2]any{key, v})
+}
+
 // name records the cluster's name (for findings) at the first call; started parts read it.
 func (s *Evaluation) name(c *facts.Cluster) {
 	if s.parts == nil {

@@ -1,0 +1,53 @@
+package collectors
+
+import (
+	"cmp"
+	"regexp"
+	"slices"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/fleetaudit/fleetaudit/internal/facts"
+)
+
+// chartLabelRE splits Helm's helm.sh/chart label, "NAME-VERSION", at the last dash that is
+// followed by a version (names may contain dashes: aws-ebs-csi-driver-2.45.0).
+var chartLabelRE = regexp.MustCompile(`^(.+)-(v?\d+(?:\.\d+)*(?:[-+][0-9A-Za-z.+-]*)?)$`)
+
+// ChartFacts reads the chart an object was installed by from the labels and annotations
+// Helm puts on the objects it manages; ok is false when the object carries none.
+func ChartFacts(m metav1.ObjectMeta) (c facts.InstalledChart, ok bool) {
+	parts := chartLabelRE.FindStringSubmatch(m.Labels["helm.sh/chart"])
+	if parts == nil {
+		return c, false
+	}
+	ns := m.Annotations["meta.helm.sh/release-namespace"]
+	if ns == "" {
+		ns = m.Namespace
+	}
+	release := m.Annotations["meta.helm.sh/release-name"]
+	if release == "" {
+		release = m.Labels["app.kubernetes.io/instance"]
+	}
+	return facts.InstalledChart{Namespace: ns, Release: release, Chart: parts[1], Version: parts[2]}, true
+}
+
+// chartSet gathers the charts of many objects, once each.
+type chartSet map[facts.InstalledChart]bool
+
+func (s chartSet) add(m metav1.ObjectMeta) {
+	if c, ok := ChartFacts(m); ok {
+		s[c] = true
+	}
+}
+
+func (s chartSet) list() []facts.InstalledChart {
+	out := make([]facts.InstalledChart, 0, len(s))
+	for c := range s {
+		out = append(out, c)
+	}
+	slices.SortFunc(out, func(a, b facts.InstalledChart) int {
+		return cmp.Or(cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Release, b.Release), cmp.Compare(a.Chart, b.Chart), cmp.Compare(a.Version, b.Version))
+	})
+	return out
+}
