@@ -36,6 +36,9 @@ func FleetOverview() *dashboard.DashboardBuilder {
 			Unit(units.PercentUnit).Min(0).Max(1).ReduceOptions(lastValue()).
 			Thresholds(thresholds(step("red", nil), step("orange", at(0.7)), step("green", at(0.9)))).
 			WithTarget(query("A", `min by (cluster) (fleetaudit_compliance_score_ratio{`+sel+`})`, "{{cluster}}"))).
+		WithPanel(bargauge.NewPanelBuilder().Title("Drift from the bound profile (findings per cluster)").Datasource(ds).Span(12).
+			ReduceOptions(lastValue()).Thresholds(thresholds(step("green", nil), step("orange", at(1)))).
+			WithTarget(query("A", `sum by (cluster) (fleetaudit_findings{`+sel+`,category="drift"})`, "{{cluster}}"))).
 		WithRow(dashboard.NewRowBuilder("Clusters")).
 		WithPanel(table.NewPanelBuilder().Title("Cluster versions and audit status").Datasource(ds).Span(12).
 			WithTarget(instantTable("A", `fleetaudit_cluster_info{`+sel+`}`))).

@@ -81,6 +81,9 @@ func TestServeScrapedByPrometheus(t *testing.T) {
 	}
 	profileFile := filepath.Join(dir, "profile.yaml")
 	write(t, profileFile, "apiVersion: fleetaudit.io/v1alpha1\nkind: ClusterProfile\nmetadata: {name: next}\nspec:\n  version: 1.0.0\n  kubernetesVersion: v1.35.0\n  selector: {clusters: [\"*\"]}\n")
+	// Every cluster is held to "next", which has no version for the 1.34 they run: drift.
+	bindingsFile := filepath.Join(dir, "bindings.yaml")
+	write(t, bindingsFile, "apiVersion: fleetaudit.io/v1alpha1\nkind: Bindings\nprofiles:\n  - {clusters: [\"*\"], profile: next}\nclusterObjects: []\n")
 
 	end := time.Now().Truncate(time.Second)
 	var om strings.Builder
@@ -106,7 +109,7 @@ func TestServeScrapedByPrometheus(t *testing.T) {
 	var stdout, stderr strings.Builder
 	wg.Go(func() {
 		code = run(ctx, []string{"serve", "--kubeconfig", kc, "--listen", serveAddr, "--interval", "2s", "--jitter", "0",
-			"--profile", profileFile, "--prometheus-url", prom.URL, "--prometheus-cluster-label", "cluster",
+			"--profile", profileFile, "--bindings", bindingsFile, "--prometheus-url", prom.URL, "--prometheus-cluster-label", "cluster",
 			"--cis", "local", "--cis-targets", "master,node", "--cis-benchmark", "cis-1.12"}, &stdout, &stderr)
 	})
 	defer func() {
