@@ -33,6 +33,7 @@ type serveFlags struct {
 	tlsKey    string
 	profiles  []string
 	bindings  string
+	decisions string
 
 	// Who may call the gate endpoints.
 	clientCA             string
@@ -71,6 +72,7 @@ func newServeCmd(c *cli) *cobra.Command {
 		fs.StringVar(&sf.tlsCert, "tls-cert", "", "TLS certificate (PEM) of the gate endpoints; without it they are not served")
 		fs.StringVar(&sf.tlsKey, "tls-key", "", "TLS private key (PEM)")
 		fs.StringArrayVar(&sf.profiles, "profile", nil, "ClusterProfile file, or catalog folder of profile versions, the gate endpoints decide with (repeatable)")
+		fs.StringVar(&sf.decisions, "decision-dir", "", "folder of the gate's decision history (one JSON-lines file per cluster; beside the report history, never in a cluster): rollbacks are recognised from it")
 		fs.StringVar(&sf.bindings, "bindings", "", "Bindings file: the profile each fleet cluster is held to and the fleet cluster each Cluster API Cluster object is (the webhook and hook deny what it does not bind)")
 		fs.StringVar(&sf.clientCA, "client-ca", "", "CA bundle (PEM) that gate callers' client certificates must verify against (reloaded when it changes)")
 		fs.StringVar(&sf.tokenReviewContext, "token-review-context", "", "accept gate callers' bearer tokens that a TokenReview in this kubeconfig context authenticates")
@@ -135,6 +137,12 @@ func serve(ctx context.Context, src *sourceFlags, rf *ruleFlags, sf serveFlags, 
 		return exitUsage, err
 	}
 	log := opts.Log
+	var decisions *server.DecisionLog
+	if sf.decisions != "" {
+		if decisions, err = server.NewDecisionLog(sf.decisions); err != nil {
+			return exitUsage, usageError{err}
+		}
+	}
 	if bindings != nil && cat != nil {
 		opts.Bound = func(cluster string) map[string]any { return bindings.Input(cluster, cat) } // drift findings
 	}
@@ -145,7 +153,7 @@ func serve(ctx context.Context, src *sourceFlags, rf *ruleFlags, sf serveFlags, 
 	srv := server.New(server.Config{
 		Engine: engine, Profiles: profiles, Bindings: bindings, Options: opts, Interval: sf.interval, Jitter: sf.jitter, Log: log,
 		Jobs:    func() ([]fleet.Job, error) { j, _, err := src.jobs(); return j, err },
-		Callers: gate.callers,
+		Callers: gate.callers, Decisions: decisions,
 	})
 	mc := metrics.New()
 	srv.AddObserver(server.MetricsObserver{Collector: mc})

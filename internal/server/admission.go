@@ -60,12 +60,16 @@ func (s *Server) serveAdmission(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	source := "webhook"
+	if req.DryRun != nil && *req.DryRun {
+		source = "" // judged the same, but not recorded in the decision history
+	}
 	var msg string
 	switch obj.Kind {
 	case "Cluster":
-		msg = s.admitCluster(r.Context(), req.Operation, obj, old, resp)
+		msg = s.admitCluster(r.Context(), req.Operation, obj, old, source, resp)
 	case "KubeadmControlPlane", "MachineDeployment":
-		msg = s.admitOwned(r.Context(), req.Operation, obj, old, resp)
+		msg = s.admitOwned(r.Context(), req.Operation, obj, old, source, resp)
 	default:
 		return // not an object that sets a Kubernetes version
 	}
@@ -75,7 +79,7 @@ func (s *Server) serveAdmission(w http.ResponseWriter, r *http.Request) {
 }
 
 // admitCluster judges a Cluster; it returns the denial message, or "" to allow.
-func (s *Server) admitCluster(ctx context.Context, op admissionv1.Operation, obj, old capiObject, resp *admissionv1.AdmissionResponse) string {
+func (s *Server) admitCluster(ctx context.Context, op admissionv1.Operation, obj, old capiObject, source string, resp *admissionv1.AdmissionResponse) string {
 	newV, oldV := obj.topologyVersion(), old.topologyVersion()
 	rebase := op == admissionv1.Update && obj.topologyClass() != old.topologyClass() && old.topologyClass() != ""
 	if newV == "" || (newV == oldV && !rebase) {
@@ -91,11 +95,11 @@ func (s *Server) admitCluster(ctx context.Context, op admissionv1.Operation, obj
 		}
 		return ""
 	}
-	return s.judge(ctx, m, newV, resp)
+	return s.judge(ctx, m, newV, source, "Cluster "+obj.Metadata.Namespace+"/"+obj.Metadata.Name, resp)
 }
 
 // admitOwned judges a KubeadmControlPlane or MachineDeployment.
-func (s *Server) admitOwned(ctx context.Context, op admissionv1.Operation, obj, old capiObject, resp *admissionv1.AdmissionResponse) string {
+func (s *Server) admitOwned(ctx context.Context, op admissionv1.Operation, obj, old capiObject, source string, resp *admissionv1.AdmissionResponse) string {
 	owner := obj.Metadata.Labels[ClusterNameLabel]
 	if op == admissionv1.Update && old.Metadata.Labels[ClusterNameLabel] != owner {
 		return fmt.Sprintf("fleetaudit: the %s label of %s %s/%s cannot change (from %q to %q): it says which cluster the object belongs to",
@@ -121,12 +125,12 @@ func (s *Server) admitOwned(ctx context.Context, op admissionv1.Operation, obj, 
 		}
 		return ""
 	}
-	return s.judge(ctx, m, newV, resp)
+	return s.judge(ctx, m, newV, source, obj.Kind+" "+obj.Metadata.Namespace+"/"+obj.Metadata.Name, resp)
 }
 
 // judge asks the gate for a bound move and answers with its denial or its warnings.
-func (s *Server) judge(ctx context.Context, m boundMove, target string, resp *admissionv1.AdmissionResponse) string {
-	d := s.decideBound(ctx, m, target)
+func (s *Server) judge(ctx context.Context, m boundMove, target, source, object string, resp *admissionv1.AdmissionResponse) string {
+	d := s.decideBound(ctx, m, target, source, object)
 	if !d.Allowed {
 		return d.Message()
 	}

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -65,6 +67,11 @@ spec:
 
 func gateServer(t *testing.T, b *binding.Bindings) http.Handler {
 	t.Helper()
+	return gateServerWith(t, b, nil)
+}
+
+func gateServerWith(t *testing.T, b *binding.Bindings, log *server.DecisionLog) http.Handler {
+	t.Helper()
 	engine, err := policy.New(context.Background(), policy.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -74,7 +81,7 @@ func gateServer(t *testing.T, b *binding.Bindings) http.Handler {
 		jobs = append(jobs, fleet.Job{Name: name, Facts: func(context.Context, fleet.FinalFunc) *facts.Cluster { return readyFacts(name) }})
 	}
 	srv := server.New(server.Config{Engine: engine, Profiles: []*profile.Profile{mustProfile(t, platform), mustProfile(t, edge)},
-		Bindings: b, Jobs: func() ([]fleet.Job, error) { return jobs, nil }, Now: func() time.Time { return collected.Add(time.Minute) }})
+		Bindings: b, Decisions: log, Jobs: func() ([]fleet.Job, error) { return jobs, nil }, Now: func() time.Time { return collected.Add(time.Minute) }})
 	if err := srv.AuditOnce(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -232,5 +239,50 @@ func TestAdmissionGatesEveryVersionSetter(t *testing.T) {
 				t.Fatalf("allowed %v (want %v), message %q, want %q", resp.Allowed, tc.allowed, msg, tc.want)
 			}
 		})
+	}
+}
+
+// TestDecisionHistoryAndRollback: the webhook records its decisions (not dry runs) in the
+// history folder, and a move back to a patch the history shows the cluster was let move to
+// before is allowed as a rollback, saying so; a move back across a minor stays denied.
+func TestDecisionHistoryAndRollback(t *testing.T) {
+	dir := t.TempDir()
+	log, err := server.NewDecisionLog(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := log.Record(server.DecisionRecord{Time: collected.Add(-48 * time.Hour), Cluster: "prod-eu", Object: "Cluster capi/eu",
+		Source: "webhook", Profile: "platform@2.0.0", Target: "v1.34.1", Allowed: true}); err != nil {
+		t.Fatal(err)
+	}
+	b := &binding.Bindings{File: "bindings.yaml", Profiles: []binding.ProfileBinding{{Clusters: []string{"prod-*"}, Profile: "platform"}},
+		ClusterObjects: []binding.ObjectBinding{{Object: "capi/eu", Cluster: "prod-eu"}}}
+	h := gateServerWith(t, b, log)
+	old := clusterJSON("capi", "eu", "v1.34.2", nil)
+	resp := review(t, h, admissionv1.Update, clusterJSON("capi", "eu", "v1.34.1", nil), old)
+	if !resp.Allowed || len(resp.Warnings) == 0 || !strings.Contains(resp.Warnings[0], "rollback: prod-eu ran v1.34.1 (platform@2.0.0) before; it was let move there on") {
+		t.Fatalf("patch rollback: allowed %v, warnings %q", resp.Allowed, resp.Warnings)
+	}
+	resp = review(t, h, admissionv1.Update, clusterJSON("capi", "eu", "v1.33.9", nil), old)
+	if resp.Allowed || !strings.Contains(resp.Result.Message, "non-waivable minor-downgrade") {
+		t.Fatalf("minor rollback must stay denied: %+v", resp.Result)
+	}
+	// A dry run is judged but not recorded.
+	dry := true
+	body, _ := json.Marshal(admissionv1.AdmissionReview{Request: &admissionv1.AdmissionRequest{UID: "d", Operation: admissionv1.Update, DryRun: &dry,
+		Object: clusterJSON("capi", "eu", "v1.35.0", nil), OldObject: old}})
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/validate/clusters", bytes.NewReader(body)))
+	raw, err := os.ReadFile(filepath.Join(dir, "prod-eu.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
+	if len(lines) != 3 || !strings.Contains(lines[1], `"targetVersion":"v1.34.1","allowed":true`) || !strings.Contains(lines[2], `"targetVersion":"v1.33.9","allowed":false`) {
+		t.Fatalf("history:\n%s", raw)
+	}
+	allowed, err := log.Allowed("prod-eu")
+	if err != nil || len(allowed) != 2 {
+		t.Errorf("allowed moves %d %v", len(allowed), err)
 	}
 }

@@ -101,7 +101,7 @@ func (s *Server) serveBeforeClusterUpgrade(w http.ResponseWriter, r *http.Reques
 		writeJSON(w, http.StatusOK, resp)
 		return
 	}
-	d := s.decideBound(r.Context(), m, req.ToKubernetesVersion)
+	d := s.decideBound(r.Context(), m, req.ToKubernetesVersion, "hook", "Cluster "+req.Cluster.Metadata.Namespace+"/"+req.Cluster.Metadata.Name)
 	resp.Status, resp.Message = "Success", d.Message()
 	if !d.Allowed {
 		resp.RetryAfterSeconds = RetryAfterSeconds

@@ -56,6 +56,9 @@ type Config struct {
 	// Callers, when set, lets only authenticated (and allowed) callers reach the gate
 	// endpoints. fleetaudit serve refuses to serve them without it unless told otherwise.
 	Callers *CallerAuth
+	// Decisions, when set, records the webhook's and the hook's decisions (the gate's own
+	// history, kept beside the report history) and recognises rollbacks from it.
+	Decisions *DecisionLog
 }
 
 // Server holds the state and serves it.
@@ -193,10 +196,27 @@ func (s *Server) bound(ns, name string, annotations map[string]string) (boundMov
 	return boundMove{cluster: cluster, profile: p, overrides: lines}, nil
 }
 
-// decideBound answers the gate for an admitted object's move to target.
-func (s *Server) decideBound(ctx context.Context, m boundMove, target string) policy.Decision {
+// decideBound answers the gate for an admitted object's move to target, notes a rollback
+// the decision history recognises, and records the decision (source: webhook or hook;
+// object: what was admitted; an empty source, for dry runs, records nothing).
+func (s *Server) decideBound(ctx context.Context, m boundMove, target, source, object string) policy.Decision {
 	d := s.decide(ctx, m.cluster, m.profile.WithTarget(target))
 	d.Overrides = m.overrides
+	var running *facts.Version
+	if st := s.State(); st != nil && st.Facts[m.cluster] != nil {
+		running = st.Facts[m.cluster].Version
+	}
+	if note := s.cfg.Decisions.rollbackNote(m.cluster, running, target); note != "" {
+		d.Warnings = append([]string{note}, d.Warnings...)
+	}
+	if source == "" {
+		return d // a dry run changes nothing: not part of the history
+	}
+	err := s.cfg.Decisions.Record(DecisionRecord{Time: s.cfg.Now(), Cluster: m.cluster, Object: object, Source: source,
+		Profile: d.Profile, Target: target, Allowed: d.Allowed, Reasons: d.Reasons})
+	if err != nil {
+		s.cfg.Log.Error("record gate decision", "cluster", m.cluster, "err", err)
+	}
 	return d
 }
 
