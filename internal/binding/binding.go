@@ -184,7 +184,13 @@ func matches(globs []string, name string) bool {
 // Resolve picks the profile a reference names among profiles (the catalog's rule:
 // "name@version" exactly, or the newest version of "name").
 func Resolve(ref string, profiles []*profile.Profile) (*profile.Profile, error) {
+	if len(profiles) == 0 {
+		return nil, fmt.Errorf("the bound profile %s: no profiles are configured (give --profile FILE or DIR)", ref)
+	}
 	cat, _ := profile.NewCatalog(profiles) // duplicates were reported when the profiles loaded
+	if cat == nil {
+		return nil, fmt.Errorf("the bound profile %s: the profiles given do not form a catalog", ref)
+	}
 	p, err := cat.Resolve(ref)
 	if err != nil {
 		return nil, fmt.Errorf("the bound profile %s: %w (see --profile)", ref, err)

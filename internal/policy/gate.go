@@ -128,6 +128,31 @@ func (d Decision) Message() string {
 	return msg
 }
 
+// FactsProblem says why c's facts cannot carry a decision (fail closed): missing, failed,
+// incomplete (a collector of GateRequiredCollectors did not succeed) or older than maxAge;
+// "" when they can.
+func FactsProblem(c *facts.Cluster, maxAge time.Duration, now time.Time) string {
+	if c == nil {
+		return "no facts for the cluster: it has not been collected (fail closed)"
+	}
+	if c.Status() == facts.StatusFailed {
+		return fmt.Sprintf("facts are missing: %s (fail closed)", c.Problem())
+	}
+	ok := map[string]bool{}
+	for _, r := range c.Collection {
+		ok[r.Collector] = r.OK()
+	}
+	for _, name := range GateRequiredCollectors {
+		if !ok[name] {
+			return fmt.Sprintf("facts are incomplete: collector %s did not succeed (fail closed)", name)
+		}
+	}
+	if age := now.Sub(c.CollectedAt); age > maxAge {
+		return fmt.Sprintf("facts are stale: collected %s ago, the profile allows %s (fail closed)", age.Truncate(time.Second), maxAge)
+	}
+	return ""
+}
+
 // Gate decides whether a cluster may move to a profile. c may be nil (no facts). It fails
 // closed: missing, failed, incomplete or stale facts deny. Otherwise the rules run twice: once
 // plain (for compliance scores), once with the profile and the scores; the upgrade rules' (and
@@ -138,26 +163,13 @@ func (e *Engine) Gate(ctx context.Context, cluster string, c *facts.Cluster, p *
 		d.Reasons = append(d.Reasons, fmt.Sprintf(format, a...))
 		return d
 	}
-	if c == nil {
-		return deny("no facts for the cluster: it has not been collected (fail closed)")
+	if c != nil {
+		d.CollectedAt = c.CollectedAt
 	}
-	d.CollectedAt = c.CollectedAt
-	if c.Status() == facts.StatusFailed {
-		return deny("facts are missing: %s (fail closed)", c.Problem())
+	if problem := FactsProblem(c, p.MaxFactsAge(), now); problem != "" {
+		return deny("%s", problem)
 	}
-	ok := map[string]bool{}
-	for _, r := range c.Collection {
-		ok[r.Collector] = r.OK()
-	}
-	for _, name := range GateRequiredCollectors {
-		if !ok[name] {
-			return deny("facts are incomplete: collector %s did not succeed (fail closed)", name)
-		}
-	}
-	if age := now.Sub(c.CollectedAt); age > p.MaxFactsAge() {
-		return deny("facts are stale: collected %s ago, the profile allows %s (fail closed)", age.Truncate(time.Second), p.MaxFactsAge())
-	}
-	d.Safety = CheckSafety(c, p.Spec.KubernetesVersion)
+	d.Safety = CheckSafety(c, p.Spec.KubernetesVersion, p.ProfileTarget())
 	var safety []string
 	for _, v := range d.Safety {
 		safety = append(safety, v.Reason())
@@ -209,7 +221,7 @@ func (e *Engine) Gate(ctx context.Context, cluster string, c *facts.Cluster, p *
 		d.Reasons = append(d.Reasons, fmt.Sprintf("%s %s: %s", f.RuleID, f.Severity, f.Message))
 	}
 	slices.Sort(d.Reasons)
-	d.Reasons = append(safety, d.Reasons...)
+	d.Reasons = append(append([]string{}, safety...), d.Reasons...)
 	slices.Sort(d.Warnings)
 	slices.SortFunc(d.Explain, func(a, b RuleOutcome) int { return cmp.Compare(a.ID, b.ID) })
 	d.Allowed = len(d.Reasons) == 0

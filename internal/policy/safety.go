@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/fleetaudit/fleetaudit/internal/facts"
 )
@@ -41,7 +42,7 @@ func (v SafetyViolation) Reason() string {
 // releaseRE is a Kubernetes release as the project tags it: v1.35.0, v1.35.0-rc.1,
 // v1.36.0-alpha.2, v1.36.0-beta.0. Vendor suffixes (-eks-…, -gke.…) are builds of a cluster,
 // not targets a profile can name.
-var releaseRE = regexp.MustCompile(`^v1\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-(alpha|beta|rc)\.(0|[1-9]\d*))?$`)
+var releaseRE = regexp.MustCompile(`^v1\.(0|[1-9]\d{0,3})\.(0|[1-9]\d{0,3})(-(alpha|beta|rc)\.(0|[1-9]\d{0,3}))?$`)
 
 // ParseRelease parses a target Kubernetes version, which must be a release as Kubernetes tags
 // them (vMAJOR.MINOR.PATCH, optionally -alpha.N, -beta.N or -rc.N).
@@ -55,18 +56,19 @@ func ParseRelease(s string) (*facts.Version, error) {
 	return &facts.Version{GitVersion: s, Major: 1, Minor: minor, Patch: patch}, nil
 }
 
-// maxKubeletLag is how many minors a kubelet may trail the API server (FACTS.md, version
-// skew policy): 3, or 2 for API servers older than 1.25.
-func maxKubeletLag(apiMinor int) int {
-	if apiMinor < 25 {
+// MaxKubeletLag is how many minors a kubelet may trail the API server (version skew policy,
+// KEP-3935): 3 from Kubernetes 1.28, 2 before (as rule FA-UPG-001 has it).
+func MaxKubeletLag(apiMinor int) int {
+	if apiMinor < 28 {
 		return 2
 	}
 	return 3
 }
 
-// CheckSafety runs the non-waivable checks of a move of cluster c to target. c must have its
-// facts (the gate fails closed on missing ones before this).
-func CheckSafety(c *facts.Cluster, target string) []SafetyViolation {
+// CheckSafety runs the non-waivable checks of a move of cluster c to target, under a profile
+// whose own Kubernetes version is profileTarget. c must have its facts (the gate fails closed
+// on missing ones before this).
+func CheckSafety(c *facts.Cluster, target, profileTarget string) []SafetyViolation {
 	var out []SafetyViolation
 	add := func(check SafetyCheck, format string, a ...any) {
 		out = append(out, SafetyViolation{Check: check, Message: fmt.Sprintf(format, a...)})
@@ -76,22 +78,18 @@ func CheckSafety(c *facts.Cluster, target string) []SafetyViolation {
 		add(SafetyReleaseFormat, "target %v", err)
 		return out
 	}
+	if prerelease := strings.Contains(target, "-"); prerelease && !strings.Contains(profileTarget, "-") {
+		add(SafetyReleaseFormat, "target %s is a pre-release, and the profile targets the release %s: a pre-release reaches only clusters whose profile targets one", target, profileTarget)
+		return out
+	}
 	if c.Version == nil {
 		add(SafetyMinorJump, "the cluster's Kubernetes version is unknown, so the size of the move cannot be checked")
 		return out
 	}
-	// The lowest minor among the control plane's instances is where the move starts.
-	from := c.Version
-	if c.Upgrade != nil {
-		for _, s := range c.Upgrade.APIServers {
-			if s.Version != nil && s.Version.Major == from.Major && s.Version.Minor < from.Minor {
-				from = s.Version
-			}
-		}
-	}
+	from := ControlPlaneFloor(c)
 	switch {
 	case from.Major != to.Major:
-		add(SafetyMinorJump, "the control plane runs %s and the target is %s: a major version change", from.GitVersion, to.GitVersion)
+		add(SafetyMinorJump, "the control plane runs %s, whose major version is not the target's 1: fleetaudit cannot judge the move", from.GitVersion)
 	case to.Minor-from.Minor > 1:
 		add(SafetyMinorJump, "the control plane would move from %s to %s, %d minor versions at once: Kubernetes upgrades the control plane one minor at a time (move to 1.%d first)",
 			from.GitVersion, to.GitVersion, to.Minor-from.Minor, from.Minor+1)
@@ -99,7 +97,7 @@ func CheckSafety(c *facts.Cluster, target string) []SafetyViolation {
 		add(SafetyMinorDowngrade, "the control plane runs %s and the target %s is an older minor: Kubernetes does not support minor downgrades (a rollback within the same minor is a patch change)",
 			from.GitVersion, to.GitVersion)
 	}
-	lag := maxKubeletLag(to.Minor)
+	lag := MaxKubeletLag(to.Minor)
 	for _, n := range c.Nodes {
 		for _, kv := range []struct {
 			component string
@@ -107,8 +105,12 @@ func CheckSafety(c *facts.Cluster, target string) []SafetyViolation {
 		}{{"kubelet", n.KubeletVersion}, {"kube-proxy", n.KubeProxyVersion}} {
 			v := kv.v
 			switch {
-			case v == nil || v.Major != to.Major:
+			case v == nil && kv.component == "kubelet":
+				add(SafetyKubeletSkew, "the kubelet version of node %s is unknown, so its skew after the move cannot be checked (fail closed)", n.Name)
+			case v == nil: // kube-proxy is optional (a CNI may replace it)
 				continue
+			case v.Major != to.Major:
+				add(SafetyKubeletSkew, "%s %s on node %s has another major version than the target %s", kv.component, v.GitVersion, n.Name, to.GitVersion)
 			case v.Minor > to.Minor:
 				add(SafetyKubeletSkew, "%s %s on node %s would be newer than the API server %s", kv.component, v.GitVersion, n.Name, to.GitVersion)
 			case to.Minor-v.Minor > lag:
@@ -134,4 +136,19 @@ func CheckSafety(c *facts.Cluster, target string) []SafetyViolation {
 		}
 	}
 	return out
+}
+
+// ControlPlaneFloor is the lowest version among the control plane's API server instances (the
+// cluster's version when none is known): where a move starts, and what kubelets must not
+// outrun.
+func ControlPlaneFloor(c *facts.Cluster) *facts.Version {
+	from := c.Version
+	if c.Upgrade != nil && from != nil {
+		for _, s := range c.Upgrade.APIServers {
+			if s.Version != nil && s.Version.Major == from.Major && s.Version.Minor < from.Minor {
+				from = s.Version
+			}
+		}
+	}
+	return from
 }

@@ -54,13 +54,20 @@ func TestNonWaivableChecks(t *testing.T) {
 		{"not a release: vendor build", "v1.35.0-eks-1", cluster("v1.34.2", "v1.34.2"), SafetyReleaseFormat, "is not a Kubernetes release"},
 		{"not a release: no patch", "v1.35", cluster("v1.34.2", "v1.34.2"), SafetyReleaseFormat, "is not a Kubernetes release"},
 		{"not a release: garbage", "latest", cluster("v1.34.2", "v1.34.2"), SafetyReleaseFormat, "is not a Kubernetes release"},
-		{"release candidate: legal", "v1.35.0-rc.1", cluster("v1.34.2", "v1.34.2"), "", ""},
+		{"release candidate under a profile of the release", "v1.35.0-rc.1", cluster("v1.34.2", "v1.34.2"), SafetyReleaseFormat, "is a pre-release, and the profile targets the release v1.35.0"},
+		{"number too long to be a release", "v1.35.99999999999999999999", cluster("v1.34.2", "v1.34.2"), SafetyReleaseFormat, "is not a Kubernetes release"},
+		{"kubelet version unknown", "v1.35.0", cluster("v1.34.2", "v1.34.2", func(c *facts.Cluster) { c.Nodes[0].KubeletVersion = nil }), SafetyKubeletSkew, "the kubelet version of node n1 is unknown"},
+		{"before 1.28 kubelets may trail by two only", "v1.27.3", cluster("v1.26.9", "v1.24.17"), SafetyKubeletSkew, "3 minor versions behind the API server v1.27.3 (at most 2 allowed)"},
+		{"release candidate under a profile of a release candidate: legal", "v1.35.0-rc.1", cluster("v1.34.2", "v1.34.2"), "", ""},
 		{"API removed by the target still requested", "v1.35.0", cluster("v1.34.2", "v1.34.2", requested("1.35")), SafetyRemovedAPIs, "clients still request flowcontrol.apiserver.k8s.io/v1beta3 flowschemas, which Kubernetes v1.35.0 removes (1.35)"},
 		{"API removed long ago: legal (clients already get 404)", "v1.35.0", cluster("v1.34.2", "v1.34.2", requested("1.32")), "", ""},
 		{"API removed later: legal", "v1.35.0", cluster("v1.34.2", "v1.34.2", requested("1.36")), "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := gateProfile(t, "  requirements: {blockingSeverity: critical}\n")
+			if strings.Contains(tc.target, "-rc.") && tc.want == "" {
+				p.Spec.KubernetesVersion = "v1.35.0-rc.0" // a profile of a pre-release
+			}
 			p = p.WithTarget(tc.target)
 			d := e.Gate(context.Background(), "c1", tc.c, p, now)
 			if tc.want == "" {

@@ -38,6 +38,8 @@ type Profile struct {
 	Spec       Spec     `json:"spec"`
 	// File is where the profile was read from (not part of the document).
 	File string `json:"-"`
+	// own is the document's own kubernetesVersion when WithTarget replaced it.
+	own string
 }
 
 // Metadata names the profile.
@@ -254,8 +256,18 @@ func (p *Profile) ID() string { return p.Metadata.Name + "@" + p.Spec.Version }
 // Cluster API upgrade asks for).
 func (p *Profile) WithTarget(kubernetesVersion string) *Profile {
 	c := *p
+	c.own = p.ProfileTarget()
 	c.Spec.KubernetesVersion = kubernetesVersion
 	return &c
+}
+
+// ProfileTarget is the Kubernetes version the profile document itself names, also after
+// WithTarget.
+func (p *Profile) ProfileTarget() string {
+	if p.own != "" {
+		return p.own
+	}
+	return p.Spec.KubernetesVersion
 }
 
 // Input is the profile as rules see it (input.profile): the document plus parsed versions.

@@ -85,7 +85,7 @@ func (s *Server) admitCluster(ctx context.Context, op admissionv1.Operation, obj
 	if newV == "" || (newV == oldV && !rebase) {
 		return ""
 	}
-	m, err := s.bound(obj.Metadata.Namespace, obj.Metadata.Name, obj.Metadata.Annotations)
+	m, err := s.bound(obj.Metadata.Namespace, obj.Metadata.Name, obj.Metadata.Annotations, newV)
 	if err != nil {
 		return "fleetaudit: " + err.Error()
 	}
@@ -112,7 +112,11 @@ func (s *Server) admitOwned(ctx context.Context, op admissionv1.Operation, obj, 
 	if owner == "" {
 		return fmt.Sprintf("fleetaudit: %s %s/%s has no %s label, so its cluster is unknown (fail closed)", obj.Kind, obj.Metadata.Namespace, obj.Metadata.Name, ClusterNameLabel)
 	}
-	m, err := s.bound(obj.Metadata.Namespace, owner, obj.Metadata.Annotations)
+	target := newV
+	if obj.Kind != "KubeadmControlPlane" {
+		target = "" // workers follow the running control plane, whatever the profile version
+	}
+	m, err := s.bound(obj.Metadata.Namespace, owner, obj.Metadata.Annotations, target)
 	if err != nil {
 		return "fleetaudit: " + err.Error()
 	}
@@ -150,21 +154,21 @@ func (s *Server) workerVersionProblem(m boundMove, obj capiObject, v string) str
 	if st := s.State(); st != nil {
 		c = st.Facts[m.cluster]
 	}
-	if c == nil || c.Version == nil {
-		return fmt.Sprintf("fleetaudit: no facts for %s, so the control plane version its machines must match is unknown (fail closed)", m.cluster)
+	if problem := policy.FactsProblem(c, m.profile.MaxFactsAge(), s.cfg.Now()); problem != "" {
+		return fmt.Sprintf("fleetaudit: %s: %s", m.cluster, problem)
 	}
-	api := c.Version
-	lag := 3
-	if api.Minor < 25 {
-		lag = 2
+	api := policy.ControlPlaneFloor(c)
+	if api == nil {
+		return fmt.Sprintf("fleetaudit: the Kubernetes version of %s is unknown, so its machines' version cannot be checked (fail closed)", m.cluster)
 	}
+	lag := policy.MaxKubeletLag(api.Minor)
 	switch {
 	case to.Minor > api.Minor:
-		return fmt.Sprintf("fleetaudit: MachineDeployment %s/%s would run kubelet %s, newer than the control plane %s of %s: upgrade the control plane first",
-			obj.Metadata.Namespace, obj.Metadata.Name, v, api.GitVersion, m.cluster)
+		return fmt.Sprintf("fleetaudit: %s %s/%s would run kubelet %s, newer than the control plane %s of %s: upgrade the control plane first",
+			obj.Kind, obj.Metadata.Namespace, obj.Metadata.Name, v, api.GitVersion, m.cluster)
 	case api.Minor-to.Minor > lag:
-		return fmt.Sprintf("fleetaudit: MachineDeployment %s/%s would run kubelet %s, %d minors behind the control plane %s of %s (at most %d allowed)",
-			obj.Metadata.Namespace, obj.Metadata.Name, v, api.Minor-to.Minor, api.GitVersion, m.cluster, lag)
+		return fmt.Sprintf("fleetaudit: %s %s/%s would run kubelet %s, %d minors behind the control plane %s of %s (at most %d allowed)",
+			obj.Kind, obj.Metadata.Namespace, obj.Metadata.Name, v, api.Minor-to.Minor, api.GitVersion, m.cluster, lag)
 	}
 	return ""
 }

@@ -80,7 +80,13 @@ func gateServerWith(t *testing.T, b *binding.Bindings, log *server.DecisionLog) 
 	for _, name := range []string{"prod-eu", "staging"} {
 		jobs = append(jobs, fleet.Job{Name: name, Facts: func(context.Context, fleet.FinalFunc) *facts.Cluster { return readyFacts(name) }})
 	}
-	srv := server.New(server.Config{Engine: engine, Profiles: []*profile.Profile{mustProfile(t, platform), mustProfile(t, edge)},
+	// platform@1.9.0 is the version for the 1.34 the clusters run, 2.0.0 the one for 1.35.
+	// 1.8.0 for 1.33 and 2.1.0 for 1.36 let tests reach the non-waivable checks of such moves.
+	version := func(v, k8s string) *profile.Profile {
+		return mustProfile(t, strings.NewReplacer("version: 2.0.0", "version: "+v, "v1.35.0", k8s).Replace(platform))
+	}
+	srv := server.New(server.Config{Engine: engine, Profiles: []*profile.Profile{version("1.8.0", "v1.33.5"), version("1.9.0", "v1.34.2"),
+		mustProfile(t, platform), version("2.1.0", "v1.36.0"), mustProfile(t, edge)},
 		Bindings: b, Decisions: log, Jobs: func() ([]fleet.Job, error) { return jobs, nil }, Now: func() time.Time { return collected.Add(time.Minute) }})
 	if err := srv.AuditOnce(context.Background()); err != nil {
 		t.Fatal(err)
@@ -127,7 +133,7 @@ func TestAdmissionTakesClusterAndProfileFromBindings(t *testing.T) {
 	}{
 		{"legal one-minor move", admissionv1.Update, clusterJSON("capi", "eu", "v1.35.0", nil), true, ""},
 		{"lenient profile asked for by annotation", admissionv1.Update, clusterJSON("capi", "eu", "v1.36.0", map[string]string{server.ProfileAnnotation: "edge"}), false,
-			"asks for profile edge (annotation fleetaudit.io/profile) but prod-eu is bound to platform@2.0.0: an object cannot choose its profile"},
+			"asks for profile edge (annotation fleetaudit.io/profile) but prod-eu is bound to platform@2.1.0: an object cannot choose its profile"},
 		{"the bound profile named by annotation", admissionv1.Update, clusterJSON("capi", "eu", "v1.35.0", map[string]string{server.ProfileAnnotation: "platform"}), true, ""},
 		{"another cluster's facts asked for by annotation", admissionv1.Update, clusterJSON("capi", "eu", "v1.35.0", map[string]string{server.ClusterAnnotation: "staging"}), false,
 			"says it is staging (annotation fleetaudit.io/cluster) but is bound to prod-eu"},
@@ -136,7 +142,7 @@ func TestAdmissionTakesClusterAndProfileFromBindings(t *testing.T) {
 			"the Cluster other/eu is bound to no fleet cluster: add {object: other/eu, cluster: FLEET-CLUSTER} to clusterObjects in bindings.yaml"},
 		{"fleet cluster bound to no profile", admissionv1.Update, clusterJSON("capi", "stg", "v1.35.0", nil), false, "cluster staging is bound to no profile"},
 		{"created at its profile's minor", admissionv1.Create, clusterJSON("capi", "eu", "v1.35.1", nil), true, ""},
-		{"created at another minor", admissionv1.Create, clusterJSON("capi", "eu", "v1.36.0", nil), false, "prod-eu is created at v1.36.0 but is bound to platform@2.0.0, whose Kubernetes version is v1.35.0"},
+		{"created at a minor no profile version is for", admissionv1.Create, clusterJSON("capi", "eu", "v1.37.0", nil), false, "prod-eu: no version of its profile platform is for Kubernetes 1.37: add one to the catalog"},
 		{"created at a version that is no release", admissionv1.Create, clusterJSON("capi", "eu", "v1.35", nil), false, "is not a Kubernetes release"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -252,7 +258,7 @@ func TestDecisionHistoryAndRollback(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := log.Record(server.DecisionRecord{Time: collected.Add(-48 * time.Hour), Cluster: "prod-eu", Object: "Cluster capi/eu",
-		Source: "webhook", Profile: "platform@2.0.0", Target: "v1.34.1", Allowed: true}); err != nil {
+		Source: "webhook", Profile: "platform@1.9.0", Target: "v1.34.1", Allowed: true}); err != nil {
 		t.Fatal(err)
 	}
 	b := &binding.Bindings{File: "bindings.yaml", Profiles: []binding.ProfileBinding{{Clusters: []string{"prod-*"}, Profile: "platform"}},
@@ -260,7 +266,7 @@ func TestDecisionHistoryAndRollback(t *testing.T) {
 	h := gateServerWith(t, b, log)
 	old := clusterJSON("capi", "eu", "v1.34.2", nil)
 	resp := review(t, h, admissionv1.Update, clusterJSON("capi", "eu", "v1.34.1", nil), old)
-	if !resp.Allowed || len(resp.Warnings) == 0 || !strings.Contains(resp.Warnings[0], "rollback: prod-eu ran v1.34.1 (platform@2.0.0) before; it was let move there on") {
+	if !resp.Allowed || len(resp.Warnings) == 0 || !strings.Contains(resp.Warnings[0], "rollback: prod-eu was let move to v1.34.1 (platform@1.9.0) before, on") {
 		t.Fatalf("patch rollback: allowed %v, warnings %q", resp.Allowed, resp.Warnings)
 	}
 	resp = review(t, h, admissionv1.Update, clusterJSON("capi", "eu", "v1.33.9", nil), old)

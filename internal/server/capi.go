@@ -92,9 +92,12 @@ func (s *Server) serveBeforeClusterUpgrade(w http.ResponseWriter, r *http.Reques
 		writeJSON(w, http.StatusOK, resp)
 		return
 	}
-	m, err := s.bound(req.Cluster.Metadata.Namespace, req.Cluster.Metadata.Name, req.Cluster.Metadata.Annotations)
-	if err == nil && req.ToKubernetesVersion == "" {
+	var m boundMove
+	var err error
+	if req.ToKubernetesVersion == "" {
 		err = fmt.Errorf("the request names no toKubernetesVersion")
+	} else {
+		m, err = s.bound(req.Cluster.Metadata.Namespace, req.Cluster.Metadata.Name, req.Cluster.Metadata.Annotations, req.ToKubernetesVersion)
 	}
 	if err != nil {
 		resp.Status, resp.Message = "Failure", "fleetaudit: "+err.Error()

@@ -125,7 +125,7 @@ func (l *DecisionLog) rollbackNote(cluster string, running *facts.Version, targe
 	}
 	for i := len(past) - 1; i >= 0; i-- {
 		if past[i].Target == target {
-			return fmt.Sprintf("rollback: %s ran %s (%s) before; it was let move there on %s", cluster, target, past[i].Profile, past[i].Time.UTC().Format(time.RFC3339))
+			return fmt.Sprintf("rollback: %s was let move to %s (%s) before, on %s", cluster, target, past[i].Profile, past[i].Time.UTC().Format(time.RFC3339))
 		}
 	}
 	return ""

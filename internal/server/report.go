@@ -22,8 +22,8 @@ func (s *Server) WriteReport(h reports.History, formats []string) (string, error
 	}
 	profileID := ""
 	var decisions = st.Decisions
-	if len(s.cfg.Profiles) > 0 {
-		profileID = s.cfg.Profiles[0].ID()
+	if latest := latestProfiles(s.cfg.Profiles); len(latest) > 0 {
+		profileID = latest[0].ID()
 		decisions = nil
 		for _, d := range st.Decisions {
 			if d.Profile == profileID {

@@ -9,9 +9,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -103,7 +105,7 @@ func (s *Server) AuditOnce(ctx context.Context) error {
 		st.Facts[c.Name] = c
 	}
 	st.Audit, st.Finished, st.Duration = audit, s.cfg.Now(), s.cfg.Now().Sub(start)
-	for _, p := range s.cfg.Profiles {
+	for _, p := range latestProfiles(s.cfg.Profiles) {
 		for _, r := range audit.Clusters {
 			if p.Targets(r.Cluster) {
 				d := s.cfg.Engine.Gate(ctx, r.Cluster, st.Facts[r.Cluster], p, st.Finished)
@@ -144,20 +146,36 @@ func (s *Server) Run(ctx context.Context) {
 	}
 }
 
-// profileFor picks a configured profile by name, or the only one when name is empty.
+// profileFor picks a configured profile: "name" is its newest version, "name@version" that
+// one, "" the newest version of the only profile configured.
 func (s *Server) profileFor(name string) (*profile.Profile, error) {
+	latest := latestProfiles(s.cfg.Profiles)
 	if name == "" {
-		if len(s.cfg.Profiles) == 1 {
-			return s.cfg.Profiles[0], nil
+		if len(latest) == 1 {
+			return latest[0], nil
 		}
-		return nil, fmt.Errorf("name a profile: %d are configured", len(s.cfg.Profiles))
+		return nil, fmt.Errorf("name a profile: %d are configured", len(latest))
 	}
-	for _, p := range s.cfg.Profiles {
-		if p.Metadata.Name == name || p.ID() == name {
-			return p, nil
+	p, err := binding.Resolve(name, s.cfg.Profiles)
+	if err != nil {
+		return nil, fmt.Errorf("no profile %q is configured", name)
+	}
+	return p, nil
+}
+
+// latestProfiles is the newest version of each profile name, by name.
+func latestProfiles(ps []*profile.Profile) []*profile.Profile {
+	byName := map[string]*profile.Profile{}
+	for _, p := range ps {
+		if cur := byName[p.Metadata.Name]; cur == nil || profile.CompareVersions(p.Spec.Version, cur.Spec.Version) > 0 {
+			byName[p.Metadata.Name] = p
 		}
 	}
-	return nil, fmt.Errorf("no profile %q is configured", name)
+	out := make([]*profile.Profile, 0, len(byName))
+	for _, name := range slices.Sorted(maps.Keys(byName)) {
+		out = append(out, byName[name])
+	}
+	return out
 }
 
 // boundMove is what the operator's bindings say about an admitted Cluster object.
@@ -171,7 +189,7 @@ type boundMove struct {
 // and which profile holds it. Nothing the object says about itself decides either: an
 // annotation that names another cluster or profile than its binding is an error, so the
 // caller learns that it cannot choose.
-func (s *Server) bound(ns, name string, annotations map[string]string) (boundMove, error) {
+func (s *Server) bound(ns, name string, annotations map[string]string, target string) (boundMove, error) {
 	cluster, err := s.cfg.Bindings.ClusterFor(ns, name)
 	if err != nil {
 		return boundMove{}, err
@@ -184,9 +202,9 @@ func (s *Server) bound(ns, name string, annotations map[string]string) (boundMov
 	if err != nil {
 		return boundMove{}, err
 	}
-	p, err := binding.Resolve(b.Profile, s.cfg.Profiles)
+	p, err := profileForMove(b.Profile, s.cfg.Profiles, target)
 	if err != nil {
-		return boundMove{}, err
+		return boundMove{}, fmt.Errorf("%s: %w", cluster, err)
 	}
 	if a := annotations[ProfileAnnotation]; a != "" && a != p.Metadata.Name && a != p.ID() {
 		return boundMove{}, fmt.Errorf("the Cluster %s/%s asks for profile %s (annotation %s) but %s is bound to %s: an object cannot choose its profile; remove the annotation or change the bindings",
@@ -194,6 +212,51 @@ func (s *Server) bound(ns, name string, annotations map[string]string) (boundMov
 	}
 	p, lines := binding.Apply(p, b.Overrides)
 	return boundMove{cluster: cluster, profile: p, overrides: lines}, nil
+}
+
+// profileForMove is the version of the bound profile ref that judges a move to target: the
+// pinned version, which must be for the target's minor, or else the newest catalog version
+// for that minor (its layers and requirements are the ones the cluster will run under). An
+// empty target (a change of worker versions, judged against the running control plane) takes
+// the pinned or newest version.
+func profileForMove(ref string, profiles []*profile.Profile, target string) (*profile.Profile, error) {
+	if target == "" {
+		return binding.Resolve(ref, profiles)
+	}
+	to, err := policy.ParseRelease(target)
+	if err != nil {
+		return nil, fmt.Errorf("target %w", err)
+	}
+	minorOf := func(p *profile.Profile) int {
+		v, err := facts.ParseVersion(p.Spec.KubernetesVersion)
+		if err != nil {
+			return -1
+		}
+		return v.Minor
+	}
+	if _, _, pinned := strings.Cut(ref, "@"); pinned {
+		p, err := binding.Resolve(ref, profiles)
+		if err != nil {
+			return nil, err
+		}
+		if minorOf(p) != to.Minor {
+			return nil, fmt.Errorf("it is pinned to %s (Kubernetes %s), so a move to %s needs the binding changed first", p.ID(), p.Spec.KubernetesVersion, target)
+		}
+		return p, nil
+	}
+	var best *profile.Profile
+	for _, p := range profiles {
+		if p.Metadata.Name == ref && minorOf(p) == to.Minor && (best == nil || profile.CompareVersions(p.Spec.Version, best.Spec.Version) > 0) {
+			best = p
+		}
+	}
+	if best == nil {
+		if _, err := binding.Resolve(ref, profiles); err != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("no version of its profile %s is for Kubernetes 1.%d: add one to the catalog before moving there", ref, to.Minor)
+	}
+	return best, nil
 }
 
 // decideBound answers the gate for an admitted object's move to target, notes a rollback

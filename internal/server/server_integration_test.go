@@ -99,6 +99,11 @@ func startGate(t *testing.T) *gateFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The version of platform for the 1.34 the cluster runs (patch moves are judged under it).
+	current, err := profile.Parse("platform-1.34.yaml", []byte(strings.NewReplacer("version: 2.0.0", "version: 1.9.0", "v1.35.0", "v1.34.4").Replace(profileDoc)))
+	if err != nil {
+		t.Fatal(err)
+	}
 	engine, err := policy.New(context.Background(), policy.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -106,7 +111,7 @@ func startGate(t *testing.T) *gateFixture {
 	opts := fleet.Options{Timeout: 20 * time.Second}
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	srv := server.New(server.Config{Engine: engine, Profiles: []*profile.Profile{p, lenient}, Bindings: gateBindings, Options: opts,
+	srv := server.New(server.Config{Engine: engine, Profiles: []*profile.Profile{current, p, lenient}, Bindings: gateBindings, Options: opts,
 		Jobs:    func() ([]fleet.Job, error) { return fleet.LiveJobs(targets, opts), nil },
 		Callers: &server.CallerAuth{Certificates: true, Allow: []string{testcluster.WebhookClientName, "capi-controller"}, Log: log}})
 	dir := t.TempDir()
