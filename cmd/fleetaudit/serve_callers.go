@@ -25,6 +25,8 @@ func (sf *serveFlags) checkCallerFlags() error {
 		return usagef("the gate endpoints need authenticated callers: add --client-ca FILE (client certificates) and/or --token-review-context NAME or --token-review-in-cluster (bearer tokens), or --allow-unauthenticated-callers")
 	case sf.allowUnauthenticated && (sf.clientCA != "" || tokens):
 		return usagef("--allow-unauthenticated-callers contradicts --client-ca and --token-review-*")
+	case sf.allowUnauthenticated && len(sf.gateAllow) > 0:
+		return usagef("--allow-unauthenticated-callers contradicts --gate-allow: an unauthenticated caller has no name to allow")
 	}
 	return nil
 }

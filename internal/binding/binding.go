@@ -10,6 +10,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/fleetaudit/fleetaudit/internal/profile"
 	"github.com/fleetaudit/fleetaudit/internal/yamlfile"
@@ -96,6 +97,14 @@ func (b *Bindings) Validate() []string {
 			if strings.TrimSpace(o.Reason) == "" {
 				add("%s.overrides[%d].reason: is required: say why this cluster differs from its profile", at, j)
 			}
+			for k, g := range o.Clusters {
+				if _, err := path.Match(g, ""); err != nil {
+					add("%s.overrides[%d].clusters[%d]: %q is not a valid glob", at, j, k, g)
+				}
+			}
+			if d, err := time.ParseDuration(o.Requirements.MaxFactsAge); o.Requirements.MaxFactsAge != "" && (err != nil || d <= 0) {
+				add("%s.overrides[%d].requirements.maxFactsAge: %q is not a positive duration such as 30m", at, j, o.Requirements.MaxFactsAge)
+			}
 			if o.Requirements.BlockingSeverity != "" && !slices.Contains([]string{"info", "low", "medium", "high", "critical"}, o.Requirements.BlockingSeverity) {
 				add("%s.overrides[%d].requirements.blockingSeverity: %q is not one of info, low, medium, high, critical", at, j, o.Requirements.BlockingSeverity)
 			}
@@ -161,12 +170,12 @@ func (b *Bindings) ProfileFor(cluster string) (Bound, error) {
 				cluster, first.Profile, found[0], b.Profiles[i].Profile, i, b.File)
 		}
 	}
+	// Overrides come from the first matching entry only: a broad entry further down (say
+	// clusters: ["*"]) must not loosen what a specific one above says.
 	out := Bound{Profile: first.Profile, Wave: first.Wave}
-	for _, i := range found {
-		for _, o := range b.Profiles[i].Overrides {
-			if len(o.Clusters) == 0 || matches(o.Clusters, cluster) {
-				out.Overrides = append(out.Overrides, o)
-			}
+	for _, o := range first.Overrides {
+		if len(o.Clusters) == 0 || matches(o.Clusters, cluster) {
+			out.Overrides = append(out.Overrides, o)
 		}
 	}
 	return out, nil
@@ -214,7 +223,8 @@ func Apply(p *profile.Profile, overrides []Override) (*profile.Profile, []string
 			req.BlockingSeverity = r.BlockingSeverity
 			set = append(set, "blockingSeverity="+r.BlockingSeverity)
 		}
-		if r.MaxFactsAge != "" {
+		// Stale facts are never waived: an override may only make maxFactsAge shorter.
+		if d, err := time.ParseDuration(r.MaxFactsAge); err == nil && d > 0 && d < p.MaxFactsAge() {
 			req.MaxFactsAge = r.MaxFactsAge
 			set = append(set, "maxFactsAge="+r.MaxFactsAge)
 		}
@@ -241,7 +251,9 @@ func Apply(p *profile.Profile, overrides []Override) (*profile.Profile, []string
 			req.Rules = append(slices.Clone(req.Rules), r.Rules...)
 			set = append(set, "rules+="+strings.Join(r.Rules, ","))
 		}
-		lines = append(lines, strings.Join(set, ", ")+": "+o.Reason)
+		if len(set) > 0 {
+			lines = append(lines, strings.Join(set, ", ")+": "+o.Reason)
+		}
 	}
 	cp.Spec.Requirements = req
 	return &cp, lines

@@ -87,6 +87,28 @@ func TestBadBindings(t *testing.T) {
 	}
 }
 
+// TestOverridesCannotLoosenStalenessOrLeakAcrossEntries: an override may shorten maxFactsAge
+// but not lengthen it, and only the first matching entry's overrides apply.
+func TestOverridesCannotLoosenStalenessOrLeakAcrossEntries(t *testing.T) {
+	p := &profile.Profile{Metadata: profile.Metadata{Name: "platform"}}
+	p.Spec.Version = "1.0.0"
+	got, lines := Apply(p, []Override{{Requirements: profile.Requirements{MaxFactsAge: "8760h"}, Reason: "never stale"}})
+	if got.MaxFactsAge() != p.MaxFactsAge() || len(lines) != 0 {
+		t.Errorf("a longer maxFactsAge was applied: %s %v", got.MaxFactsAge(), lines)
+	}
+	if got, _ := Apply(p, []Override{{Requirements: profile.Requirements{MaxFactsAge: "10m"}, Reason: "fresh"}}); got.MaxFactsAge().Minutes() != 10 {
+		t.Errorf("a shorter maxFactsAge was not applied: %s", got.MaxFactsAge())
+	}
+	b := &Bindings{Profiles: []ProfileBinding{{Clusters: []string{"prod-*"}, Profile: "platform"},
+		{Clusters: []string{"*"}, Profile: "platform", Overrides: []Override{{Requirements: profile.Requirements{BlockingSeverity: "critical"}, Reason: "lab"}}}}}
+	if bd, err := b.ProfileFor("prod-eu"); err != nil || len(bd.Overrides) != 0 {
+		t.Errorf("a broad entry's override reached prod: %+v %v", bd, err)
+	}
+	if bd, _ := b.ProfileFor("lab-1"); len(bd.Overrides) != 1 {
+		t.Errorf("lab-1 lost its own override: %+v", bd)
+	}
+}
+
 func TestResolveAndApply(t *testing.T) {
 	mk := func(name, version, sev string) *profile.Profile {
 		p := &profile.Profile{Metadata: profile.Metadata{Name: name}}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/fleetaudit/fleetaudit/internal/facts"
 	"github.com/fleetaudit/fleetaudit/internal/policy"
@@ -54,6 +55,14 @@ func (s *Server) serveAdmission(w http.ResponseWriter, r *http.Request) {
 	if obj.Kind == "" {
 		obj.Kind = req.Kind.Kind
 	}
+	// The API server names what it admits in the request; an object that says otherwise is
+	// not what is being written.
+	if (req.Namespace != "" && req.Namespace != obj.Metadata.Namespace) || (req.Name != "" && obj.Metadata.Name != "" && req.Name != obj.Metadata.Name) ||
+		(req.Kind.Kind != "" && req.Kind.Kind != obj.Kind) {
+		deny(resp, http.StatusBadRequest, fmt.Sprintf("fleetaudit: the request is for %s %s/%s but its object is %s %s/%s",
+			req.Kind.Kind, req.Namespace, req.Name, obj.Kind, obj.Metadata.Namespace, obj.Metadata.Name))
+		return
+	}
 	if req.Operation == admissionv1.Update {
 		if err := json.Unmarshal(req.OldObject.Raw, &old); err != nil {
 			deny(resp, http.StatusBadRequest, "fleetaudit: cannot read the old object: "+jsonProblem(err))
@@ -68,7 +77,7 @@ func (s *Server) serveAdmission(w http.ResponseWriter, r *http.Request) {
 	switch obj.Kind {
 	case "Cluster":
 		msg = s.admitCluster(r.Context(), req.Operation, obj, old, source, resp)
-	case "KubeadmControlPlane", "MachineDeployment":
+	case "KubeadmControlPlane", "MachineDeployment", "MachineSet", "MachinePool", "Machine":
 		msg = s.admitOwned(r.Context(), req.Operation, obj, old, source, resp)
 	default:
 		return // not an object that sets a Kubernetes version
@@ -81,7 +90,7 @@ func (s *Server) serveAdmission(w http.ResponseWriter, r *http.Request) {
 // admitCluster judges a Cluster; it returns the denial message, or "" to allow.
 func (s *Server) admitCluster(ctx context.Context, op admissionv1.Operation, obj, old capiObject, source string, resp *admissionv1.AdmissionResponse) string {
 	newV, oldV := obj.topologyVersion(), old.topologyVersion()
-	rebase := op == admissionv1.Update && obj.topologyClass() != old.topologyClass() && old.topologyClass() != ""
+	rebase := op == admissionv1.Update && old.Spec.Topology != nil && obj.topologyClass() != old.topologyClass()
 	if newV == "" || (newV == oldV && !rebase) {
 		return ""
 	}
@@ -98,19 +107,22 @@ func (s *Server) admitCluster(ctx context.Context, op admissionv1.Operation, obj
 	return s.judge(ctx, m, newV, source, "Cluster "+obj.Metadata.Namespace+"/"+obj.Metadata.Name, resp)
 }
 
-// admitOwned judges a KubeadmControlPlane or MachineDeployment.
+// admitOwned judges a KubeadmControlPlane (like a Cluster's version change) or a machine or
+// machine group (MachineDeployment, MachineSet, MachinePool, Machine: its kubelets against
+// the running control plane).
 func (s *Server) admitOwned(ctx context.Context, op admissionv1.Operation, obj, old capiObject, source string, resp *admissionv1.AdmissionResponse) string {
-	owner := obj.Metadata.Labels[ClusterNameLabel]
-	if op == admissionv1.Update && old.Metadata.Labels[ClusterNameLabel] != owner {
-		return fmt.Sprintf("fleetaudit: the %s label of %s %s/%s cannot change (from %q to %q): it says which cluster the object belongs to",
-			ClusterNameLabel, obj.Kind, obj.Metadata.Namespace, obj.Metadata.Name, old.Metadata.Labels[ClusterNameLabel], owner)
+	owner := obj.owner()
+	if op == admissionv1.Update && old.owner() != "" && old.owner() != owner {
+		return fmt.Sprintf("fleetaudit: the cluster %s %s/%s belongs to cannot change (from %q to %q)",
+			obj.Kind, obj.Metadata.Namespace, obj.Metadata.Name, old.owner(), owner)
 	}
 	newV, oldV := obj.version(), old.version()
 	if newV == "" || newV == oldV {
 		return ""
 	}
 	if owner == "" {
-		return fmt.Sprintf("fleetaudit: %s %s/%s has no %s label, so its cluster is unknown (fail closed)", obj.Kind, obj.Metadata.Namespace, obj.Metadata.Name, ClusterNameLabel)
+		return fmt.Sprintf("fleetaudit: %s %s/%s names no cluster (spec.clusterName, a controlling Cluster owner reference or the %s label), so its cluster is unknown (fail closed)",
+			obj.Kind, obj.Metadata.Namespace, obj.Metadata.Name, ClusterNameLabel)
 	}
 	target := newV
 	if obj.Kind != "KubeadmControlPlane" {
@@ -120,7 +132,7 @@ func (s *Server) admitOwned(ctx context.Context, op admissionv1.Operation, obj, 
 	if err != nil {
 		return "fleetaudit: " + err.Error()
 	}
-	if obj.Kind == "MachineDeployment" {
+	if obj.Kind != "KubeadmControlPlane" {
 		return s.workerVersionProblem(m, obj, newV)
 	}
 	if op == admissionv1.Create {
@@ -218,15 +230,27 @@ const ClusterNameLabel = "cluster.x-k8s.io/cluster-name"
 type capiObject struct {
 	Kind     string `json:"kind"`
 	Metadata struct {
-		Name        string            `json:"name"`
-		Namespace   string            `json:"namespace"`
-		Labels      map[string]string `json:"labels"`
-		Annotations map[string]string `json:"annotations"`
+		Name            string            `json:"name"`
+		Namespace       string            `json:"namespace"`
+		Labels          map[string]string `json:"labels"`
+		Annotations     map[string]string `json:"annotations"`
+		OwnerReferences []struct {
+			APIVersion string `json:"apiVersion"`
+			Kind       string `json:"kind"`
+			Name       string `json:"name"`
+			Controller *bool  `json:"controller"`
+		} `json:"ownerReferences"`
 	} `json:"metadata"`
 	Spec struct {
-		Version  string `json:"version"` // KubeadmControlPlane
-		Topology *struct {
-			Class   string `json:"class"`
+		Version     string `json:"version"`     // KubeadmControlPlane, Machine
+		ClusterName string `json:"clusterName"` // MachineDeployment, MachineSet, MachinePool, Machine
+		Topology    *struct {
+			Class          string `json:"class"`
+			ClassNamespace string `json:"classNamespace"`
+			ClassRef       *struct {
+				Name      string `json:"name"`
+				Namespace string `json:"namespace"`
+			} `json:"classRef"` // cluster.x-k8s.io/v1beta2
 			Version string `json:"version"`
 		} `json:"topology"` // Cluster
 		Template struct {
@@ -244,19 +268,41 @@ func (o capiObject) topologyVersion() string {
 	return o.Spec.Topology.Version
 }
 
+// topologyClass identifies the ClusterClass of a managed topology as "namespace/name", from
+// v1beta1's class and classNamespace or v1beta2's classRef.
 func (o capiObject) topologyClass() string {
-	if o.Spec.Topology == nil {
+	t := o.Spec.Topology
+	if t == nil {
 		return ""
 	}
-	return o.Spec.Topology.Class
+	if t.ClassRef != nil {
+		return t.ClassRef.Namespace + "/" + t.ClassRef.Name
+	}
+	return t.ClassNamespace + "/" + t.Class
 }
 
-// version is the Kubernetes version a KubeadmControlPlane or MachineDeployment sets.
+// version is the Kubernetes version a control plane, machine or machine group sets.
 func (o capiObject) version() string {
-	if o.Kind == "MachineDeployment" {
+	switch o.Kind {
+	case "MachineDeployment", "MachineSet", "MachinePool":
 		return o.Spec.Template.Spec.Version
 	}
 	return o.Spec.Version
+}
+
+// owner is the Cluster the object belongs to: spec.clusterName for machines and machine
+// groups (set at creation and immutable in Cluster API), the controlling owner reference of a
+// control plane; its cluster-name label only as the last resort.
+func (o capiObject) owner() string {
+	if o.Spec.ClusterName != "" {
+		return o.Spec.ClusterName
+	}
+	for _, r := range o.Metadata.OwnerReferences {
+		if r.Kind == "Cluster" && strings.HasPrefix(r.APIVersion, "cluster.x-k8s.io/") && r.Controller != nil && *r.Controller {
+			return r.Name
+		}
+	}
+	return o.Metadata.Labels[ClusterNameLabel]
 }
 
 func deny(resp *admissionv1.AdmissionResponse, code int32, msg string) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -120,7 +121,7 @@ func review(t *testing.T, h http.Handler, op admissionv1.Operation, obj, old run
 func TestAdmissionTakesClusterAndProfileFromBindings(t *testing.T) {
 	b := &binding.Bindings{File: "bindings.yaml",
 		Profiles: []binding.ProfileBinding{{Clusters: []string{"prod-*"}, Profile: "platform",
-			Overrides: []binding.Override{{Requirements: profile.Requirements{MaxFactsAge: "2h"}, Reason: "audited every 90 minutes"}}}},
+			Overrides: []binding.Override{{Requirements: profile.Requirements{MaxFactsAge: "30m"}, Reason: "audited every 10 minutes"}}}},
 		ClusterObjects: []binding.ObjectBinding{{Object: "capi/eu", Cluster: "prod-eu"}, {Object: "capi/stg", Cluster: "staging"}}}
 	h := gateServer(t, b)
 	old := clusterJSON("capi", "eu", "v1.34.2", nil)
@@ -160,7 +161,7 @@ func TestAdmissionTakesClusterAndProfileFromBindings(t *testing.T) {
 			}
 			if tc.name == "legal one-minor move" {
 				w := strings.Join(resp.Warnings, "\n")
-				if !strings.Contains(w, "fleetaudit override: maxFactsAge=2h: audited every 90 minutes") ||
+				if !strings.Contains(w, "fleetaudit override: maxFactsAge=30m: audited every 10 minutes") ||
 					!strings.Contains(w, "FA-UPG-005 low: Deployment web/api runs a single replica") {
 					t.Errorf("warnings of an allowed move: %q", resp.Warnings)
 				}
@@ -192,7 +193,7 @@ func TestAdmissionBadInput(t *testing.T) {
 
 func ownedJSON(kind, ns, name, owner, version string) runtime.RawExtension {
 	spec := map[string]any{"version": version}
-	if kind == "MachineDeployment" {
+	if kind == "MachineDeployment" || kind == "MachineSet" || kind == "MachinePool" {
 		spec = map[string]any{"clusterName": owner, "template": map[string]any{"spec": map[string]any{"version": version}}}
 	}
 	obj := map[string]any{"kind": kind, "metadata": map[string]any{"name": name, "namespace": ns,
@@ -202,8 +203,12 @@ func ownedJSON(kind, ns, name, owner, version string) runtime.RawExtension {
 }
 
 func rebaseJSON(class string) runtime.RawExtension {
-	obj := map[string]any{"kind": "Cluster", "metadata": map[string]any{"name": "eu", "namespace": "capi"},
-		"spec": map[string]any{"topology": map[string]any{"class": class, "version": "v1.34.2"}}}
+	return rebaseIn("eu", map[string]any{"class": class, "version": "v1.34.2"})
+}
+
+func rebaseIn(name string, topology map[string]any) runtime.RawExtension {
+	obj := map[string]any{"kind": "Cluster", "metadata": map[string]any{"name": name, "namespace": "capi"},
+		"spec": map[string]any{"topology": topology}}
 	b, _ := json.Marshal(obj)
 	return runtime.RawExtension{Raw: b}
 }
@@ -225,14 +230,24 @@ func TestAdmissionGatesEveryVersionSetter(t *testing.T) {
 		{"control plane one minor up", ownedJSON("KubeadmControlPlane", "capi", "eu-cp", "eu", "v1.35.0"), ownedJSON("KubeadmControlPlane", "capi", "eu-cp", "eu", "v1.34.2"), true, ""},
 		{"control plane two minors up", ownedJSON("KubeadmControlPlane", "capi", "eu-cp", "eu", "v1.36.0"), ownedJSON("KubeadmControlPlane", "capi", "eu-cp", "eu", "v1.34.2"), false, "non-waivable minor-jump"},
 		{"control plane moved to another cluster", ownedJSON("KubeadmControlPlane", "capi", "eu-cp", "us", "v1.35.0"), ownedJSON("KubeadmControlPlane", "capi", "eu-cp", "eu", "v1.34.2"), false,
-			`the cluster.x-k8s.io/cluster-name label of KubeadmControlPlane capi/eu-cp cannot change (from "eu" to "us")`},
+			`the cluster KubeadmControlPlane capi/eu-cp belongs to cannot change (from "eu" to "us")`},
 		{"control plane of an unbound cluster", ownedJSON("KubeadmControlPlane", "capi", "x-cp", "x", "v1.35.0"), ownedJSON("KubeadmControlPlane", "capi", "x-cp", "x", "v1.34.2"), false, "the Cluster capi/x is bound to no fleet cluster"},
-		{"control plane without owner label", ownedJSON("KubeadmControlPlane", "capi", "eu-cp", "", "v1.35.0"), ownedJSON("KubeadmControlPlane", "capi", "eu-cp", "", "v1.34.2"), false, "has no cluster.x-k8s.io/cluster-name label"},
+		{"control plane without owner label", ownedJSON("KubeadmControlPlane", "capi", "eu-cp", "", "v1.35.0"), ownedJSON("KubeadmControlPlane", "capi", "eu-cp", "", "v1.34.2"), false, "names no cluster (spec.clusterName, a controlling Cluster owner reference or the cluster.x-k8s.io/cluster-name label)"},
 		{"workers at the control plane's version", ownedJSON("MachineDeployment", "capi", "eu-md", "eu", "v1.34.2"), ownedJSON("MachineDeployment", "capi", "eu-md", "eu", "v1.33.0"), true, ""},
 		{"workers newer than the control plane", ownedJSON("MachineDeployment", "capi", "eu-md", "eu", "v1.35.0"), ownedJSON("MachineDeployment", "capi", "eu-md", "eu", "v1.34.2"), false,
 			"would run kubelet v1.35.0, newer than the control plane v1.34.2 of prod-eu"},
 		{"workers too far behind", ownedJSON("MachineDeployment", "capi", "eu-md", "eu", "v1.30.1"), ownedJSON("MachineDeployment", "capi", "eu-md", "eu", "v1.34.2"), false, "4 minors behind the control plane v1.34.2"},
 		{"ClusterClass rebase of a ready cluster", rebaseJSON("standard-v2"), rebaseJSON("standard"), true, ""},
+		{"ClusterClass rebase of an unbound cluster", rebaseIn("other", map[string]any{"class": "standard-v2", "version": "v1.34.2"}),
+			rebaseIn("other", map[string]any{"class": "standard", "version": "v1.34.2"}), false, "the Cluster capi/other is bound to no fleet cluster"},
+		{"ClusterClass rebase through classNamespace (v1beta1)", rebaseIn("other", map[string]any{"class": "standard", "classNamespace": "shared", "version": "v1.34.2"}),
+			rebaseIn("other", map[string]any{"class": "standard", "version": "v1.34.2"}), false, "bound to no fleet cluster"},
+		{"ClusterClass rebase through classRef (v1beta2)", rebaseIn("other", map[string]any{"classRef": map[string]any{"name": "standard-v2"}, "version": "v1.34.2"}),
+			rebaseIn("other", map[string]any{"classRef": map[string]any{"name": "standard"}, "version": "v1.34.2"}), false, "bound to no fleet cluster"},
+		{"machine pool newer than the control plane", ownedJSON("MachinePool", "capi", "eu-mp", "eu", "v1.36.0"), ownedJSON("MachinePool", "capi", "eu-mp", "eu", "v1.34.2"), false,
+			"MachinePool capi/eu-mp would run kubelet v1.36.0, newer than the control plane v1.34.2"},
+		{"machine set moved to another cluster", ownedJSON("MachineSet", "capi", "eu-ms", "us", "v1.34.2"), ownedJSON("MachineSet", "capi", "eu-ms", "eu", "v1.33.0"), false,
+			`the cluster MachineSet capi/eu-ms belongs to cannot change (from "eu" to "us")`},
 		{"unrelated kind", runtime.RawExtension{Raw: []byte(`{"kind": "ConfigMap", "metadata": {"name": "x"}}`)}, runtime.RawExtension{Raw: []byte(`{"kind": "ConfigMap"}`)}, true, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -290,5 +305,48 @@ func TestDecisionHistoryAndRollback(t *testing.T) {
 	allowed, err := log.Allowed("prod-eu")
 	if err != nil || len(allowed) != 2 {
 		t.Errorf("allowed moves %d %v", len(allowed), err)
+	}
+}
+
+// TestAdmissionRequestMustNameTheObject: a review whose request names another object than
+// the one it carries is refused.
+func TestAdmissionRequestMustNameTheObject(t *testing.T) {
+	h := gateServer(t, nil)
+	body, _ := json.Marshal(admissionv1.AdmissionReview{Request: &admissionv1.AdmissionRequest{UID: "u1", Operation: admissionv1.Update,
+		Namespace: "capi", Name: "staging", Object: clusterJSON("capi", "eu", "v1.35.0", nil), OldObject: clusterJSON("capi", "eu", "v1.34.2", nil)}})
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/validate/clusters", bytes.NewReader(body)))
+	var out admissionv1.AdmissionReview
+	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil || out.Response == nil || out.Response.Allowed ||
+		!strings.Contains(out.Response.Result.Message, "the request is for  capi/staging but its object is Cluster capi/eu") {
+		t.Fatalf("%s", rec.Body.String())
+	}
+}
+
+// TestGateRequestBounded: duplicate clusters are decided once, and a request for more than
+// a thousand clusters is refused before any work.
+func TestGateRequestBounded(t *testing.T) {
+	h := gateServer(t, nil)
+	post := func(req server.GateRequest) (int, server.GateResponse) {
+		body, _ := json.Marshal(req)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/v1/gate", bytes.NewReader(body)))
+		var out server.GateResponse
+		_ = json.Unmarshal(rec.Body.Bytes(), &out)
+		return rec.Code, out
+	}
+	dup := make([]string, 500)
+	for i := range dup {
+		dup[i] = "prod-eu"
+	}
+	if code, out := post(server.GateRequest{Profile: "platform", Clusters: dup}); code != http.StatusOK || len(out.Decisions) != 1 {
+		t.Errorf("500 copies of one cluster: %d, %d decisions", code, len(out.Decisions))
+	}
+	many := make([]string, 1001)
+	for i := range many {
+		many[i] = fmt.Sprintf("c%d", i)
+	}
+	if code, _ := post(server.GateRequest{Profile: "platform", Clusters: many}); code != http.StatusBadRequest {
+		t.Errorf("1001 clusters: %d, want 400", code)
 	}
 }

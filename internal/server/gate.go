@@ -2,7 +2,9 @@ package server
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"slices"
 
 	"github.com/fleetaudit/fleetaudit/internal/policy"
 )
@@ -17,6 +19,9 @@ type GateRequest struct {
 	TargetVersion string `json:"targetVersion,omitempty"`
 	Explain       bool   `json:"explain,omitempty"`
 }
+
+// maxGateClusters bounds the work one request can ask for (each cluster is a rule evaluation).
+const maxGateClusters = 1000
 
 // GateResponse is the gate's report, the shape of `fleetaudit gate -o json`.
 type GateResponse = policy.GateReport
@@ -41,7 +46,11 @@ func (s *Server) serveGate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	clusters := req.Clusters
+	clusters := slices.Compact(slices.Sorted(slices.Values(req.Clusters)))
+	if len(clusters) > maxGateClusters {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": fmt.Sprintf("bad gate request: %d clusters, at most %d per request", len(clusters), maxGateClusters)})
+		return
+	}
 	if len(clusters) == 0 {
 		if st := s.State(); st != nil {
 			for _, c := range st.Audit.Clusters {

@@ -35,6 +35,9 @@ render when they would be served to unauthenticated callers without saying so. *
 {{- if and $s.allowUnauthenticatedCallers (or $s.clientCASecretName $tr.inCluster $tr.context) -}}
 {{- fail "serve.allowUnauthenticatedCallers contradicts serve.clientCASecretName and serve.tokenReview" -}}
 {{- end -}}
+{{- if and $s.allowUnauthenticatedCallers $s.allowedCallers -}}
+{{- fail "serve.allowUnauthenticatedCallers contradicts serve.allowedCallers: an unauthenticated caller has no name to allow" -}}
+{{- end -}}
 {{- if and $tr.inCluster $tr.context -}}
 {{- fail "serve.tokenReview: set inCluster or context, not both" -}}
 {{- end -}}
