@@ -34,6 +34,7 @@ type serveFlags struct {
 	profiles  []string
 	bindings  string
 	decisions string
+	writers   []string
 
 	// Who may call the gate endpoints.
 	clientCA             string
@@ -73,6 +74,7 @@ func newServeCmd(c *cli) *cobra.Command {
 		fs.StringVar(&sf.tlsKey, "tls-key", "", "TLS private key (PEM)")
 		fs.StringArrayVar(&sf.profiles, "profile", nil, "ClusterProfile file, or catalog folder of profile versions, the gate endpoints decide with (repeatable)")
 		fs.StringVar(&sf.decisions, "decision-dir", "", "folder of the gate's decision history (one JSON-lines file per cluster; beside the report history, never in a cluster): rollbacks are recognised from it")
+		fs.StringArrayVar(&sf.writers, "decision-writer", nil, "caller (certificate CN or O, token username or group) whose admissions the decision history records, e.g. the API server's webhook client (repeatable; default: every caller)")
 		fs.StringVar(&sf.bindings, "bindings", "", "Bindings file: the profile each fleet cluster is held to and the fleet cluster each Cluster API Cluster object is (the webhook and hook deny what it does not bind)")
 		fs.StringVar(&sf.clientCA, "client-ca", "", "CA bundle (PEM) that gate callers' client certificates must verify against (reloaded when it changes)")
 		fs.StringVar(&sf.tokenReviewContext, "token-review-context", "", "accept gate callers' bearer tokens that a TokenReview in this kubeconfig context authenticates")
@@ -142,6 +144,7 @@ func serve(ctx context.Context, src *sourceFlags, rf *ruleFlags, sf serveFlags, 
 		if decisions, err = server.NewDecisionLog(sf.decisions); err != nil {
 			return exitUsage, usageError{err}
 		}
+		decisions.Writers = sf.writers
 	}
 	if bindings != nil && cat != nil {
 		opts.Bound = func(cluster string) map[string]any { return bindings.Input(cluster, cat) } // drift findings

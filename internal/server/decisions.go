@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -21,6 +22,19 @@ import (
 type DecisionLog struct {
 	dir string
 	mu  sync.Mutex
+	// Writers, when set, are the callers whose admissions are history: the API server's
+	// and Cluster API's identities (name or group). Decisions asked by anyone else are judged
+	// but not recorded, so no other gate caller can write the history the rollback note
+	// reads. Empty records every caller's.
+	Writers []string
+}
+
+// writes reports whether a request's decision belongs in the history.
+func (l *DecisionLog) writes(c Caller, known bool) bool {
+	if len(l.Writers) == 0 {
+		return true
+	}
+	return known && (slices.Contains(l.Writers, c.Name) || slices.ContainsFunc(c.Groups, func(g string) bool { return slices.Contains(l.Writers, g) }))
 }
 
 // DecisionRecord is one line of the log.

@@ -275,6 +275,10 @@ func (s *Server) decideBound(ctx context.Context, m boundMove, target, source, o
 	if source == "" {
 		return d // a dry run changes nothing: not part of the history
 	}
+	if c, known := CallerFrom(ctx); s.cfg.Decisions != nil && !s.cfg.Decisions.writes(c, known) {
+		s.cfg.Log.Debug("gate decision not recorded: the caller is no history writer", "cluster", m.cluster, "caller", c.Name)
+		return d
+	}
 	err := s.cfg.Decisions.Record(DecisionRecord{Time: s.cfg.Now(), Cluster: m.cluster, Object: object, Source: source,
 		Profile: d.Profile, Target: target, Allowed: d.Allowed, Reasons: d.Reasons})
 	if err != nil {
