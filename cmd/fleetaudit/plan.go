@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
 	"github.com/fleetaudit/fleetaudit/internal/binding"
 	"github.com/fleetaudit/fleetaudit/internal/facts"
@@ -20,11 +19,10 @@ import (
 
 func newPlanCmd(c *cli) *cobra.Command {
 	var (
-		src      = sourceFlags{stderr: c.stderr}
-		rf       ruleFlags
-		catalog  catalogFlag
-		bindings string
-		output   string
+		src    = sourceFlags{stderr: c.stderr}
+		rf     ruleFlags
+		bf     boundFlags // --catalog, --bindings: the same flags audit and report take
+		output string
 	)
 	cmd := &cobra.Command{
 		Use:   "plan NAME[@VERSION] --catalog DIR",
@@ -43,13 +41,10 @@ first step now.`,
 	}
 	src.register(cmd)
 	rf.register(cmd)
-	catalog.register(cmd)
-	addFlags(cmd, groupRules, func(fs *pflag.FlagSet) {
-		fs.StringVar(&bindings, "bindings", "", "Bindings file: which clusters the profile holds, their waves and overrides")
-	})
+	bf.register(cmd)
 	registerOutput(cmd, &output, documentFormats)
 	cmd.RunE = c.runE(func(cmd *cobra.Command, args []string) (int, error) {
-		return plan(cmd.Context(), &src, &rf, catalog, bindings, args[0], output, c.stdout)
+		return plan(cmd.Context(), &src, &rf, bf.catalog, bf.bindings, args[0], output, c.stdout)
 	})
 	return cmd
 }
