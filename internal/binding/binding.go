@@ -6,11 +6,16 @@ package binding
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path"
 	"slices"
 	"strings"
 	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/fleetaudit/fleetaudit/internal/profile"
 	"github.com/fleetaudit/fleetaudit/internal/yamlfile"
@@ -26,6 +31,10 @@ const (
 type Bindings struct {
 	APIVersion string `json:"apiVersion"`
 	Kind       string `json:"kind"`
+	// ClusterLabels give fleet clusters labels (env, region, tier …) that profile bindings
+	// select on. They are the operator's, like the rest of this file: never read from a
+	// cluster or from an admitted object.
+	ClusterLabels []ClusterLabels `json:"clusterLabels,omitempty"`
 	// Profiles bind fleet clusters to a profile.
 	Profiles []ProfileBinding `json:"profiles"`
 	// ClusterObjects say which fleet cluster a cluster.x-k8s.io Cluster object is.
@@ -34,11 +43,22 @@ type Bindings struct {
 	File string `json:"-"`
 }
 
-// ProfileBinding holds the fleet clusters whose names match Clusters (globs) to Profile
-// ("name", the newest version of that name, or "name@version", pinned).
+// ClusterLabels sets Labels on the fleet clusters whose names match Clusters (globs). A
+// cluster matched by several entries gets the union; two entries giving one key different
+// values for the same cluster is an error for that cluster (its gate then denies).
+type ClusterLabels struct {
+	Clusters []string          `json:"clusters"`
+	Labels   map[string]string `json:"labels"`
+}
+
+// ProfileBinding holds fleet clusters to Profile ("name", the newest version of that name,
+// or "name@version", pinned): those whose names match Clusters (globs) and whose labels
+// (from clusterLabels) match Selector. At least one of the two is required; with both, a
+// cluster must match both.
 type ProfileBinding struct {
-	Clusters []string `json:"clusters"`
-	Profile  string   `json:"profile"`
+	Clusters []string              `json:"clusters,omitempty"`
+	Selector *metav1.LabelSelector `json:"selector,omitempty"`
+	Profile  string                `json:"profile"`
 	// Wave orders rollouts (fleetaudit plan): lower waves go first, e.g. staging 1, prod 2.
 	Wave int `json:"wave,omitempty"`
 	// Overrides change requirement values for some of these clusters, each with a reason.
@@ -85,8 +105,15 @@ func (b *Bindings) Validate() []string {
 		if pb.Profile == "" {
 			add("%s.profile: is required (a profile name, or name@version to pin one)", at)
 		}
-		if len(pb.Clusters) == 0 {
-			add("%s.clusters: is required (fleet cluster names or globs such as prod-*)", at)
+		if len(pb.Clusters) == 0 && pb.Selector == nil {
+			add("%s: give clusters (fleet cluster names or globs such as prod-*) or a selector (matchLabels on clusterLabels), or both", at)
+		}
+		if pb.Selector != nil {
+			if sel, err := metav1.LabelSelectorAsSelector(pb.Selector); err != nil {
+				add("%s.selector: %s", at, err)
+			} else if sel.Empty() {
+				add("%s.selector: is empty and would select every cluster: give matchLabels or matchExpressions, or use clusters: [\"*\"]", at)
+			}
 		}
 		for j, g := range pb.Clusters {
 			if _, err := path.Match(g, ""); err != nil {
@@ -107,6 +134,28 @@ func (b *Bindings) Validate() []string {
 			}
 			if o.Requirements.BlockingSeverity != "" && !slices.Contains([]string{"info", "low", "medium", "high", "critical"}, o.Requirements.BlockingSeverity) {
 				add("%s.overrides[%d].requirements.blockingSeverity: %q is not one of info, low, medium, high, critical", at, j, o.Requirements.BlockingSeverity)
+			}
+		}
+	}
+	for i, cl := range b.ClusterLabels {
+		at := fmt.Sprintf("clusterLabels[%d]", i)
+		if len(cl.Clusters) == 0 {
+			add("%s.clusters: is required (fleet cluster names or globs such as prod-*)", at)
+		}
+		for j, g := range cl.Clusters {
+			if _, err := path.Match(g, ""); err != nil {
+				add("%s.clusters[%d]: %q is not a valid glob", at, j, g)
+			}
+		}
+		if len(cl.Labels) == 0 {
+			add("%s.labels: is required (e.g. {env: prod})", at)
+		}
+		for _, k := range slices.Sorted(maps.Keys(cl.Labels)) {
+			for _, msg := range validation.IsQualifiedName(k) {
+				add("%s.labels: key %q: %s", at, k, msg)
+			}
+			for _, msg := range validation.IsValidLabelValue(cl.Labels[k]) {
+				add("%s.labels.%s: value %q: %s", at, k, cl.Labels[k], msg)
 			}
 		}
 	}
@@ -154,19 +203,24 @@ func (b *Bindings) ProfileFor(cluster string) (Bound, error) {
 	if b == nil {
 		return Bound{}, fmt.Errorf("no bindings are configured, so %s is bound to no profile: start serve with --bindings FILE", cluster)
 	}
+	lbls, err := b.LabelsOf(cluster)
+	if err != nil {
+		return Bound{}, err
+	}
 	var found []int
 	for i, pb := range b.Profiles {
-		if matches(pb.Clusters, cluster) {
+		if pb.selects(cluster, lbls) {
 			found = append(found, i)
 		}
 	}
 	if len(found) == 0 {
-		return Bound{}, fmt.Errorf("cluster %s is bound to no profile: add it to a profiles entry (clusters: [%s]) in %s", cluster, cluster, b.File)
+		return Bound{}, fmt.Errorf("cluster %s (labels %s) is bound to no profile: add it to a profiles entry (clusters: [%s], or a selector matching its labels) in %s",
+			cluster, labelString(lbls), cluster, b.File)
 	}
 	first := b.Profiles[found[0]]
 	for _, i := range found[1:] {
 		if b.Profiles[i].Profile != first.Profile {
-			return Bound{}, fmt.Errorf("cluster %s is bound to both %s (profiles[%d]) and %s (profiles[%d]) in %s: make the bindings' cluster patterns disjoint",
+			return Bound{}, fmt.Errorf("cluster %s is bound to both %s (profiles[%d]) and %s (profiles[%d]) in %s: make the bindings' cluster patterns and selectors disjoint",
 				cluster, first.Profile, found[0], b.Profiles[i].Profile, i, b.File)
 		}
 	}
@@ -179,6 +233,49 @@ func (b *Bindings) ProfileFor(cluster string) (Bound, error) {
 		}
 	}
 	return out, nil
+}
+
+// LabelsOf is a fleet cluster's labels from clusterLabels (empty when none apply).
+func (b *Bindings) LabelsOf(cluster string) (map[string]string, error) {
+	out := map[string]string{}
+	from := map[string]int{}
+	if b == nil {
+		return out, nil
+	}
+	for i, cl := range b.ClusterLabels {
+		if !matches(cl.Clusters, cluster) {
+			continue
+		}
+		for k, v := range cl.Labels {
+			if prev, ok := out[k]; ok && prev != v {
+				return nil, fmt.Errorf("cluster %s gets label %s=%s from clusterLabels[%d] and %s=%s from clusterLabels[%d] in %s: make the entries agree",
+					cluster, k, prev, from[k], k, v, i, b.File)
+			}
+			out[k], from[k] = v, i
+		}
+	}
+	return out, nil
+}
+
+func labelString(l map[string]string) string {
+	if len(l) == 0 {
+		return "none"
+	}
+	return "{" + labels.Set(l).String() + "}"
+}
+
+// selects reports whether the binding holds the cluster (lbls: its labels).
+func (pb ProfileBinding) selects(cluster string, lbls map[string]string) bool {
+	if len(pb.Clusters) > 0 && !matches(pb.Clusters, cluster) {
+		return false
+	}
+	if pb.Selector != nil {
+		sel, err := metav1.LabelSelectorAsSelector(pb.Selector)
+		if err != nil || !sel.Matches(labels.Set(lbls)) {
+			return false // an invalid selector selects nothing (Validate refuses it at load)
+		}
+	}
+	return len(pb.Clusters) > 0 || pb.Selector != nil
 }
 
 func matches(globs []string, name string) bool {

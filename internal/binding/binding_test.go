@@ -51,7 +51,7 @@ func TestLookups(t *testing.T) {
 	if bd, err := b.ProfileFor("prod-us-central"); err != nil || len(bd.Overrides) != 0 {
 		t.Errorf("the override is for prod-eu-west only: %+v %v", bd, err)
 	}
-	if _, err := b.ProfileFor("dev-1"); err == nil || !strings.Contains(err.Error(), "dev-1 is bound to no profile") {
+	if _, err := b.ProfileFor("dev-1"); err == nil || !strings.Contains(err.Error(), "dev-1 (labels none) is bound to no profile") {
 		t.Errorf("unbound cluster: %v", err)
 	}
 	var none *Bindings
@@ -129,5 +129,82 @@ func TestResolveAndApply(t *testing.T) {
 	if p.BlockingSeverity() != "medium" || p.Spec.Requirements.MinCompliance["cis"] != 0.8 || ps[0].BlockingSeverity() != "high" ||
 		len(lines) != 1 || lines[0] != "blockingSeverity=medium, minCompliance.cis=0.8: SLA" {
 		t.Errorf("apply: %+v %v (original %s)", p.Spec.Requirements, lines, ps[0].BlockingSeverity())
+	}
+}
+
+func TestLabelSelectors(t *testing.T) {
+	b, err := Parse("b.yaml", []byte(`apiVersion: fleetaudit.io/v1alpha1
+kind: Bindings
+clusterLabels:
+  - clusters: ["prod-*"]
+    labels: {env: prod}
+  - clusters: [prod-eu-west]
+    labels: {region: eu, tier: gold}
+  - clusters: [staging-*]
+    labels: {env: staging}
+  - clusters: [odd-1]
+    labels: {env: prod}
+  - clusters: ["odd-*"]
+    labels: {env: staging}
+profiles:
+  - selector: {matchLabels: {env: prod, tier: gold}}
+    profile: platform
+    wave: 3
+  - selector: {matchLabels: {region: eu}}
+    clusters: ["*-us"]
+    profile: edge
+  - selector: {matchExpressions: [{key: env, operator: In, values: [prod]}]}
+    profile: platform
+    wave: 2
+  - clusters: ["staging-*"]
+    selector: {matchLabels: {env: staging}}
+    profile: platform
+    wave: 1
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l, err := b.LabelsOf("prod-eu-west"); err != nil || l["env"] != "prod" || l["region"] != "eu" || l["tier"] != "gold" {
+		t.Errorf("labels are the union of the matching entries: %v %v", l, err)
+	}
+	for cluster, want := range map[string]string{"prod-eu-west": "platform", "prod-us": "platform", "staging-1": "platform"} {
+		bd, err := b.ProfileFor(cluster)
+		if err != nil || bd.Profile != want {
+			t.Errorf("%s: %+v %v, want %s", cluster, bd, err, want)
+		}
+	}
+	if bd, _ := b.ProfileFor("prod-eu-west"); bd.Wave != 3 {
+		t.Errorf("first matching entry gives the wave: %+v", bd)
+	}
+	// Labels that make two bindings to different profiles hold a cluster: an error.
+	b.ClusterLabels = append(b.ClusterLabels, ClusterLabels{Clusters: []string{"prod-us"}, Labels: map[string]string{"region": "eu"}})
+	if _, err := b.ProfileFor("prod-us"); err == nil || !strings.Contains(err.Error(), "bound to both edge (profiles[1]) and platform (profiles[2])") {
+		t.Errorf("ambiguous: %v", err)
+	}
+	// A cluster the globs do not name gets no labels and no profile: fail closed, and the
+	// message shows what the cluster has.
+	if _, err := b.ProfileFor("dev-1"); err == nil || !strings.Contains(err.Error(), "dev-1 (labels none) is bound to no profile") {
+		t.Errorf("unbound: %v", err)
+	}
+	if _, err := b.ProfileFor("odd-1"); err == nil || !strings.Contains(err.Error(), "label env=prod from clusterLabels[3] and env=staging from clusterLabels[4]") {
+		t.Errorf("conflicting labels must deny: %v", err)
+	}
+}
+
+func TestLabelSelectorValidation(t *testing.T) {
+	for _, c := range []struct{ doc, want string }{
+		{"profiles: [{profile: p}]", "profiles[0]: give clusters"},
+		{"profiles: [{selector: {}, profile: p}]", "profiles[0].selector: is empty and would select every cluster"},
+		{"profiles: [{selector: {matchExpressions: [{key: env, operator: Near}]}, profile: p}]", "profiles[0].selector: "},
+		{"clusterLabels: [{labels: {env: prod}}]\nprofiles: []", "clusterLabels[0].clusters: is required"},
+		{"clusterLabels: [{clusters: [a], labels: {}}]\nprofiles: []", "clusterLabels[0].labels: is required"},
+		{"clusterLabels: [{clusters: [a], labels: {'bad key!': x}}]\nprofiles: []", `clusterLabels[0].labels: key "bad key!"`},
+		{"clusterLabels: [{clusters: [a], labels: {env: 'no spaces'}}]\nprofiles: []", `clusterLabels[0].labels.env: value "no spaces"`},
+		{"clusterLabels: [{clusters: ['[a'], labels: {env: x}}]\nprofiles: []", `clusterLabels[0].clusters[0]: "[a" is not a valid glob`},
+	} {
+		_, err := Parse("b.yaml", []byte("apiVersion: fleetaudit.io/v1alpha1\nkind: Bindings\n"+c.doc+"\n"))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: got %v, want %q", c.doc, err, c.want)
+		}
 	}
 }
