@@ -39,6 +39,8 @@ func FleetOverview() *dashboard.DashboardBuilder {
 		WithPanel(bargauge.NewPanelBuilder().Title("Drift from the bound profile (findings per cluster)").Datasource(ds).Span(12).
 			ReduceOptions(lastValue()).Thresholds(thresholds(step("green", nil), step("orange", at(1)))).
 			WithTarget(query("A", `sum by (cluster) (fleetaudit_findings{`+sel+`,category="drift"})`, "{{cluster}}"))).
+		WithPanel(table.NewPanelBuilder().Title("Profile per cluster: held to, runs (empty: drifted), update available").Datasource(ds).Span(12).
+			WithTarget(instantTable("A", `fleetaudit_profile_info{`+sel+`} * on (cluster, profile) group_left (newest) fleetaudit_profile_update_available{`+sel+`}`))).
 		WithRow(dashboard.NewRowBuilder("Clusters")).
 		WithPanel(table.NewPanelBuilder().Title("Cluster versions and audit status").Datasource(ds).Span(12).
 			WithTarget(instantTable("A", `fleetaudit_cluster_info{`+sel+`}`))).

@@ -16,7 +16,7 @@ func Markdown(w io.Writer, r *Report) error {
 	fmt.Fprintf(&b, "## Fleet summary\n\n| clusters | fully audited | incomplete | not audited | critical | high | medium | low | info | per month |\n|---|---|---|---|---|---|---|---|---|---|\n")
 	fmt.Fprintf(&b, "| %d | %d | %d | %d | %d | %d | %d | %d | %d | $%.2f |\n\n", s.Clusters, s.Audited, s.Incomplete, s.Failed,
 		s.Findings["critical"], s.Findings["high"], s.Findings["medium"], s.Findings["low"], s.Findings["info"], s.MonthlyCost)
-	b.WriteString("## Compliance score per cluster\n\n| cluster | version | status | scores |\n|---|---|---|---|\n")
+	b.WriteString("## Compliance score per cluster\n\n| cluster | version | status | scores | profile |\n|---|---|---|---|---|\n")
 	for _, c := range r.Clusters {
 		var scores []string
 		for _, fw := range sortedKeys(c.Scores) {
@@ -27,7 +27,7 @@ func Markdown(w io.Writer, r *Report) error {
 		if c.Problem != "" {
 			status += ": " + c.Problem
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", c.Name, c.Version, md(status), strings.Join(scores, ", "))
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", c.Name, c.Version, md(status), strings.Join(scores, ", "), md(ProfileLine(c.Profile)))
 	}
 	if ch := r.Changes; ch != nil {
 		fmt.Fprintf(&b, "\n## Changes since %s\n\n%d new, %d resolved, %d unchanged.\n\n", ch.Previous.Format("2006-01-02 15:04 UTC"), len(ch.New), len(ch.Resolved), ch.Unchanged)

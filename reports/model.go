@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fleetaudit/fleetaudit/internal/binding"
 	"github.com/fleetaudit/fleetaudit/internal/facts"
 	"github.com/fleetaudit/fleetaudit/internal/fleet"
 	"github.com/fleetaudit/fleetaudit/internal/policy"
@@ -57,6 +58,9 @@ type Summary struct {
 	// Profile and UpgradeReady count gate decisions, when a profile was given.
 	Profile      string `json:"profile,omitempty"`
 	UpgradeReady int    `json:"upgradeReady"`
+	// UpdatesAvailable counts clusters whose bound profile has a newer catalog version than
+	// the one they are held to.
+	UpdatesAvailable int `json:"updatesAvailable"`
 }
 
 // ClusterReport is one cluster's part.
@@ -74,7 +78,14 @@ type ClusterReport struct {
 	Findings []policy.Finding        `json:"findings"`
 	Cost     *CostSummary            `json:"cost,omitempty"`
 	Upgrade  *policy.Decision        `json:"upgrade,omitempty"`
+	// Profile is the cluster's place in the profile catalog (bound profile, the version it
+	// is held to and runs, updates available), when bindings were given.
+	Profile *binding.State `json:"profile,omitempty"`
 }
+
+// ProfileSummary is the cluster's place in the profile catalog in words ("" without
+// bindings), for the HTML and Markdown reports.
+func (c ClusterReport) ProfileSummary() string { return ProfileLine(c.Profile) }
 
 // CostSummary is the cost and capacity mix of a cluster.
 type CostSummary struct {
@@ -160,7 +171,7 @@ func Build(a *fleet.Audit, rules []*policy.Rule, costs map[string]*CostSummary, 
 	for _, c := range a.Clusters {
 		cr := ClusterReport{Name: c.Cluster, Server: c.Server, Version: c.Version, Status: c.Status, Problem: c.Problem,
 			Nodes: c.Nodes, CollectedAt: c.CollectedAt, Collection: c.Collection,
-			Scores: c.Scores, Findings: c.Findings, Cost: costs[c.Cluster]}
+			Scores: c.Scores, Findings: c.Findings, Cost: costs[c.Cluster], Profile: c.Profile}
 		if cr.Scores == nil {
 			cr.Scores = map[string]policy.Score{}
 		}
@@ -190,6 +201,9 @@ func Build(a *fleet.Audit, rules []*policy.Rule, costs map[string]*CostSummary, 
 		}
 		if cr.Cost != nil {
 			r.Summary.MonthlyCost += cr.Cost.Monthly
+		}
+		if cr.Profile != nil && cr.Profile.UpdateAvailable {
+			r.Summary.UpdatesAvailable++
 		}
 		r.Clusters = append(r.Clusters, cr)
 	}

@@ -16,6 +16,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/yaml"
 
+	"github.com/fleetaudit/fleetaudit/internal/binding"
+	"github.com/fleetaudit/fleetaudit/internal/demo"
 	"github.com/fleetaudit/fleetaudit/internal/facts"
 	"github.com/fleetaudit/fleetaudit/internal/fleet"
 	"github.com/fleetaudit/fleetaudit/internal/policy"
@@ -46,7 +48,14 @@ func demoReport(t *testing.T) *Report {
 	var mu sync.Mutex
 	costs := map[string]*CostSummary{}
 	var decisions []policy.Decision
-	audit, err := fleet.Run(ctx, fleet.SnapshotJobs(files), engine, fleet.Options{Now: func() time.Time { return now }}, func(c *facts.Cluster) error {
+	// The demo bindings give each cluster its place in the catalog (the profile column);
+	// drift findings are left out (no Bound input) to keep the golden files about the rest.
+	bs, cat, err := demo.Bound()
+	if err != nil {
+		t.Fatal(err)
+	}
+	state := func(c *facts.Cluster) *binding.State { return bs.StateOf(c, cat, nil) }
+	audit, err := fleet.Run(ctx, fleet.SnapshotJobs(files), engine, fleet.Options{Now: func() time.Time { return now }, State: state}, func(c *facts.Cluster) error {
 		cs := b.Keep(c)
 		d := engine.Gate(ctx, c.Name, c, p, now)
 		mu.Lock()

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/fleetaudit/fleetaudit/internal/binding"
 	"github.com/fleetaudit/fleetaudit/internal/facts"
 	"github.com/fleetaudit/fleetaudit/internal/policy"
 )
@@ -38,6 +39,9 @@ func Table(w io.Writer, a *Report) error {
 		if line := scoreLine(r.Scores); line != "" {
 			fmt.Fprintf(&b, "  compliance: %s\n", line)
 		}
+		if line := ProfileLine(r.Profile); line != "" {
+			fmt.Fprintf(&b, "  profile: %s\n", line)
+		}
 		if len(r.Findings) == 0 {
 			b.WriteString("  no findings\n")
 			continue
@@ -64,6 +68,38 @@ func Table(w io.Writer, a *Report) error {
 	b.WriteString("\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// ProfileLine renders a cluster's place in the catalog: "held to platform@3.1.0, runs
+// platform@3.1.0, update available: platform@3.3.0" ("" without bindings).
+func ProfileLine(st *binding.State) string {
+	if st == nil {
+		return ""
+	}
+	var parts []string
+	if st.HeldTo != "" {
+		parts = append(parts, "held to "+st.HeldTo)
+	} else {
+		parts = append(parts, "bound to "+st.Profile+", no version for its Kubernetes minor")
+	}
+	switch {
+	case st.Runs != "" && st.RunsFrom == "facts+history":
+		parts = append(parts, "runs "+st.Runs+" (facts and the gate's history)")
+	case st.Runs != "":
+		parts = append(parts, "runs "+st.Runs)
+	case st.Problem == "":
+		parts = append(parts, "runs no catalog version exactly (drifted)")
+	}
+	if st.UpdateAvailable {
+		parts = append(parts, "update available: "+st.Newest)
+	}
+	if m := st.LastMove; m != nil {
+		parts = append(parts, fmt.Sprintf("last move allowed: %s to %s on %s", m.Profile, m.Target, m.Time.UTC().Format("2006-01-02")))
+	}
+	if st.Problem != "" {
+		parts = append(parts, st.Problem)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // scoreLine renders scores as "cis 12/15 (80%), rbac 18/20 (90%)", frameworks sorted.

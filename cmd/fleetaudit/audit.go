@@ -105,7 +105,7 @@ findings about objects in that namespace; --fail-on then judges the findings sho
 		if err != nil {
 			return exitUsage, err
 		}
-		if opts.Bound, err = bf.input(src.demo); err != nil {
+		if err = bf.apply(src.demo, &opts); err != nil {
 			return exitUsage, err
 		}
 		audit, err := fleet.Run(ctx, jobs, engine, opts, nil)

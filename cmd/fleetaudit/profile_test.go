@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -181,5 +182,60 @@ func TestProfileDiff(t *testing.T) {
 	code, out, _ = runCLI(t, "profile", "diff", "platform-standard@3.2.0", "platform-standard@3.2.0", "--catalog", exampleCatalog)
 	if code != exitOK || out != "platform-standard@3.2.0 → platform-standard@3.2.0: no change\n" {
 		t.Errorf("same version: %d %q", code, out)
+	}
+}
+
+// TestAuditShowsProfileState: every bound demo cluster says which version it is held to, which
+// it runs (from its facts, and from the gate's decision history when the facts fit several
+// versions), and that an update is available, in the table, the JSON and the summary.
+func TestAuditShowsProfileState(t *testing.T) {
+	code, out, errOut := runCLI(t, "audit", "--demo", "-o", "json")
+	if code == exitUsage {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	r := decodeAudit(t, out)
+	got := map[string]string{}
+	for _, c := range r.Clusters {
+		if c.Profile == nil {
+			t.Fatalf("%s has no profile state", c.Name)
+		}
+		got[c.Name] = c.Profile.HeldTo + "|" + c.Profile.Runs + "|" + c.Profile.Newest + "|" + strconv.FormatBool(c.Profile.UpdateAvailable)
+	}
+	want := map[string]string{
+		// ingress-nginx 4.11.3 instead of the profile's 4.12.1: drifted, runs no version.
+		"prod-eu-west":    "platform-standard@3.1.0||platform-standard@3.3.0|true",
+		"prod-us-central": "platform-standard@3.2.0|platform-standard@3.2.0|platform-standard@3.3.0|true",
+		// 1.32: the catalog has no version for its minor.
+		"staging-eastus": "||platform-standard@3.3.0|false",
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: %s, want %s", k, got[k], v)
+		}
+	}
+	if r.Summary.UpdatesAvailable != 2 {
+		t.Errorf("summary.updatesAvailable = %d, want 2", r.Summary.UpdatesAvailable)
+	}
+	_, table, _ := runCLI(t, "audit", "--demo")
+	if !strings.Contains(table, "  profile: held to platform-standard@3.2.0, runs platform-standard@3.2.0, update available: platform-standard@3.3.0\n") {
+		t.Errorf("table lacks the profile line of prod-us-central:\n%s", table)
+	}
+
+	// The gate's history (serve --decision-dir) names the last allowed move.
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "prod-us-central.jsonl"),
+		`{"time":"2026-11-30T08:00:00Z","cluster":"prod-us-central","object":"Cluster capi-prod/us-central","source":"webhook","profile":"platform-standard@3.2.0","targetVersion":"v1.34.2","allowed":true,"reasons":[]}`+"\n"+
+			`{"time":"2026-12-01T08:00:00Z","cluster":"prod-us-central","object":"Cluster capi-prod/us-central","source":"webhook","profile":"platform-standard@3.3.0","targetVersion":"v1.35.0","allowed":false,"reasons":["x"]}`+"\n")
+	_, out, errOut = runCLI(t, "audit", "--demo", "-o", "json", "--decision-dir", dir)
+	for _, c := range decodeAudit(t, out).Clusters {
+		if c.Name != "prod-us-central" {
+			continue
+		}
+		if m := c.Profile.LastMove; m == nil || m.Profile != "platform-standard@3.2.0" || c.Profile.RunsFrom != "facts+history" {
+			t.Errorf("decision history not used: %+v (%s)", c.Profile, errOut)
+		}
+	}
+	if code, _, errOut := runCLI(t, "audit", "--demo", "--decision-dir", filepath.Join(dir, "missing")); code != exitUsage || !strings.Contains(errOut, "give the folder serve --decision-dir writes") {
+		t.Errorf("missing history folder: exit %d %s", code, errOut)
 	}
 }

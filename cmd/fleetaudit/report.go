@@ -105,7 +105,7 @@ func report(ctx context.Context, src *sourceFlags, rf *ruleFlags, bf *boundFlags
 	if err != nil {
 		return exitUsage, err
 	}
-	if opts.Bound, err = bf.input(src.demo); err != nil {
+	if err = bf.apply(src.demo, &opts); err != nil {
 		return exitUsage, err
 	}
 	now := time.Now()

@@ -148,6 +148,7 @@ func serve(ctx context.Context, src *sourceFlags, rf *ruleFlags, sf serveFlags, 
 	}
 	if bindings != nil && cat != nil {
 		opts.Bound = func(cluster string) map[string]any { return bindings.Input(cluster, cat) } // drift findings
+		opts.State = stateFunc(bindings, cat, decisions)
 	}
 	gate, err := sf.gateTLS(src, log)
 	if err != nil {

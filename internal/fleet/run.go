@@ -17,6 +17,7 @@ import (
 	metricsclient "k8s.io/metrics/pkg/client/clientset/versioned"
 
 	"github.com/fleetaudit/fleetaudit/collectors"
+	"github.com/fleetaudit/fleetaudit/internal/binding"
 	"github.com/fleetaudit/fleetaudit/internal/facts"
 	"github.com/fleetaudit/fleetaudit/internal/policy"
 )
@@ -38,6 +39,8 @@ type Options struct {
 	// Bound, when set, gives the input the rules see as input.bound for a cluster (the
 	// versions of the profile it is held to, for the drift rules); nil for none.
 	Bound func(cluster string) map[string]any
+	// State, when set, gives each cluster's place in the profile catalog (Result.Profile).
+	State func(c *facts.Cluster) *binding.State
 	// Log receives one debug record per cluster audited; nil discards.
 	Log *slog.Logger
 }
@@ -149,6 +152,8 @@ type Result struct {
 	// Scores are the compliance scores per framework (rbac, cis) that could be computed.
 	Scores   map[string]policy.Score `json:"scores,omitempty"`
 	Findings []policy.Finding        `json:"findings"`
+	// Profile is the cluster's place in the profile catalog, when bindings are given.
+	Profile *binding.State `json:"profile,omitempty"`
 }
 
 // Audit is the result of one fleet run.
@@ -223,6 +228,9 @@ func Run(ctx context.Context, jobs []Job, engine *policy.Engine, o Options, keep
 			keepErrs[i] = keep(c)
 		}
 		a.Clusters[i] = evaluate(evals[i], engine, c)
+		if o.State != nil {
+			a.Clusters[i].Profile = o.State(c)
+		}
 		evals[i] = nil
 	})
 	slices.SortFunc(a.Clusters, func(x, y Result) int { return cmp.Compare(x.Cluster, y.Cluster) })

@@ -20,6 +20,10 @@ func (b *builder) cluster(r fleet.Result, c *facts.Cluster) {
 		}
 	}
 	b.add("fleetaudit_cluster_info", 1, name, r.Version, platform, string(r.Status))
+	if p := r.Profile; p != nil && p.Profile != "" {
+		b.add("fleetaudit_profile_info", 1, name, p.Profile, p.HeldTo, p.Runs)
+		b.add("fleetaudit_profile_update_available", boolValue(p.UpdateAvailable), name, p.Profile, p.Newest)
+	}
 	for _, run := range r.Collection {
 		b.add("fleetaudit_collector_up", boolValue(run.OK()), name, run.Collector)
 		b.add("fleetaudit_collector_duration_seconds", run.DurationSeconds, name, run.Collector)

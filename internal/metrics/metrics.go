@@ -51,6 +51,8 @@ var Families = []desc{
 	{"fleetaudit_quota_utilization_ratio", "ResourceQuota use: used / hard per quota and resource.", []string{"cluster", "namespace", "quota", "resource"}},
 	{"fleetaudit_upgrade_ready", "Gate decision for the cluster and profile: 1 ready, 0 not ready.", []string{"cluster", "profile", "target_version"}},
 	{"fleetaudit_upgrade_blockers", "What blocks the gate per cluster, profile and rule: a rule ID (its blocking findings), non-waivable:CHECK, or facts (missing or stale).", []string{"cluster", "profile", "rule"}},
+	{"fleetaudit_profile_info", "The cluster's place in the profile catalog (value 1): bound profile, the version it is held to and the version it is seen to run (empty: drifted from every version).", []string{"cluster", "profile", "held_to", "runs"}},
+	{"fleetaudit_profile_update_available", "1 when the catalog has a newer version of the cluster's bound profile than the one it is held to, else 0.", []string{"cluster", "profile", "newest"}},
 	{"fleetaudit_collector_up", "Whether the collector succeeded on the cluster in the last audit (1) or not (0).", []string{"cluster", "collector"}},
 	{"fleetaudit_collector_duration_seconds", "Time the collector took on the cluster in the last audit.", []string{"cluster", "collector"}},
 	{"fleetaudit_cluster_last_success_timestamp_seconds", "Unix time of the last audit in which the cluster was fully audited.", []string{"cluster"}},

@@ -10,6 +10,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
+	"github.com/fleetaudit/fleetaudit/internal/binding"
 	"github.com/fleetaudit/fleetaudit/internal/facts"
 	"github.com/fleetaudit/fleetaudit/internal/fleet"
 	"github.com/fleetaudit/fleetaudit/internal/policy"
@@ -39,7 +40,8 @@ func snapshot() *Snapshot {
 				{RuleID: "FA-RBAC-001", Category: "compliance", Framework: "rbac", Severity: "critical", Kind: "deny", Resource: policy.ResourceRef{Kind: "User", Name: "a"}},
 				{RuleID: "FA-RBAC-001", Category: "compliance", Framework: "rbac", Severity: "critical", Kind: "deny", Resource: policy.ResourceRef{Kind: "User", Name: "b"}},
 				{RuleID: "FA-COST-003", Category: "cost", Severity: "medium", Kind: "warn", Resource: policy.ResourceRef{Kind: "Cluster", Name: "prod"}},
-			}}}},
+			},
+			Profile: &binding.State{Profile: "std", HeldTo: "std@1.0.0", Runs: "std@1.0.0", Newest: "std@1.1.0", UpdateAvailable: true}}}},
 		Finished: at.Add(time.Minute), Duration: 1500 * time.Millisecond,
 		Decisions: []policy.Decision{{Cluster: "prod", Profile: "std@1.0.0", Target: "v1.35.0", Allowed: false,
 			Blocking: []policy.Finding{{RuleID: "FA-UPG-005"}, {RuleID: "FA-UPG-005"}},
@@ -71,6 +73,12 @@ fleetaudit_cis_checks{benchmark="eks-1.8.0",cluster="prod",status="PASS"} 1
 # HELP fleetaudit_cluster_info Cluster metadata (value 1): Kubernetes version, managed platform and audit status.
 # TYPE fleetaudit_cluster_info gauge
 fleetaudit_cluster_info{cluster="prod",platform="eks",status="ok",version="v1.34.2-eks-1"} 1
+# HELP fleetaudit_profile_info The cluster's place in the profile catalog (value 1): bound profile, the version it is held to and the version it is seen to run (empty: drifted from every version).
+# TYPE fleetaudit_profile_info gauge
+fleetaudit_profile_info{cluster="prod",held_to="std@1.0.0",profile="std",runs="std@1.0.0"} 1
+# HELP fleetaudit_profile_update_available 1 when the catalog has a newer version of the cluster's bound profile than the one it is held to, else 0.
+# TYPE fleetaudit_profile_update_available gauge
+fleetaudit_profile_update_available{cluster="prod",newest="std@1.1.0",profile="std"} 1
 # HELP fleetaudit_collector_up Whether the collector succeeded on the cluster in the last audit (1) or not (0).
 # TYPE fleetaudit_collector_up gauge
 fleetaudit_collector_up{cluster="prod",collector="cis"} 0
@@ -103,7 +111,7 @@ fleetaudit_cluster_last_success_timestamp_seconds{cluster="prod"} 1.8e+09
 fleetaudit_audit_duration_seconds 1.5
 `
 	names := []string{"fleetaudit_findings", "fleetaudit_rule_violations", "fleetaudit_rbac_risky_subjects", "fleetaudit_compliance_score_ratio",
-		"fleetaudit_cis_checks", "fleetaudit_cluster_info", "fleetaudit_collector_up", "fleetaudit_quota_utilization_ratio",
+		"fleetaudit_cis_checks", "fleetaudit_cluster_info", "fleetaudit_profile_info", "fleetaudit_profile_update_available", "fleetaudit_collector_up", "fleetaudit_quota_utilization_ratio",
 		"fleetaudit_resource_requests", "fleetaudit_nodes", "fleetaudit_cost_usd_per_hour", "fleetaudit_upgrade_ready",
 		"fleetaudit_upgrade_blockers", "fleetaudit_cluster_last_success_timestamp_seconds", "fleetaudit_audit_duration_seconds"}
 	if err := testutil.CollectAndCompare(c, strings.NewReader(want), names...); err != nil {

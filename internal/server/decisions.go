@@ -60,6 +60,18 @@ func NewDecisionLog(dir string) (*DecisionLog, error) {
 	return &DecisionLog{dir: dir}, nil
 }
 
+// OpenDecisionLog opens an existing log folder to read (audit and report --decision-dir).
+func OpenDecisionLog(dir string) (*DecisionLog, error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("decision history: %w (give the folder serve --decision-dir writes)", err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("decision history: %s is not a folder (give the folder serve --decision-dir writes)", dir)
+	}
+	return &DecisionLog{dir: dir}, nil
+}
+
 func (l *DecisionLog) file(cluster string) string {
 	return filepath.Join(l.dir, facts.FileStem(cluster)+".jsonl")
 }
