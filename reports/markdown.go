@@ -27,7 +27,7 @@ func Markdown(w io.Writer, r *Report) error {
 		if c.Problem != "" {
 			status += ": " + c.Problem
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", c.Name, c.Version, md(status), strings.Join(scores, ", "), md(ProfileLine(c.Profile)))
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", md(c.Name), md(c.Version), md(status), strings.Join(scores, ", "), md(ProfileLine(c.Profile)))
 	}
 	if ch := r.Changes; ch != nil {
 		fmt.Fprintf(&b, "\n## Changes since %s\n\n%d new, %d resolved, %d unchanged.\n\n", ch.Previous.Format("2006-01-02 15:04 UTC"), len(ch.New), len(ch.Resolved), ch.Unchanged)
@@ -40,7 +40,7 @@ func Markdown(w io.Writer, r *Report) error {
 			}
 			fmt.Fprintf(&b, "### %s\n\n| severity | cluster | rule | resource | message |\n|---|---|---|---|---|\n", sec.title)
 			for _, f := range sec.fs {
-				fmt.Fprintf(&b, "| %s | %s | %s | `%s` | %s |\n", f.Severity, f.Cluster, f.RuleID, f.Resource.String(), md(f.Message))
+				fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", md(string(f.Severity)), md(f.Cluster), md(f.RuleID), code(f.Resource.String()), md(f.Message))
 			}
 			b.WriteString("\n")
 		}
@@ -52,7 +52,7 @@ func Markdown(w io.Writer, r *Report) error {
 		for _, c := range r.Clusters {
 			for _, f := range c.Findings {
 				if f.Severity == sev {
-					rows = append(rows, fmt.Sprintf("| %s | %s | %s | `%s` | %s | %s |", c.Name, f.RuleID, f.ControlOf("CIS"), f.Resource.String(), md(f.Message), md(f.Remediation)))
+					rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s | %s | %s |", md(c.Name), md(f.RuleID), md(f.ControlOf("CIS")), code(f.Resource.String()), md(f.Message), md(f.Remediation)))
 				}
 			}
 		}
@@ -68,19 +68,19 @@ func Markdown(w io.Writer, r *Report) error {
 		}
 		var mix []string
 		for _, t := range sortedKeys(c.Cost.NodesByCapacity) {
-			mix = append(mix, fmt.Sprintf("%s %d", t, c.Cost.NodesByCapacity[t]))
+			mix = append(mix, fmt.Sprintf("%s %d", md(t), c.Cost.NodesByCapacity[t]))
 		}
-		fmt.Fprintf(&b, "| %s | $%.4f | $%.2f | %s | $%.4f |\n", c.Name, c.Cost.Hourly, c.Cost.Monthly, strings.Join(mix, ", "), c.Cost.IdleHourly)
+		fmt.Fprintf(&b, "| %s | $%.4f | $%.2f | %s | $%.4f |\n", md(c.Name), c.Cost.Hourly, c.Cost.Monthly, strings.Join(mix, ", "), c.Cost.IdleHourly)
 	}
 	if s.Profile != "" {
-		fmt.Fprintf(&b, "\n## Upgrade readiness (%s)\n\n| cluster | target | decision | reasons |\n|---|---|---|---|\n", s.Profile)
+		fmt.Fprintf(&b, "\n## Upgrade readiness (%s)\n\n| cluster | target | decision | reasons |\n|---|---|---|---|\n", md(s.Profile))
 		for _, c := range r.Clusters {
 			if d := c.Upgrade; d != nil {
 				dec := "ready"
 				if !d.Allowed {
 					dec = "blocked"
 				}
-				fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", c.Name, d.Target, dec, md(strings.Join(d.Reasons, "; ")))
+				fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", md(c.Name), md(d.Target), dec, md(strings.Join(d.Reasons, "; ")))
 			}
 		}
 	}
@@ -88,7 +88,57 @@ func Markdown(w io.Writer, r *Report) error {
 	return err
 }
 
-// md escapes table cell text.
+// md makes text safe in a Markdown table cell: HTML is written as entities (a name such as
+// <script> stays text in every renderer), Markdown's inline syntax (emphasis, strikethrough,
+// links and images, code) is backslash-escaped, "|" cannot end the cell and line breaks cannot end
+// the row. Control characters are dropped.
 func md(s string) string {
-	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '&':
+			b.WriteString("&amp;")
+		case r == '<':
+			b.WriteString("&lt;")
+		case r == '>':
+			b.WriteString("&gt;")
+		case r == '\n' || r == '\r' || r == '\t':
+			b.WriteByte(' ')
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0x2028 || r == 0x2029:
+			// dropped: invisible, and some renderers treat them as breaks
+		case strings.ContainsRune("\\`*_[]|~", r):
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// code writes s as a Markdown code span that no content can close early: the fence is one
+// backtick longer than the longest run of backticks in s. Inside a table "|" is still escaped
+// (GitHub-flavoured Markdown splits cells before it parses code spans).
+func code(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
+	s = strings.ReplaceAll(s, "|", `\|`)
+	longest, run := 0, 0
+	for _, r := range s {
+		if r == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence := strings.Repeat("`", longest+1)
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		s = " " + s + " "
+	}
+	return fence + s + fence
 }

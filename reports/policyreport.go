@@ -2,6 +2,9 @@ package reports
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
 
 	orv1 "github.com/openreports/reports-api/apis/openreports.io/v1alpha1"
 	corev1 "k8s.io/api/core/v1"
@@ -106,8 +109,39 @@ func policyReports(r *Report, dir string, doc reportDoc) (map[string][]byte, err
 }
 
 func reportMeta(cluster, ns string) metav1.ObjectMeta {
-	return metav1.ObjectMeta{Name: "fleetaudit-" + facts.FileStem(cluster), Namespace: ns, Labels: map[string]string{
-		"app.kubernetes.io/managed-by": "fleetaudit", "fleetaudit.io/cluster": facts.FileStem(cluster)}}
+	return metav1.ObjectMeta{Name: "fleetaudit-" + dnsLabel(cluster, 63-len("fleetaudit-")), Namespace: ns, Labels: map[string]string{
+		"app.kubernetes.io/managed-by": "fleetaudit", "fleetaudit.io/cluster": dnsLabel(cluster, 63)}}
+}
+
+// dnsLabel turns a cluster name (a kubeconfig context such as arn:aws:eks:…:cluster/Prod)
+// into a valid object name and label value of at most max characters: lower case,
+// alphanumerics and "-", starting and ending alphanumeric. A name that had to change gets a
+// short hash of the original, so two clusters never share a report.
+func dnsLabel(name string, max int) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	out := strings.TrimRight(b.String(), "-")
+	if out != "" && out == name && len(out) <= max {
+		return out
+	}
+	sum := sha256.Sum256([]byte(name))
+	suffix := hex.EncodeToString(sum[:4])
+	if len(out) > max-len(suffix)-1 {
+		out = strings.TrimRight(out[:max-len(suffix)-1], "-")
+	}
+	if out == "" {
+		return suffix
+	}
+	return out + "-" + suffix
 }
 
 func findingResult(f policy.Finding, ts metav1.Timestamp) orv1.ReportResult {

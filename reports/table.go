@@ -22,25 +22,25 @@ func Table(w io.Writer, a *Report) error {
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		fmt.Fprintf(&b, "CLUSTER %s", r.Name)
+		fmt.Fprintf(&b, "CLUSTER %s", plain(r.Name))
 		if r.Version != "" {
-			fmt.Fprintf(&b, "  %s, %d nodes", r.Version, r.Nodes)
+			fmt.Fprintf(&b, "  %s, %d nodes", plain(r.Version), r.Nodes)
 		}
 		fmt.Fprintf(&b, "  [%s]\n", r.Status)
 		switch r.Status {
 		case facts.StatusFailed:
 			failed++
-			fmt.Fprintf(&b, "  could not be audited: %s\n", r.Problem)
+			fmt.Fprintf(&b, "  could not be audited: %s\n", plain(r.Problem))
 			continue
 		case facts.StatusPartial:
 			partial++
-			fmt.Fprintf(&b, "  incomplete: %s\n", r.Problem)
+			fmt.Fprintf(&b, "  incomplete: %s\n", plain(r.Problem))
 		}
 		if line := scoreLine(r.Scores); line != "" {
 			fmt.Fprintf(&b, "  compliance: %s\n", line)
 		}
 		if line := ProfileLine(r.Profile); line != "" {
-			fmt.Fprintf(&b, "  profile: %s\n", line)
+			fmt.Fprintf(&b, "  profile: %s\n", plain(line))
 		}
 		if len(r.Findings) == 0 {
 			b.WriteString("  no findings\n")
@@ -50,7 +50,7 @@ func Table(w io.Writer, a *Report) error {
 		fmt.Fprintln(tw, "  SEVERITY\tRULE\tCATEGORY\tRESOURCE\tMESSAGE")
 		for _, f := range r.Findings {
 			counts[f.Severity]++
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", f.Severity, f.RuleID, f.Category, f.Resource.String(), f.Message)
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", f.Severity, plain(f.RuleID), f.Category, plain(f.Resource.String()), plain(f.Message))
 		}
 		if err := tw.Flush(); err != nil {
 			return err
@@ -69,6 +69,26 @@ func Table(w io.Writer, a *Report) error {
 	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+// plain makes text safe for a terminal: control characters (escape sequences that could
+// rewrite the screen or the title, tabs and line breaks that would break the table) are
+// shown as \x.. instead of being sent.
+func plain(s string) string {
+	if !strings.ContainsFunc(s, isControl) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if isControl(r) {
+			fmt.Fprintf(&b, "\\x%02x", r)
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }
 
 // ProfileLine renders a cluster's place in the catalog: "held to platform@3.1.0, runs
 // platform@3.1.0, update available: platform@3.3.0" ("" without bindings).
