@@ -29,7 +29,7 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 func demoReport(t *testing.T) *Report {
 	t.Helper()
 	ctx := context.Background()
-	files, err := fleet.SnapshotFiles("../internal/demo/fleet")
+	snap, err := fleet.OpenSnapshot("../internal/demo/fleet", fleet.SnapshotOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func demoReport(t *testing.T) *Report {
 	var mu sync.Mutex
 	costs := map[string]*CostSummary{}
 	var decisions []policy.Decision
-	audit, err := fleet.Run(ctx, fleet.SnapshotJobs(files), engine, fleet.Options{Now: func() time.Time { return now }}, func(c *facts.Cluster) error {
+	audit, err := fleet.Run(ctx, snap.Jobs(), engine, fleet.Options{Now: func() time.Time { return now }}, func(c *facts.Cluster) error {
 		cs := b.Keep(c)
 		d := engine.Gate(ctx, c.Name, c, p, now)
 		mu.Lock()

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"syscall"
 )
 
 // Error is input larger than its limit.
@@ -49,6 +50,32 @@ func ReadFile(path string, limit int64) ([]byte, error) {
 	}
 	defer f.Close()
 	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > limit {
+		return nil, &Error{What: path, Limit: limit, Size: st.Size()}
+	}
+	b, err := Read(f, limit, path)
+	if err != nil && !Is(err) {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	return b, err
+}
+
+// ReadRegularFile is ReadFile for files found by listing a folder: anything but a regular
+// file (after symbolic links) is refused without being read, and the file is opened
+// non-blocking, so a FIFO that takes a regular file's place cannot stall the open.
+func ReadRegularFile(path string, limit int64) ([]byte, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file (%s)", path, st.Mode().Type())
+	}
+	if st.Size() > limit {
 		return nil, &Error{What: path, Limit: limit, Size: st.Size()}
 	}
 	b, err := Read(f, limit, path)
