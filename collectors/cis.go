@@ -14,6 +14,7 @@ import (
 	"github.com/aquasecurity/kube-bench/check"
 
 	"github.com/fleetaudit/fleetaudit/internal/facts"
+	"github.com/fleetaudit/fleetaudit/internal/sizelimit"
 )
 
 // CIS source kinds.
@@ -136,6 +137,11 @@ func (x CIS) Collect(ctx context.Context, t Target, c *facts.Cluster) error {
 	return fmt.Errorf("unknown CIS source %q", src.Kind)
 }
 
+// MaxKubeBenchResultSize bounds one node's kube-bench --json output, read from a file or from
+// a Job's pod log: a full benchmark is a few hundred KiB, and a node (or whoever controls what
+// its pod prints) must not be able to make the audit read without end.
+const MaxKubeBenchResultSize = 16 << 20
+
 // ParseKubeBenchJSON parses kube-bench --json output, with totals ({"Controls": …}) or
 // without (--nototals: a bare array). Errors give the line.
 func ParseKubeBenchJSON(b []byte) ([]*check.Controls, error) {
@@ -161,6 +167,14 @@ func ParseKubeBenchJSON(b []byte) ([]*check.Controls, error) {
 	for i, c := range controls {
 		if c == nil || c.ID == "" {
 			return nil, fmt.Errorf("kube-bench output: control %d has no id", i)
+		}
+		for j, g := range c.Groups {
+			if g == nil {
+				return nil, fmt.Errorf("kube-bench output: control %s: tests[%d] is null", c.ID, j)
+			}
+			if k := slices.Index(g.Checks, nil); k >= 0 {
+				return nil, fmt.Errorf("kube-bench output: control %s: tests[%d].results[%d] is null", c.ID, j, k)
+			}
 		}
 	}
 	return controls, nil
@@ -192,7 +206,7 @@ func ReadCISFiles(path, cluster string) (*facts.CIS, error) {
 	}
 	cis := &facts.CIS{Source: CISFile}
 	for _, f := range files {
-		b, err := os.ReadFile(f)
+		b, err := sizelimit.ReadFile(f, MaxKubeBenchResultSize)
 		if err != nil {
 			return nil, fmt.Errorf("read kube-bench results: %w", err)
 		}

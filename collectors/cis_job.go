@@ -11,8 +11,10 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	typedcorev1 "k8s.io/client-go/kubernetes/typed/core/v1"
 
 	"github.com/fleetaudit/fleetaudit/internal/facts"
+	"github.com/fleetaudit/fleetaudit/internal/sizelimit"
 )
 
 // Defaults of the job source.
@@ -133,7 +135,7 @@ func waitCISJob(ctx context.Context, t Target, ns, job, node string, timeout tim
 				switch p.Status.Phase {
 				case corev1.PodSucceeded, corev1.PodFailed:
 					// kube-bench exits non-zero when a check fails; its JSON is still complete.
-					raw, err := pods.GetLogs(p.Name, &corev1.PodLogOptions{Container: "kube-bench"}).DoRaw(ctx)
+					raw, err := readKubeBenchLog(ctx, pods, p.Name)
 					if err != nil {
 						return facts.CISNode{Node: node, Error: fmt.Sprintf("read kube-bench log of pod %s: %v", p.Name, err), Checks: []facts.CISCheck{}}
 					}
@@ -151,4 +153,16 @@ func waitCISJob(ctx context.Context, t Target, ns, job, node string, timeout tim
 		case <-tick.C:
 		}
 	}
+}
+
+// readKubeBenchLog reads the kube-bench container's log, at most MaxKubeBenchResultSize: the
+// API server stops there (limitBytes), and so does the reader, whatever the server sends.
+func readKubeBenchLog(ctx context.Context, pods typedcorev1.PodInterface, pod string) ([]byte, error) {
+	limit := int64(MaxKubeBenchResultSize + 1)
+	rc, err := pods.GetLogs(pod, &corev1.PodLogOptions{Container: "kube-bench", LimitBytes: &limit}).Stream(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	return sizelimit.Read(rc, MaxKubeBenchResultSize, "the log")
 }

@@ -1,12 +1,19 @@
 package collectors
 
 import (
+	"bytes"
+	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 
 	"github.com/fleetaudit/fleetaudit/internal/facts"
 )
@@ -55,10 +62,13 @@ func TestParseKubeBenchJSONErrors(t *testing.T) {
 		in   []byte
 		want string
 	}{
-		"truncated": {good[:len(good)/3], "truncated document"},
-		"syntax":    {[]byte("{\n\"Controls\": [\n  {\"id\": 1,,}\n]}"), "line 3"},
-		"empty":     {[]byte("  "), "empty kube-bench output"},
-		"other":     {[]byte(`{"items": []}`), "no Controls"},
+		"truncated":  {good[:len(good)/3], "truncated document"},
+		"syntax":     {[]byte("{\n\"Controls\": [\n  {\"id\": 1,,}\n]}"), "line 3"},
+		"empty":      {[]byte("  "), "empty kube-bench output"},
+		"other":      {[]byte(`{"items": []}`), "no Controls"},
+		"null group": {[]byte(`{"Controls": [{"id": "1", "tests": [null]}]}`), "control 1: tests[0] is null"},
+		"null check": {[]byte(`[{"id": "1", "tests": [{"section": "1.1", "results": [{}, null]}]}]`), "control 1: tests[0].results[1] is null"},
+		"trailing":   {append(append([]byte{}, good...), `{"Controls": []}`...), "invalid character '{' after top-level value"},
 	} {
 		if _, err := ParseKubeBenchJSON(tc.in); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: error %v, want it to contain %q", name, err, tc.want)
@@ -165,5 +175,44 @@ func TestDetectBinariesAndSubstitute(t *testing.T) {
 	section["components"] = []any{"apiserver", "etcd"}
 	if _, err := detectBinaries(section, ps); err == nil {
 		t.Error("a mandatory component that is not running must make detection fail")
+	}
+}
+
+func TestKubeBenchResultSizeLimit(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "prod.json")
+	if err := os.WriteFile(big, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(big, MaxKubeBenchResultSize+1); err != nil { // sparse: nothing is written
+		t.Fatal(err)
+	}
+	_, err := ReadCISFiles(dir, "prod")
+	if err == nil || err.Error() != "read kube-bench results: "+big+" is 16777217 bytes, over the limit of 16 MiB" {
+		t.Errorf("error %v", err)
+	}
+}
+
+// TestKubeBenchLogIsBounded: the job source asks the API server for at most
+// MaxKubeBenchResultSize+1 bytes of log and stops reading there even when the server sends more.
+func TestKubeBenchLogIsBounded(t *testing.T) {
+	var limitBytes string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		limitBytes = r.URL.Query().Get("limitBytes")
+		chunk := bytes.Repeat([]byte("x"), 1<<20)
+		for range 64 { // 64 MiB, ignoring limitBytes
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+	}))
+	defer srv.Close()
+	cs := kubernetes.NewForConfigOrDie(&rest.Config{Host: srv.URL})
+	_, err := readKubeBenchLog(context.Background(), cs.CoreV1().Pods("default"), "kube-bench-abc")
+	if err == nil || err.Error() != "the log is over the limit of 16 MiB" {
+		t.Errorf("error %v", err)
+	}
+	if limitBytes != "16777217" {
+		t.Errorf("limitBytes %q, want 16777217", limitBytes)
 	}
 }

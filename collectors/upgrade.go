@@ -8,7 +8,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"io"
 	"maps"
 	"slices"
 	"strings"
@@ -26,6 +25,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/fleetaudit/fleetaudit/internal/facts"
+	"github.com/fleetaudit/fleetaudit/internal/sizelimit"
 	"github.com/fleetaudit/fleetaudit/rules"
 )
 
@@ -136,8 +136,9 @@ func (x Upgrade) Collect(ctx context.Context, t Target, c *facts.Cluster) error 
 	if err != nil {
 		return err
 	}
+	var skipped error // releases that could not be read: recorded, the rest is kept
 	if x.Config.HelmReleases {
-		if err := helmReleases(ctx, t, u, x.Config.removedSet()); err != nil {
+		if skipped, err = helmReleases(ctx, t, u, x.Config.removedSet()); err != nil {
 			return err
 		}
 	}
@@ -154,7 +155,7 @@ func (x Upgrade) Collect(ctx context.Context, t Target, c *facts.Cluster) error 
 			cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Name, b.Name), cmp.Compare(a.Source, b.Source))
 	})
 	c.Upgrade = u
-	return nil
+	return skipped
 }
 
 func replicas(r *int32) int32 {
@@ -368,20 +369,43 @@ func ParseDeprecatedAPIMetric(raw []byte) ([]facts.RequestedAPI, error) {
 	return slices.Compact(out), nil
 }
 
-// helmReleases reads the deployed revision of each Helm release from its release Secrets.
-func helmReleases(ctx context.Context, t Target, u *facts.Upgrade, removed map[[3]string]bool) error {
+// MaxHelmReleaseSize bounds a Helm release once decompressed (its JSON: chart metadata, values
+// and the rendered manifest). Release Secrets are written by anyone who may create Secrets,
+// and a 1 MiB Secret can hold a gzip stream that expands a thousandfold; a release over the
+// limit is skipped and named in the upgrade collector's error. Real releases are far smaller:
+// Helm itself cannot store a release whose compressed form exceeds a Secret's 1 MiB.
+const MaxHelmReleaseSize = 32 << 20
+
+// helmSecretPageSize bounds the LIST page of release Secrets: each may be up to 1 MiB, so a
+// page of the default 500 could hold half a gigabyte.
+const helmSecretPageSize = 16
+
+// maxNamedSkips bounds how many skipped releases the collector's error names.
+const maxNamedSkips = 5
+
+// helmReleases reads the deployed revision of each Helm release from its release Secrets. A
+// release Secret that cannot be read (not Helm's encoding, or over MaxHelmReleaseSize once
+// decompressed) is skipped; skipped names them, and the other releases are still read.
+func helmReleases(ctx context.Context, t Target, u *facts.Upgrade, removed map[[3]string]bool) (skipped, err error) {
 	latest := map[string]facts.HelmRelease{}
 	var uses []facts.APIUse
-	err := listEach(ctx, t, "secrets (owner=helm)", func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+	var bad []string
+	seen := 0
+	if t.PageSize <= 0 || t.PageSize > helmSecretPageSize {
+		t.PageSize = helmSecretPageSize
+	}
+	err = listEach(ctx, t, "secrets (owner=helm)", func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
 		o.LabelSelector = "owner=helm"
 		return t.Client.CoreV1().Secrets("").List(ctx, o)
-	}, func() { latest, uses = map[string]facts.HelmRelease{}, nil }, func(s *corev1.Secret) {
+	}, func() { latest, uses, bad, seen = map[string]facts.HelmRelease{}, nil, nil, 0 }, func(s *corev1.Secret) {
 		if s.Type != "helm.sh/release.v1" {
 			return
 		}
+		seen++
 		rel, manifest, err := DecodeHelmRelease(s.Data["release"])
 		if err != nil {
-			return // not ours to judge; a broken release secret is Helm's problem
+			bad = append(bad, fmt.Sprintf("%s/%s: %v", s.Namespace, s.Name, err))
+			return
 		}
 		key := rel.Namespace + "/" + rel.Name
 		if old, ok := latest[key]; ok && old.Revision > rel.Revision {
@@ -393,19 +417,32 @@ func helmReleases(ctx context.Context, t Target, u *facts.Upgrade, removed map[[
 			slices.DeleteFunc(ManifestAPIUse(manifest, "helm:"+key), func(a facts.APIUse) bool { return !keep(a) })...)
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	u.HelmReleases = []facts.HelmRelease{}
 	for _, k := range slices.Sorted(maps.Keys(latest)) {
 		u.HelmReleases = append(u.HelmReleases, latest[k])
 	}
 	u.APIUse = append(u.APIUse, uses...)
-	return nil
+	if len(bad) == 0 {
+		return nil, nil
+	}
+	n, more := len(bad), ""
+	if n > maxNamedSkips {
+		bad, more = bad[:maxNamedSkips], fmt.Sprintf("; and %d more", n-maxNamedSkips)
+	}
+	return fmt.Errorf("skipped %d of %d Helm release Secrets, the others were read: %s%s", n, seen, strings.Join(bad, "; "), more), nil
 }
 
 // DecodeHelmRelease decodes a Helm v3 release (base64 of gzipped JSON) into its chart
-// metadata and rendered manifest. Values and everything else are dropped.
+// metadata and rendered manifest. Values and everything else are dropped. A release larger
+// than MaxHelmReleaseSize once decompressed is an error, found after inflating at most that
+// much: the rest of the stream is never read.
 func DecodeHelmRelease(data []byte) (facts.HelmRelease, string, error) {
+	return decodeHelmRelease(data, MaxHelmReleaseSize)
+}
+
+func decodeHelmRelease(data []byte, limit int64) (facts.HelmRelease, string, error) {
 	raw, err := base64.StdEncoding.DecodeString(string(data))
 	if err != nil {
 		return facts.HelmRelease{}, "", fmt.Errorf("helm release: %w", err)
@@ -415,9 +452,12 @@ func DecodeHelmRelease(data []byte) (facts.HelmRelease, string, error) {
 		if err != nil {
 			return facts.HelmRelease{}, "", fmt.Errorf("helm release: %w", err)
 		}
-		if raw, err = io.ReadAll(zr); err != nil {
+		if raw, err = sizelimit.Read(zr, limit, "decompressed release"); err != nil {
 			return facts.HelmRelease{}, "", fmt.Errorf("helm release: %w", err)
 		}
+	}
+	if int64(len(raw)) > limit {
+		return facts.HelmRelease{}, "", fmt.Errorf("helm release: %w", &sizelimit.Error{What: "release", Limit: limit, Size: int64(len(raw))})
 	}
 	var rel struct {
 		Name      string `json:"name"`

@@ -31,7 +31,7 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 func demoReport(t *testing.T) *Report {
 	t.Helper()
 	ctx := context.Background()
-	files, err := fleet.SnapshotFiles("../internal/demo/fleet")
+	snap, err := fleet.OpenSnapshot("../internal/demo/fleet", fleet.SnapshotOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +55,7 @@ func demoReport(t *testing.T) *Report {
 		t.Fatal(err)
 	}
 	state := func(c *facts.Cluster) *binding.State { return bs.StateOf(c, cat, nil) }
-	audit, err := fleet.Run(ctx, fleet.SnapshotJobs(files), engine, fleet.Options{Now: func() time.Time { return now }, State: state}, func(c *facts.Cluster) error {
+	audit, err := fleet.Run(ctx, snap.Jobs(), engine, fleet.Options{Now: func() time.Time { return now }, State: state}, func(c *facts.Cluster) error {
 		cs := b.Keep(c)
 		d := engine.Gate(ctx, c.Name, c, p, now)
 		mu.Lock()

@@ -154,40 +154,6 @@ current-context: one
 	}
 }
 
-// TestCorruptSnapshotFileFailsOnlyThatCluster: a truncated facts document is reported as a
-// failed cluster with the file named; the other clusters are audited; exit 3.
-func TestCorruptSnapshotFileFailsOnlyThatCluster(t *testing.T) {
-	dir := t.TempDir()
-	src, err := os.ReadFile("../../internal/demo/fleet/prod-eu-west.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	write(t, filepath.Join(dir, "prod-eu-west.json"), string(src))
-	write(t, filepath.Join(dir, "broken.json"), string(src[:len(src)/2]))
-	code, out, _ := runCLI(t, "audit", "--snapshot", dir, "-o", "json")
-	if code != exitIncomplete {
-		t.Fatalf("exit %d, want %d", code, exitIncomplete)
-	}
-	a := decodeAudit(t, out)
-	if len(a.Clusters) != 2 {
-		t.Fatalf("want 2 clusters, got %+v", a.Clusters)
-	}
-	for _, c := range a.Clusters {
-		switch c.Name {
-		case "broken":
-			if c.Status != "failed" || !strings.Contains(c.Problem, "broken.json") || !strings.Contains(c.Problem, "truncated") {
-				t.Errorf("broken cluster: %+v", c)
-			}
-		case "prod-eu-west":
-			if c.Status != "ok" || len(c.Findings) != len(demoFindings(t, "prod-eu-west")) {
-				t.Errorf("good cluster should still be audited: %+v", c)
-			}
-		default:
-			t.Errorf("unexpected cluster %s", c.Name)
-		}
-	}
-}
-
 func TestRulesTestAndList(t *testing.T) {
 	code, out, errOut := runCLI(t, "rules", "test")
 	if code != exitOK || !strings.Contains(out, " 0 failed") {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/fleetaudit/fleetaudit/collectors"
 	"github.com/fleetaudit/fleetaudit/internal/demo"
@@ -214,6 +215,7 @@ type sourceFlags struct {
 	fleetFlags
 	demo      bool
 	snapshot  string
+	maxSnap   string
 	logFormat string
 	logLevel  string
 	// stderr receives logs and, on a terminal, progress.
@@ -224,6 +226,7 @@ func (s *sourceFlags) register(cmd *cobra.Command) {
 	addFlags(cmd, groupCluster, func(fs *pflag.FlagSet) {
 		fs.BoolVar(&s.demo, "demo", false, "use the embedded demo fleet instead of a kubeconfig")
 		fs.StringVar(&s.snapshot, "snapshot", "", "use the facts documents in this folder (written by fleetaudit snapshot)")
+		fs.StringVar(&s.maxSnap, "max-snapshot-size", defaultMaxSnapshotSize, "largest facts document --snapshot reads (bytes, or a quantity such as 64Mi or 1Gi)")
 	})
 	_ = cmd.MarkFlagDirname("snapshot")
 	s.fleetFlags.register(cmd)
@@ -275,17 +278,34 @@ func (s *sourceFlags) jobs() ([]fleet.Job, fleet.Options, error) {
 		jobs, err := demo.Jobs()
 		return jobs, opts, err
 	case s.snapshot != "":
-		files, err := fleet.SnapshotFiles(s.snapshot)
+		limit, err := s.maxSnapshotSize()
 		if err != nil {
-			return nil, opts, usageError{err}
+			return nil, opts, err
 		}
-		return fleet.SnapshotJobs(files), opts, nil
+		snap, err := fleet.OpenSnapshot(s.snapshot, fleet.SnapshotOptions{MaxFileSize: limit, Workers: s.workers})
+		if err != nil {
+			return nil, opts, usageError{err} // the folder is the user's input
+		}
+		return snap.Jobs(), opts, nil
 	}
 	targets, err := s.targets()
 	if err != nil {
 		return nil, opts, err
 	}
 	return fleet.LiveJobs(targets, opts), opts, nil
+}
+
+// defaultMaxSnapshotSize is fleet.DefaultMaxSnapshotFileSize as the flag spells it (tested).
+const defaultMaxSnapshotSize = "64Mi"
+
+// maxSnapshotSize parses --max-snapshot-size.
+func (s *sourceFlags) maxSnapshotSize() (int64, error) {
+	q, err := resource.ParseQuantity(s.maxSnap)
+	n, ok := q.AsInt64()
+	if err != nil || !ok || n < 1 {
+		return 0, usagef("--max-snapshot-size %q: want a size in bytes, or a quantity such as 64Mi or 1Gi", s.maxSnap)
+	}
+	return n, nil
 }
 
 // removedAPITable is the embedded removed-API table plus --removed-apis files.

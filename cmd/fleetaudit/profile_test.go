@@ -185,6 +185,7 @@ func TestProfileDiff(t *testing.T) {
 	}
 }
 
+<<<<<<< HEAD
 // TestAuditShowsProfileState: every bound demo cluster says which version it is held to, which
 // it runs (from its facts, and from the gate's decision history when the facts fit several
 // versions), and that an update is available, in the table, the JSON and the summary.
@@ -237,5 +238,24 @@ func TestAuditShowsProfileState(t *testing.T) {
 	}
 	if code, _, errOut := runCLI(t, "audit", "--demo", "--decision-dir", filepath.Join(dir, "missing")); code != exitUsage || !strings.Contains(errOut, "give the folder serve --decision-dir writes") {
 		t.Errorf("missing history folder: exit %d %s", code, errOut)
+=======
+// TestMultiDocumentProfileIsRefused: a profile file holds one ClusterProfile (a catalog keeps
+// each version in a file of its own), so a second document is an error on every command that
+// reads profiles, never silently ignored.
+func TestMultiDocumentProfileIsRefused(t *testing.T) {
+	f := "../../internal/profile/testdata/catalog-multi-doc/web.yaml"
+	want := f + ":10: a second YAML document; this file must hold exactly one: put each document in a file of its own"
+	for _, args := range [][]string{
+		{"gate", "--profile", f, "--demo"},
+		{"report", "--output-dir", t.TempDir(), "--profile", f, "--demo"},
+		{"profile", "validate", f},
+		{"plan", "web", "--catalog", f, "--demo"},
+		{"serve", "--profile", f, "--demo", "--listen", "127.0.0.1:0"},
+	} {
+		code, _, errOut := runCLI(t, args...)
+		if code != exitUsage || !strings.Contains(errOut, want) {
+			t.Errorf("%s: exit %d, stderr %s", args[0], code, errOut)
+		}
+>>>>>>> strictinput
 	}
 }

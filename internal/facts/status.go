@@ -53,15 +53,33 @@ func (c *Cluster) Problem() string {
 	return strings.Join(parts, "; ")
 }
 
-// Validate checks that a document read from a snapshot is one this build understands.
+// Validate checks that a document read from a snapshot is one this build understands and
+// that it is whole: when its collection says a collector succeeded, the part that collector
+// writes is there (a document that lost it would be audited as "ok" with no findings about
+// it). The cis collector is not checked: it succeeds without writing for a cluster whose CIS
+// source is none.
 func (c *Cluster) Validate() error {
 	if c.SchemaVersion != SchemaVersion {
-		return fmt.Errorf("schemaVersion %q is not supported (want %q)", c.SchemaVersion, SchemaVersion)
+		return schemaVersionError(c.SchemaVersion)
 	}
 	if c.Name == "" {
-		return fmt.Errorf("field name is empty")
+		return &DecodeError{Path: "name", Msg: "empty: every facts document names its cluster"}
+	}
+	for _, r := range c.Collection {
+		present, ok := sections[r.Collector]
+		if ok && r.OK() && !present(c) {
+			return &DecodeError{Path: r.Collector, Msg: fmt.Sprintf("missing, but collection says the %s collector succeeded: take the snapshot again, or record the collector's error in collection", r.Collector)}
+		}
 	}
 	return nil
+}
+
+// sections are the parts of the document that a collector of the same name writes whole.
+var sections = map[string]func(*Cluster) bool{
+	"rbac":    func(c *Cluster) bool { return c.RBAC != nil },
+	"usage":   func(c *Cluster) bool { return c.Usage != nil },
+	"cost":    func(c *Cluster) bool { return c.Cost != nil },
+	"upgrade": func(c *Cluster) bool { return c.Upgrade != nil },
 }
 
 // FileStem turns a cluster name (a kubeconfig context such as

@@ -23,7 +23,7 @@ func BenchmarkSnapshotAudit(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			files, err := SnapshotFiles(dir)
+			snap, err := OpenSnapshot(dir, SnapshotOptions{})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -33,7 +33,7 @@ func BenchmarkSnapshotAudit(b *testing.B) {
 			}
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := Run(context.Background(), SnapshotJobs(files), engine, Options{}, nil); err != nil {
+				if _, err := Run(context.Background(), snap.Jobs(), engine, Options{}, nil); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -6,9 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -118,25 +116,6 @@ func collect(ctx context.Context, t Target, o Options, final FinalFunc) *facts.C
 	}
 	collectors.Run(ctx, o.Collectors, target, c)
 	return c
-}
-
-// SnapshotJobs reads facts documents. An unreadable document becomes a failed cluster named
-// after its file, and the rest of the fleet is still audited.
-func SnapshotJobs(files []string) []Job {
-	jobs := make([]Job, 0, len(files))
-	for _, f := range files {
-		name := strings.TrimSuffix(filepath.Base(f), ".json")
-		jobs = append(jobs, Job{Name: name, Facts: func(context.Context, FinalFunc) *facts.Cluster {
-			c, err := ReadFacts(f)
-			if err != nil {
-				return &facts.Cluster{SchemaVersion: facts.SchemaVersion, Name: name, Nodes: []facts.Node{},
-					Collection: []facts.CollectorRun{{Collector: facts.IdentityCollector, Reason: collectors.ReasonError,
-						Error: "read snapshot: " + err.Error()}}}
-			}
-			return c
-		}})
-	}
-	return jobs
 }
 
 // Result is the audit of one cluster.

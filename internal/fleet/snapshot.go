@@ -1,13 +1,11 @@
 package fleet
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/fleetaudit/fleetaudit/internal/facts"
 )
@@ -69,48 +67,4 @@ func SnapshotFiles(dir string) ([]string, error) {
 	}
 	slices.Sort(files)
 	return files, nil
-}
-
-// ReadFacts reads and validates one facts document. Errors name the file and, for JSON
-// syntax errors, the line.
-func ReadFacts(path string) (*facts.Cluster, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read facts: %w", err)
-	}
-	return DecodeFacts(path, b)
-}
-
-// DecodeFacts parses a facts document read from name.
-func DecodeFacts(name string, b []byte) (*facts.Cluster, error) {
-	var c facts.Cluster
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil {
-		return nil, fmt.Errorf("%s: %s", name, describeJSONError(b, err))
-	}
-	if err := c.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	return &c, nil
-}
-
-func describeJSONError(b []byte, err error) string {
-	var off int64 = -1
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case asErr(err, &se):
-		off = se.Offset
-	case asErr(err, &te):
-		off = te.Offset
-	}
-	if off < 0 {
-		if err.Error() == "unexpected EOF" {
-			return "invalid JSON: truncated document"
-		}
-		return "invalid facts document: " + err.Error()
-	}
-	line := 1 + strings.Count(string(b[:min(int(off), len(b))]), "\n")
-	return fmt.Sprintf("line %d: invalid facts document: %v", line, err)
 }

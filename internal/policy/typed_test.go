@@ -29,11 +29,11 @@ func TestFindingSeveritiesAreTheDeclaredOnes(t *testing.T) {
 			t.Errorf("%s: severities %v do not include its severity %s", r.ID, r.Severities, r.Severity)
 		}
 	}
-	files, err := fleet.SnapshotFiles("../demo/fleet")
+	snap, err := fleet.OpenSnapshot("../demo/fleet", fleet.SnapshotOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	audit, err := fleet.Run(ctx, fleet.SnapshotJobs(files), e, fleet.Options{}, nil)
+	audit, err := fleet.Run(ctx, snap.Jobs(), e, fleet.Options{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,11 +9,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 
+	"github.com/fleetaudit/fleetaudit/internal/sizelimit"
 	"github.com/fleetaudit/fleetaudit/internal/yamlfile"
 )
 
@@ -61,13 +61,27 @@ func (t *Table) Lookup(instanceType, region string) (Row, bool) {
 // Len is the number of rows.
 func (t *Table) Len() int { return len(t.rows) }
 
+// MaxFileSize bounds a price or reservations file. The embedded table is a few KiB; a
+// provider's whole price list, every region and instance type, is a few MiB.
+const MaxFileSize = 16 << 20
+
+// MaxHourly bounds every price and rate (USD per hour): the largest instances cost a few
+// hundred dollars an hour, and a bound keeps sums over a fleet finite (an infinite or NaN
+// cost could not be written as JSON).
+const MaxHourly = 1e6
+
 // LoadFile reads price rows from a CSV (.csv) or YAML/JSON file (a list of rows with the CSV
 // column names as keys). Errors name the file and line.
 func LoadFile(path string) ([]Row, error) {
-	b, err := os.ReadFile(path)
+	b, err := sizelimit.ReadFile(path, MaxFileSize)
 	if err != nil {
 		return nil, fmt.Errorf("read price file: %w", err)
 	}
+	return Parse(path, b)
+}
+
+// Parse parses a price file read from path: CSV when path ends in .csv, else YAML or JSON.
+func Parse(path string, b []byte) ([]Row, error) {
 	if strings.EqualFold(filepath.Ext(path), ".csv") {
 		return parseCSV(path, b)
 	}
@@ -140,10 +154,10 @@ func (r Row) validate() error {
 	switch {
 	case r.InstanceType == "" || r.Region == "":
 		return fmt.Errorf("instance_type and region are required")
-	case r.OnDemand <= 0:
-		return fmt.Errorf("on_demand_hourly must be positive, got %g", r.OnDemand)
-	case r.Spot != nil && *r.Spot <= 0:
-		return fmt.Errorf("spot_hourly must be positive when given, got %g", *r.Spot)
+	case !validHourly(r.OnDemand):
+		return fmt.Errorf("on_demand_hourly must be positive and at most %g, got %g", MaxHourly, r.OnDemand)
+	case r.Spot != nil && !validHourly(*r.Spot):
+		return fmt.Errorf("spot_hourly must be positive and at most %g when given, got %g", MaxHourly, *r.Spot)
 	case r.Source == "" || r.Date == "":
 		return fmt.Errorf("source and date are required on every row (where the price comes from, and when)")
 	}
@@ -162,7 +176,7 @@ type Reservation struct {
 
 // LoadReservations reads a YAML/JSON list of reservations.
 func LoadReservations(path string) ([]Reservation, error) {
-	b, err := os.ReadFile(path)
+	b, err := sizelimit.ReadFile(path, MaxFileSize)
 	if err != nil {
 		return nil, fmt.Errorf("read reservations: %w", err)
 	}
@@ -175,9 +189,12 @@ func LoadReservations(path string) ([]Reservation, error) {
 		return nil, fmt.Errorf("%w (want a list of {name, instance_type, region, count, hourly_rate})", err)
 	}
 	for i, r := range rs {
-		if r.Name == "" || r.InstanceType == "" || r.Region == "" || r.Count < 1 || r.HourlyRate <= 0 {
-			return nil, yamlfile.Errorf(path, doc.Line(strconv.Itoa(i)), "reservation %d: name, instance_type, region, count >= 1 and hourly_rate > 0 are required", i+1)
+		if r.Name == "" || r.InstanceType == "" || r.Region == "" || r.Count < 1 || !validHourly(r.HourlyRate) {
+			return nil, yamlfile.Errorf(path, doc.Line(strconv.Itoa(i)), "reservation %d: name, instance_type, region, count >= 1 and 0 < hourly_rate <= %g are required", i+1, MaxHourly)
 		}
 	}
 	return rs, nil
 }
+
+// validHourly: positive, finite and at most MaxHourly (NaN fails every comparison).
+func validHourly(v float64) bool { return v > 0 && v <= MaxHourly }

@@ -65,6 +65,10 @@ func TestOverrideFiles(t *testing.T) {
 		"quote.csv":  {h + "aws,us-east-1,\"m5.large,0.09,,s,d\n", "quote.csv:2"},
 		"bad.yaml":   {"- {instance_type: a, region: r, on_demand_hourly: 1, source: s, date: d, colour: red}\n", `unknown field "[0].colour"`},
 		"neg.yaml":   {"- {instance_type: a, region: r, on_demand_hourly: -1, source: s, date: d}\n", "row 1: on_demand_hourly must be positive"},
+		"nan.csv":    {h + "aws,us-east-1,m5.large,NaN,,s,d\n", "nan.csv:2: on_demand_hourly must be positive and at most 1e+06, got NaN"},
+		"inf.csv":    {h + "aws,us-east-1,m5.large,0.1,+Inf,s,d\n", "inf.csv:2: spot_hourly must be positive and at most 1e+06 when given, got +Inf"},
+		"huge.csv":   {h + "aws,us-east-1,m5.large,1e308,,s,d\n", "huge.csv:2: on_demand_hourly must be positive and at most 1e+06, got 1e+308"},
+		"nan.yaml":   {"- {instance_type: a, region: r, on_demand_hourly: .nan, source: s, date: d}\n", "nan.yaml"},
 	} {
 		_, err := LoadFile(write(name, c.body))
 		if err == nil || !strings.Contains(err.Error(), c.want) {
@@ -83,5 +87,21 @@ func TestLoadReservations(t *testing.T) {
 	os.WriteFile(p, []byte("- {name: x, instance_type: m5.large, region: us-east-1, count: 0, hourly_rate: 0.06}\n"), 0o644)
 	if _, err := LoadReservations(p); err == nil || !strings.Contains(err.Error(), "reservation 1") {
 		t.Errorf("count 0 accepted: %v", err)
+	}
+}
+
+func TestPriceFileSizeLimit(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "prices.csv")
+	if err := os.WriteFile(p, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(p, MaxFileSize+1); err != nil { // sparse: nothing is written
+		t.Fatal(err)
+	}
+	if _, err := LoadFile(p); err == nil || err.Error() != "read price file: "+p+" is 16777217 bytes, over the limit of 16 MiB" {
+		t.Errorf("prices: %v", err)
+	}
+	if _, err := LoadReservations(p); err == nil || !strings.Contains(err.Error(), "read reservations: "+p+" is 16777217 bytes, over the limit of 16 MiB") {
+		t.Errorf("reservations: %v", err)
 	}
 }

@@ -24,7 +24,7 @@ func TestCatalogErrors(t *testing.T) {
 		{"catalog-empty-file", []string{`catalog-empty-file/web.yaml: is empty: a catalog file holds one ClusterProfile document`}},
 		{"catalog-no-yaml", []string{`testdata/catalog-no-yaml: holds no *.yaml or *.yml files: point at the folder`}},
 		{"catalog-syntax", []string{`catalog-syntax/web.yaml:`}},
-		{"catalog-multi-doc", []string{`catalog-multi-doc/web.yaml:10: a second YAML document; this file must hold exactly one`}},
+		{"catalog-multi-doc", []string{`catalog-multi-doc/web.yaml:10: a second YAML document; this file must hold exactly one: put each document in a file of its own`}},
 		{"missing", []string{`testdata/missing: does not exist: give a ClusterProfile file or a folder of them`}},
 	} {
 		cat, err := LoadCatalog("testdata/" + c.dir)

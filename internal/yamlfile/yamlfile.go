@@ -63,7 +63,7 @@ func Parse(name string, b []byte) (*Doc, error) {
 	}
 	var extra yamlv3.Node
 	if err := dec.Decode(&extra); err == nil {
-		return nil, Errorf(name, extra.Line, "a second YAML document; this file must hold exactly one")
+		return nil, Errorf(name, extra.Line, "a second YAML document; this file must hold exactly one: put each document in a file of its own")
 	} else if !errors.Is(err, io.EOF) {
 		return nil, syntaxError(name, err)
 	}
