@@ -76,17 +76,18 @@ type Input struct {
 	Scores map[string]Score `json:"scores,omitempty"`
 }
 
-// New loads, compiles and prepares the rules. Errors name the file and line.
+// New loads, compiles (in the sandbox: see sandboxCapabilities) and prepares the rules.
+// Errors name the file and line.
 func New(ctx context.Context, opts Options) (*Engine, error) {
 	set, err := LoadRuleSet(opts, false)
 	if err != nil {
 		return nil, err
 	}
 	modules := set.Modules
-	compiler := ast.NewCompiler().WithStrict(opts.Strict)
+	compiler := newCompiler().WithStrict(opts.Strict)
 	compiler.Compile(modules)
 	if compiler.Failed() {
-		return nil, fmt.Errorf("compile rules: %s", oneLine(compiler.Errors.Error()))
+		return nil, fmt.Errorf("compile rules: %s", oneLine(refusedError(compiler.Errors).Error()))
 	}
 	rs, err := rulesOf(modules, compiler.GetAnnotationSet())
 	if err != nil {
