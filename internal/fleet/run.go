@@ -149,6 +149,9 @@ type Result struct {
 	// Scores are the compliance scores per framework (rbac, cis) that could be computed.
 	Scores   map[string]policy.Score `json:"scores,omitempty"`
 	Findings []policy.Finding        `json:"findings"`
+	// RuleErrors are the rules that failed or ran out of time (--eval-timeout) on the
+	// cluster: the cluster is then partial, and Findings are the other rules'.
+	RuleErrors []policy.RuleError `json:"ruleErrors,omitempty"`
 }
 
 // Audit is the result of one fleet run.
@@ -251,12 +254,17 @@ func evaluate(ev *policy.Evaluation, engine *policy.Engine, c *facts.Cluster) Re
 		return r
 	}
 	fs, err := ev.Finish(c)
-	if err != nil {
+	errs := policy.AsRuleErrors(err)
+	if err != nil && errs == nil {
 		r.Status, r.Problem = facts.StatusFailed, err.Error()
 		return r
 	}
+	if len(errs) > 0 { // like a collector that failed: the findings stand, the cluster is partial
+		r.Status, r.RuleErrors = facts.StatusPartial, errs
+		r.Problem = strings.TrimPrefix(r.Problem+"; rules: "+errs.Error(), "; ")
+	}
 	r.Findings = fs
-	r.Scores = engine.Scores(c, fs)
+	r.Scores = engine.Scores(c, fs, errs)
 	return r
 }
 
