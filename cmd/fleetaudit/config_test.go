@@ -20,6 +20,9 @@ func TestConfigValidateIsTheCommandsValidation(t *testing.T) {
 		{"page-size", "-1", "-1 is out of range: want an integer >= 1"},
 		{"workers", "0", "0 is out of range: want an integer >= 1"},
 		{"timeout", "0s", "0s is out of range: want a duration > 0s"},
+		{"eval-timeout", "-1s", "-1s is out of range: want a duration > 0s"},
+		{"eval-timeout", "soon", `"soon" is not a duration`},
+		{"max-findings-per-rule", "0", "0 is out of range: want an integer >= 1"},
 		{"spot-fallback-discount", "1", "1 is out of range: want a number in [0, 1)"},
 		{"keep", "-2", "-2 is out of range: want an integer >= 0"},
 	} {
@@ -41,7 +44,7 @@ func TestConfigValidateIsTheCommandsValidation(t *testing.T) {
 			t.Errorf("%s --%s %s: exit %d, stderr %q, want %q", cmd, tc.key, tc.value, code, errOut, onLine)
 		}
 	}
-	write(t, cfg, "qps: 0.5\nburst: 1\npage-size: 1\njitter: 1\nspot-fallback-discount: 0\nkeep: 0\n")
+	write(t, cfg, "qps: 0.5\nburst: 1\npage-size: 1\neval-timeout: 1ms\nmax-findings-per-rule: 1\njitter: 1\nspot-fallback-discount: 0\nkeep: 0\n")
 	if code, out, errOut := runCLI(t, "config", "validate", cfg); code != exitOK {
 		t.Errorf("the range limits themselves: exit %d %q %q", code, out, errOut)
 	}
