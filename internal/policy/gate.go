@@ -161,8 +161,8 @@ func denyRuleErrors(d Decision, err error) Decision {
 		d.Reasons = append(d.Reasons, fmt.Sprintf("rules could not be evaluated: %v (fail closed)", err))
 		return d
 	}
-	for _, re := range errs {
-		d.Reasons = append(d.Reasons, fmt.Sprintf("%s (fail closed)", re.Message))
+	for _, line := range errs.Lines() {
+		d.Reasons = append(d.Reasons, line+" (fail closed)")
 	}
 	return d
 }

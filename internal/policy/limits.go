@@ -41,6 +41,8 @@ type RuleError struct {
 	Cluster string `json:"cluster"`
 	Reason  string `json:"reason"`
 	Message string `json:"message"`
+	// skipped is, for a rule not evaluated, why in words that fit several rules at once.
+	skipped string
 }
 
 func (e RuleError) Error() string { return e.Message }
@@ -48,12 +50,36 @@ func (e RuleError) Error() string { return e.Message }
 // RuleErrors are the rules that could not be evaluated on one cluster, as one error.
 type RuleErrors []RuleError
 
-func (es RuleErrors) Error() string {
-	s := make([]string, len(es))
-	for i, e := range es {
-		s[i] = e.Message
+func (es RuleErrors) Error() string { return strings.Join(es.Lines(), "; ") }
+
+// Lines says what went wrong, one line per rule that failed or ran out of time, and one line
+// for all the rules not evaluated for the same cause (there may be many).
+func (es RuleErrors) Lines() []string {
+	var lines, causes []string
+	skipped := map[string][]RuleError{}
+	for _, e := range es {
+		if e.Reason != ReasonNotEvaluated || e.skipped == "" {
+			lines = append(lines, e.Message)
+			continue
+		}
+		if _, seen := skipped[e.skipped]; !seen {
+			causes = append(causes, e.skipped)
+		}
+		skipped[e.skipped] = append(skipped[e.skipped], e)
 	}
-	return strings.Join(s, "; ")
+	for _, c := range causes {
+		group := skipped[c]
+		if len(group) == 1 {
+			lines = append(lines, group[0].Message)
+			continue
+		}
+		ids := make([]string, len(group))
+		for i, e := range group {
+			ids[i] = e.Rule
+		}
+		lines = append(lines, fmt.Sprintf("rules %s were not evaluated on cluster %s: %s", strings.Join(ids, ", "), group[0].Cluster, c))
+	}
+	return lines
 }
 
 // AsRuleErrors returns the rule errors err carries (nil when it carries none).
@@ -94,11 +120,12 @@ func ruleError(r *Rule, cluster string, timeout time.Duration, ctx, parent conte
 // the rule started.
 func notEvaluated(r *Rule, cluster string, timeout time.Duration, parent context.Context) RuleError {
 	e := RuleError{Rule: r.ID, File: r.where(), Cluster: cluster, Reason: ReasonNotEvaluated}
-	if parent.Err() != nil {
-		e.Message = fmt.Sprintf("rule %s (%s) was not evaluated on cluster %s: %v", r.ID, e.File, cluster, parent.Err())
-	} else {
-		e.Message = fmt.Sprintf("rule %s (%s) was not evaluated on cluster %s: the rules before it used up --eval-timeout %s", r.ID, e.File, cluster, timeout)
+	why := fmt.Sprintf("--eval-timeout %s ran out before it started", timeout)
+	e.skipped = fmt.Sprintf("--eval-timeout %s ran out before they started", timeout)
+	if err := parent.Err(); err != nil {
+		why, e.skipped = err.Error(), err.Error()
 	}
+	e.Message = fmt.Sprintf("rule %s (%s) was not evaluated on cluster %s: %s", r.ID, e.File, cluster, why)
 	return e
 }
 

@@ -179,3 +179,31 @@ func TestGateFailsClosedOnTimeout(t *testing.T) {
 		t.Fatalf("another cluster denied: %q", d.Reasons)
 	}
 }
+
+// TestEvalTimeoutRulesLeftWithoutTime: the rules of a group that the deadline leaves no time
+// for are reported as not evaluated, in one line, after the rule that used up the time; the
+// embedded rules of the group run first.
+func TestEvalTimeoutRulesLeftWithoutTime(t *testing.T) {
+	dir := t.TempDir()
+	path := writeFile(t, dir, "u1.rego", hostileRule("U-1", "u1", loopRule))
+	writeFile(t, dir, "u2.rego", hostileRule("U-2", "u2", "\ttrue"))
+	writeFile(t, dir, "u3.rego", hostileRule("U-3", "u3", "\ttrue"))
+	e, err := policy.New(context.Background(), policy.Options{Dirs: []string{dir}, EvalTimeout: time.Second, Parallelism: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, err := e.Evaluate(context.Background(), &facts.Cluster{Name: "slow", Version: mustParse(t, "v1.34.1"),
+		Nodes: []facts.Node{{Name: "n", Ready: "True", KubeletVersion: mustParse(t, "v1.30.1")}}})
+	errs := policy.AsRuleErrors(err)
+	want := []string{
+		fmt.Sprintf("rule U-1 (%s:9) did not finish within 1s on cluster slow; raise --eval-timeout or fix the rule", path),
+		"rules U-2, U-3 were not evaluated on cluster slow: --eval-timeout 1s ran out before they started",
+	}
+	if got := errs.Lines(); len(errs) != 3 || strings.Join(got, "\n") != strings.Join(want, "\n") ||
+		errs[1].Reason != policy.ReasonNotEvaluated || !strings.HasSuffix(errs[1].Message, "ran out before it started") {
+		t.Fatalf("errors %q\nwant %q", got, want)
+	}
+	if len(fs) == 0 {
+		t.Error("the embedded rules gave no findings")
+	}
+}
