@@ -107,7 +107,8 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{rules: rs, timeout: cmp.Or(opts.EvalTimeout, DefaultEvalTimeout), maxFindings: cmp.Or(opts.MaxFindingsPerRule, DefaultMaxFindingsPerRule)}
+	e := &Engine{rules: rs, timeout: cmp.Or(opts.EvalTimeout, DefaultEvalTimeout),
+		maxFindings: cmp.Or(opts.MaxFindingsPerRule, DefaultMaxFindingsPerRule)}
 	doc := set.Data
 	store := inmem.NewFromObjectWithOpts(doc, inmem.OptReturnASTValuesOnRead(true))
 	prep := func(n int) ([]part, error) {

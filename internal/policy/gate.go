@@ -154,7 +154,8 @@ func FactsProblem(c *facts.Cluster, maxAge time.Duration, now time.Time) string 
 }
 
 // denyRuleErrors fails closed on rules that could not be evaluated (failed, or ran out of
-// --eval-timeout): one reason per rule, since a rule not evaluated may hide a blocking finding.
+// --eval-timeout), since such a rule may hide a blocking finding: one reason per rule, and one
+// for the rules a deadline left no time for.
 func denyRuleErrors(d Decision, err error) Decision {
 	errs := AsRuleErrors(err)
 	if errs == nil {
