@@ -4,7 +4,6 @@
 package policy
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"io/fs"
@@ -40,11 +39,11 @@ type Options struct {
 	// most 2; the RBAC rules, the heaviest, are spread over all of them).
 	Parallelism int
 	// EvalTimeout bounds the evaluation of each group of rules on a cluster, from when the
-	// group starts (default DefaultEvalTimeout). The groups of a cluster run in parallel, so
-	// its evaluation ends at most EvalTimeout after its facts are complete.
+	// group starts (DefaultEvalTimeout when not positive). The groups of a cluster run in
+	// parallel, so its evaluation ends at most EvalTimeout after its facts are complete.
 	EvalTimeout time.Duration
 	// MaxFindingsPerRule is how many findings a rule keeps per cluster; the rest are summed
-	// up in one more finding (default DefaultMaxFindingsPerRule).
+	// up in one more finding (DefaultMaxFindingsPerRule when not positive).
 	MaxFindingsPerRule int
 }
 
@@ -107,8 +106,13 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{rules: rs, timeout: cmp.Or(opts.EvalTimeout, DefaultEvalTimeout),
-		maxFindings: cmp.Or(opts.MaxFindingsPerRule, DefaultMaxFindingsPerRule)}
+	e := &Engine{rules: rs, timeout: DefaultEvalTimeout, maxFindings: DefaultMaxFindingsPerRule}
+	if opts.EvalTimeout > 0 {
+		e.timeout = opts.EvalTimeout
+	}
+	if opts.MaxFindingsPerRule > 0 {
+		e.maxFindings = opts.MaxFindingsPerRule
+	}
 	doc := set.Data
 	store := inmem.NewFromObjectWithOpts(doc, inmem.OptReturnASTValuesOnRead(true))
 	prep := func(n int) ([]part, error) {
