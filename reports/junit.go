@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/fleetaudit/fleetaudit/internal/policy"
 )
 
 type junitSuites struct {
@@ -40,8 +42,9 @@ type junitProblem struct {
 }
 
 // JUnit writes one test suite per cluster and one test case per cluster × rule: a rule with
-// deny findings fails (the findings are the failure text), warnings go to system-out, and a
-// cluster that could not be audited has one erroring case.
+// deny findings fails (the findings are the failure text), warnings go to system-out, a rule
+// that could not be evaluated (ruleErrors) errs, and a cluster that could not be audited has
+// one erroring case.
 func JUnit(w io.Writer, r *Report) error {
 	out := junitSuites{Name: "fleetaudit"}
 	for _, c := range r.Clusters {
@@ -60,9 +63,16 @@ func JUnit(w io.Writer, r *Report) error {
 					warns[f.RuleID] = append(warns[f.RuleID], line)
 				}
 			}
+			errs := map[string]policy.RuleError{}
+			for _, e := range c.RuleErrors {
+				errs[e.Rule] = e
+			}
 			for _, ru := range r.Rules {
 				tc := junitCase{Name: ru.ID + " " + ru.Title, Classname: c.Name + "." + string(ru.Category), SystemOut: strings.Join(warns[ru.ID], "\n")}
-				if lines := by[ru.ID]; len(lines) > 0 {
+				if e, ok := errs[ru.ID]; ok {
+					tc.Error = &junitProblem{Message: "rule could not be evaluated", Type: e.Reason, Text: e.Message}
+					s.Errors++
+				} else if lines := by[ru.ID]; len(lines) > 0 {
 					tc.Failure = &junitProblem{Message: fmt.Sprintf("%d findings", len(lines)), Type: string(ru.Severity), Text: strings.Join(lines, "\n")}
 					s.Failures++
 				}

@@ -73,6 +73,8 @@ type ClusterReport struct {
 	Nodes       int                  `json:"nodes"`
 	CollectedAt time.Time            `json:"collectedAt,omitzero"`
 	Collection  []facts.CollectorRun `json:"collection"`
+	// RuleErrors are the rules that failed or ran out of time on the cluster (it is partial).
+	RuleErrors []policy.RuleError `json:"ruleErrors,omitempty"`
 	// Scores are the compliance scores per framework (rbac, cis) that could be computed.
 	Scores   map[string]policy.Score `json:"scores"`
 	Findings []policy.Finding        `json:"findings"`
@@ -170,7 +172,7 @@ func Build(a *fleet.Audit, rules []*policy.Rule, costs map[string]*CostSummary, 
 	}
 	for _, c := range a.Clusters {
 		cr := ClusterReport{Name: c.Cluster, Server: c.Server, Version: c.Version, Status: c.Status, Problem: c.Problem,
-			Nodes: c.Nodes, CollectedAt: c.CollectedAt, Collection: c.Collection,
+			Nodes: c.Nodes, CollectedAt: c.CollectedAt, Collection: c.Collection, RuleErrors: c.RuleErrors,
 			Scores: c.Scores, Findings: c.Findings, Cost: costs[c.Cluster], Profile: c.Profile}
 		if cr.Scores == nil {
 			cr.Scores = map[string]policy.Score{}

@@ -81,8 +81,16 @@ func policyReports(r *Report, dir string, doc reportDoc) (map[string][]byte, err
 			}
 		}
 		if c.Status != facts.StatusFailed {
+			errs := map[string]policy.RuleError{}
+			for _, e := range c.RuleErrors {
+				errs[e.Rule] = e
+			}
 			for _, ru := range r.Rules {
-				if !failed[ru.ID] {
+				if e, ok := errs[ru.ID]; ok { // not evaluated: an error, never a pass
+					clusterResults = append(clusterResults, orv1.ReportResult{Source: source, Policy: ru.ID, Rule: ru.Title,
+						Category: string(ru.Category), Severity: orv1.ResultSeverity(ru.Severity), Timestamp: ts, Result: "error",
+						Description: e.Message})
+				} else if !failed[ru.ID] {
 					clusterResults = append(clusterResults, orv1.ReportResult{Source: source, Policy: ru.ID, Rule: ru.Title,
 						Category: string(ru.Category), Severity: orv1.ResultSeverity(ru.Severity), Timestamp: ts, Result: "pass"})
 				}

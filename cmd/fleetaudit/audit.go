@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -13,13 +14,27 @@ import (
 	"github.com/fleetaudit/fleetaudit/rules"
 )
 
-// ruleFlags choose the rules and their parameters.
+// ruleFlags choose the rules, their parameters and the limits of their evaluation.
 type ruleFlags struct {
-	dirs   []string
-	params string
+	dirs        []string
+	params      string
+	evalTimeout time.Duration
+	maxFindings int
 }
 
+// register adds the rule flags of a command that evaluates rules.
 func (r *ruleFlags) register(cmd *cobra.Command) {
+	r.registerFiles(cmd)
+	addFlags(cmd, groupRules, func(fs *pflag.FlagSet) {
+		fs.Var(durationFlag(&r.evalTimeout, policy.DefaultEvalTimeout, above[time.Duration](0)), "eval-timeout",
+			"time limit for evaluating the rules on one cluster; a rule still running then is an error of that cluster")
+		fs.Var(intFlag(&r.maxFindings, policy.DefaultMaxFindingsPerRule, atLeast(1)), "max-findings-per-rule",
+			"findings a rule keeps per cluster; one more finding says how many were dropped")
+	})
+}
+
+// registerFiles adds only --rules and --params (rules list, which evaluates nothing).
+func (r *ruleFlags) registerFiles(cmd *cobra.Command) {
 	addFlags(cmd, groupRules, func(fs *pflag.FlagSet) {
 		fs.StringArrayVar(&r.dirs, "rules", nil, "folder of extra Rego rules (repeatable)")
 		fs.StringVar(&r.params, "params", "", "YAML/JSON file merged over the default rule parameters (data.fleetaudit.params)")
@@ -29,7 +44,7 @@ func (r *ruleFlags) register(cmd *cobra.Command) {
 }
 
 func (r *ruleFlags) engine(ctx context.Context, removed []rules.RemovedAPI) (*policy.Engine, error) {
-	opts := policy.Options{Dirs: r.dirs, RemovedAPIs: removed}
+	opts := policy.Options{Dirs: r.dirs, RemovedAPIs: removed, EvalTimeout: r.evalTimeout, MaxFindingsPerRule: r.maxFindings}
 	if r.params != "" {
 		p, err := policy.LoadParams(r.params)
 		if err != nil {

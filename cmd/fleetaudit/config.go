@@ -28,6 +28,11 @@ type configKey struct {
 	Allowed []string
 	Usage   string
 	Default string // the flag's default, as pflag prints it
+	// Range is the JSON Schema range of a numeric flag (minimum, exclusiveMinimum, …).
+	Range map[string]any
+	// check is the flag value's own check (checker): what Set runs, so a file passes config
+	// validate exactly when the commands accept its values.
+	check func(string) error
 }
 
 // configKeys are the configurable flags of every command under root, by name. A flag that
@@ -42,6 +47,12 @@ func configKeys(root *cobra.Command) map[string]configKey {
 			k := configKey{Name: f.Name, Kind: flagKind(f.Value), Usage: f.Usage, Default: f.DefValue}
 			if e, ok := f.Value.(enumerated); ok {
 				k.Allowed = e.Allowed()
+			}
+			if c, ok := f.Value.(checker); ok {
+				k.check = c.Check
+			}
+			if r, ok := f.Value.(interface{ schema() map[string]any }); ok {
+				k.Range = r.schema()
 			}
 			if prev, ok := keys[f.Name]; ok {
 				if prev.Kind == "list" || k.Kind != "list" {
@@ -149,15 +160,11 @@ func scalarString(v any) (string, error) {
 	return "", fmt.Errorf("want a single value, got %T", v)
 }
 
-// checkValue checks one value against the key's kind and allowed values.
+// checkValue checks one value: with the flag's own check where it has one (enums, ranges),
+// else against the key's kind.
 func checkValue(k configKey, v string) error {
-	if len(k.Allowed) > 0 {
-		for _, s := range strings.Split(v, ",") { // enum lists are comma-separated
-			if !slices.Contains(k.Allowed, strings.TrimSpace(s)) {
-				return notOneOf(strings.TrimSpace(s), k.Allowed)
-			}
-		}
-		return nil
+	if k.check != nil {
+		return k.check(v)
 	}
 	var err error
 	switch k.Kind {

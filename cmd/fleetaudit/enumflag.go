@@ -48,10 +48,18 @@ func (e *enumValue) String() string    { return *e.p }
 func (e *enumValue) Type() string      { return "string" }
 func (e *enumValue) Allowed() []string { return e.allowed }
 func (e *enumValue) Set(v string) error {
+	if err := e.Check(v); err != nil {
+		return err
+	}
+	*e.p = v
+	return nil
+}
+
+// Check checks v as Set does (config validate calls it).
+func (e *enumValue) Check(v string) error {
 	if !slices.Contains(e.allowed, v) {
 		return notOneOf(v, e.allowed)
 	}
-	*e.p = v
 	return nil
 }
 
@@ -67,21 +75,35 @@ func (e *enumListValue) String() string    { return strings.Join(*e.p, ",") }
 func (e *enumListValue) Type() string      { return "strings" }
 func (e *enumListValue) Allowed() []string { return e.allowed }
 func (e *enumListValue) Set(v string) error {
-	var vals []string
-	for _, s := range strings.Split(v, ",") {
-		if s = strings.TrimSpace(s); s == "" {
-			continue
-		}
-		if !slices.Contains(e.allowed, s) {
-			return notOneOf(s, e.allowed)
-		}
-		vals = append(vals, s)
+	vals, err := e.parse(v)
+	if err != nil {
+		return err
 	}
 	if !e.changed {
 		*e.p, e.changed = nil, true
 	}
 	*e.p = append(*e.p, vals...)
 	return nil
+}
+
+// Check checks v as Set does (config validate calls it).
+func (e *enumListValue) Check(v string) error {
+	_, err := e.parse(v)
+	return err
+}
+
+func (e *enumListValue) parse(v string) ([]string, error) {
+	var vals []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		if !slices.Contains(e.allowed, s) {
+			return nil, notOneOf(s, e.allowed)
+		}
+		vals = append(vals, s)
+	}
+	return vals, nil
 }
 
 func notOneOf(v string, allowed []string) error {

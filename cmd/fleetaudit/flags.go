@@ -58,14 +58,14 @@ func (f *fleetFlags) register(cmd *cobra.Command) {
 		fs.StringVar(&f.clusterName, "cluster-name", "in-cluster", "name of the in-cluster cluster in results")
 	})
 	addFlags(cmd, groupCollection, func(fs *pflag.FlagSet) {
-		fs.DurationVar(&f.timeout, "timeout", 60*time.Second, "time limit for collecting one cluster (see --request-timeout for one request)")
-		fs.IntVar(&f.workers, "workers", 8, "clusters audited in parallel")
-		fs.Float64Var(&f.qps, "qps", 20, "API requests per second per cluster")
-		fs.IntVar(&f.burst, "burst", 40, "API request burst per cluster")
-		fs.Int64Var(&f.pageSize, "page-size", 500, "objects per LIST page")
+		fs.Var(durationFlag(&f.timeout, 60*time.Second, above[time.Duration](0)), "timeout", "time limit for collecting one cluster (see --request-timeout for one request)")
+		fs.Var(intFlag(&f.workers, 8, atLeast(1)), "workers", "clusters audited in parallel")
+		fs.Var(floatFlag(&f.qps, 20, above[float64](0)), "qps", "API requests per second per cluster")
+		fs.Var(intFlag(&f.burst, 40, atLeast(1)), "burst", "API request burst per cluster")
+		fs.Var(int64Flag(&f.pageSize, 500, atLeast[int64](1)), "page-size", "objects per LIST page")
 		fs.StringArrayVar(&f.promURLs, "prometheus-url", nil, "Prometheus for actual usage when a cluster serves no metrics.k8s.io: [CLUSTER=]URL (repeatable)")
 		fs.StringVar(&f.promLabel, "prometheus-cluster-label", "", "label that tells clusters apart in a shared Prometheus (e.g. cluster)")
-		fs.DurationVar(&f.usageWindow, "usage-window", time.Hour, "averaging window of Prometheus usage queries")
+		fs.Var(durationFlag(&f.usageWindow, time.Hour, above[time.Duration](0)), "usage-window", "averaging window of Prometheus usage queries")
 		fs.StringArrayVar(&f.removedAPIs, "removed-apis", nil, "extra removed-API table entries (YAML, the shape of rules/removed_apis.yaml; repeatable)")
 		fs.BoolVar(&f.helmReleases, "helm-releases", false, "read Helm release Secrets (owner=helm) for chart versions and manifest API versions; needs list on secrets")
 	})
@@ -73,8 +73,8 @@ func (f *fleetFlags) register(cmd *cobra.Command) {
 		fs.StringVar(&f.priceFile, "prices", "", "price override file (CSV or YAML, the columns of internal/pricing/prices.csv)")
 		fs.StringVar(&f.reservations, "reservations", "", "YAML list of reservations {name, instance_type, region, count, hourly_rate}")
 		fs.StringArrayVar(&f.spotLabels, "spot-label", nil, "extra node label KEY=VALUE that marks spot capacity (repeatable)")
-		fs.Float64Var(&f.spotDiscount, "spot-fallback-discount", collectors.DefaultSpotFallbackDiscount, "discount off on-demand for spot nodes whose price row has no spot price")
-		fs.Float64Var(&f.cpuRAMRatio, "cpu-ram-price-ratio", collectors.DefaultCPURAMRatio, "price of one core over one GiB of RAM when splitting a node's price")
+		fs.Var(floatFlag(&f.spotDiscount, collectors.DefaultSpotFallbackDiscount, between[float64](0, 1, true)), "spot-fallback-discount", "discount off on-demand for spot nodes whose price row has no spot price")
+		fs.Var(floatFlag(&f.cpuRAMRatio, collectors.DefaultCPURAMRatio, above[float64](0)), "cpu-ram-price-ratio", "price of one core over one GiB of RAM when splitting a node's price")
 	})
 	addFlags(cmd, groupCIS, func(fs *pflag.FlagSet) {
 		fs.StringArrayVar(&f.cisSources, "cis", nil, "CIS benchmark source, [CLUSTER=]local|job|file:PATH|none (repeatable; default none)")
@@ -83,7 +83,7 @@ func (f *fleetFlags) register(cmd *cobra.Command) {
 		fs.StringVar(&f.cisTargets, "cis-targets", "", "node types the local CIS source checks, e.g. master,etcd,node (default: detected from running components)")
 		fs.StringVar(&f.cisJobImage, "cis-job-image", collectors.DefaultCISJobImage, "kube-bench image of the job source")
 		fs.StringVar(&f.cisJobNS, "cis-job-namespace", "default", "namespace of the job source's Jobs")
-		fs.DurationVar(&f.cisJobTime, "cis-job-timeout", collectors.DefaultCISJobTimeout, "how long the job source waits for each node")
+		fs.Var(durationFlag(&f.cisJobTime, collectors.DefaultCISJobTimeout, above[time.Duration](0)), "cis-job-timeout", "how long the job source waits for each node")
 	})
 	for _, name := range []string{"prices", "reservations", "removed-apis"} {
 		_ = cmd.MarkFlagFilename(name, "yaml", "yml", "csv", "json")
@@ -91,17 +91,10 @@ func (f *fleetFlags) register(cmd *cobra.Command) {
 	_ = cmd.MarkFlagDirname("cis-config-dir")
 }
 
+// validate checks what no single flag can: combinations. Each flag's own range is checked
+// when it is set (rangeflag.go), from the command line or a config file.
 func (f *fleetFlags) validate() error {
-	switch {
-	case f.timeout <= 0:
-		return usagef("--timeout must be positive, got %s", f.timeout)
-	case f.workers < 1:
-		return usagef("--workers must be at least 1, got %d", f.workers)
-	case f.qps <= 0 || f.burst < 1:
-		return usagef("--qps must be positive and --burst at least 1")
-	case f.pageSize < 1:
-		return usagef("--page-size must be at least 1, got %d", f.pageSize)
-	case !f.allContexts && len(f.kube.contexts) == 0:
+	if !f.allContexts && len(f.kube.contexts) == 0 {
 		return usagef("--all-contexts=false needs at least one --context")
 	}
 	return nil
@@ -151,9 +144,6 @@ func (f *fleetFlags) collectorConfig() (collectors.Config, error) {
 		return cfg, err
 	}
 	cfg.Upgrade.HelmReleases = f.helmReleases
-	if f.spotDiscount < 0 || f.spotDiscount >= 1 || f.cpuRAMRatio <= 0 {
-		return cfg, usagef("--spot-fallback-discount must be in [0, 1) and --cpu-ram-price-ratio positive")
-	}
 	for _, l := range f.spotLabels {
 		k, v, ok := strings.Cut(l, "=")
 		if !ok || k == "" {

@@ -28,8 +28,8 @@ type reportFlags struct {
 
 func (r *reportFlags) register(fs *pflag.FlagSet, prefix string) {
 	enumListVar(fs, &r.formats, prefix+"format", reports.DefaultReportFormats, reportFormatValues(), "report formats")
-	fs.IntVar(&r.keep, prefix+"keep", 0, "keep at most this many reports in the history (0: all)")
-	fs.DurationVar(&r.keepFor, prefix+"keep-for", 0, "delete reports older than this (0: never)")
+	fs.Var(intFlag(&r.keep, 0, atLeast(0)), prefix+"keep", "keep at most this many reports in the history (0: all)")
+	fs.Var(durationFlag(&r.keepFor, 0, atLeast[time.Duration](0)), prefix+"keep-for", "delete reports older than this (0: never)")
 }
 
 // list is the formats to write, each once, in the order given.
@@ -42,9 +42,6 @@ func (r *reportFlags) list() ([]string, error) {
 	}
 	if len(out) == 0 {
 		return nil, usagef("--format names no format")
-	}
-	if r.keep < 0 || r.keepFor < 0 {
-		return nil, usagef("--keep and --keep-for must not be negative")
 	}
 	return out, nil
 }

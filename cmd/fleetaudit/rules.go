@@ -33,7 +33,7 @@ func newRulesCmd(c *cli) *cobra.Command {
 			return exitOK, tw.Flush()
 		}),
 	}
-	rf.register(list)
+	rf.registerFiles(list)
 	test := &cobra.Command{
 		Use:   "test [DIR...]",
 		Short: "Run the Rego unit tests of the embedded rules and of the given folders",

@@ -16,7 +16,7 @@ const schemaPath = "docs/config.schema.json"
 const durationPattern = `^(0|([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+)$`
 
 // configSchema is the JSON Schema (draft 2020-12) of a config file, generated from the
-// flags: one property per config key with its type, allowed values, default and help.
+// flags: one property per config key with its type, allowed values or range, default and help.
 func configSchema(keys map[string]configKey) ([]byte, error) {
 	props := map[string]any{}
 	for _, name := range slices.Sorted(maps.Keys(keys)) {
@@ -63,6 +63,7 @@ func keySchema(k configKey) map[string]any {
 	default:
 		s["type"] = "string"
 	}
+	maps.Copy(s, k.Range)
 	if d, ok := schemaDefault(k); ok {
 		s["default"] = d
 	}

@@ -44,7 +44,9 @@ func TestConfigSchemaUpToDate(t *testing.T) {
 		t.Errorf("schema allows unknown keys or has %d properties for %d keys", len(doc.Properties), len(keys))
 	}
 	for name, want := range map[string]string{
-		"workers": `{"default":8,"description":"clusters audited in parallel","type":"integer"}`,
+		"workers": `{"default":8,"description":"clusters audited in parallel","minimum":1,"type":"integer"}`,
+		"qps":     `"exclusiveMinimum":0`,
+		"jitter":  `"maximum":1,"minimum":0`,
 		"fail-on": `"enum":["info","low","medium","high","critical","none"]`,
 		"context": `"items":{"type":"string"},"type":["array","string"]`,
 		"timeout": `"default":"1m0s"`,

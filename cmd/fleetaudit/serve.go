@@ -66,8 +66,8 @@ func newServeCmd(c *cli) *cobra.Command {
 	src.register(cmd)
 	rf.register(cmd)
 	addFlags(cmd, groupServe, func(fs *pflag.FlagSet) {
-		fs.DurationVar(&sf.interval, "interval", 5*time.Minute, "time between audits")
-		fs.Float64Var(&sf.jitter, "jitter", 0.1, "random extra share of the interval, to spread load (0-1)")
+		fs.Var(durationFlag(&sf.interval, 5*time.Minute, above[time.Duration](0)), "interval", "time between audits")
+		fs.Var(floatFlag(&sf.jitter, 0.1, between[float64](0, 1, false)), "jitter", "random extra share of the interval, to spread load (0-1)")
 		fs.StringVar(&sf.listen, "listen", ":8080", "address of /metrics, /healthz, /readyz (plain HTTP)")
 		fs.StringVar(&sf.tlsListen, "tls-listen", ":8443", "address of the gate endpoints (/v1/gate, Cluster API hook, admission webhook), served over TLS")
 		fs.StringVar(&sf.tlsCert, "tls-cert", "", "TLS certificate (PEM) of the gate endpoints; without it they are not served")
@@ -93,9 +93,6 @@ func newServeCmd(c *cli) *cobra.Command {
 }
 
 func serve(ctx context.Context, src *sourceFlags, rf *ruleFlags, sf serveFlags, stdout io.Writer) (int, error) {
-	if sf.interval <= 0 || sf.jitter < 0 || sf.jitter > 1 {
-		return exitUsage, usagef("--interval must be positive and --jitter in [0, 1]")
-	}
 	var schedule cron.Schedule
 	var reportFormats []string
 	if sf.reportSchedule != "" {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -131,6 +132,9 @@ type Result struct {
 	// Scores are the compliance scores per framework (rbac, cis) that could be computed.
 	Scores   map[string]policy.Score `json:"scores,omitempty"`
 	Findings []policy.Finding        `json:"findings"`
+	// RuleErrors are the rules that failed or ran out of time (--eval-timeout) on the
+	// cluster: the cluster is then partial, and Findings are the other rules'.
+	RuleErrors []policy.RuleError `json:"ruleErrors,omitempty"`
 	// Profile is the cluster's place in the profile catalog, when bindings are given.
 	Profile *binding.State `json:"profile,omitempty"`
 }
@@ -238,12 +242,17 @@ func evaluate(ev *policy.Evaluation, engine *policy.Engine, c *facts.Cluster) Re
 		return r
 	}
 	fs, err := ev.Finish(c)
-	if err != nil {
+	errs := policy.AsRuleErrors(err)
+	if err != nil && errs == nil {
 		r.Status, r.Problem = facts.StatusFailed, err.Error()
 		return r
 	}
+	if len(errs) > 0 { // like a collector that failed: the findings stand, the cluster is partial
+		r.Status, r.RuleErrors = facts.StatusPartial, errs
+		r.Problem = strings.TrimPrefix(r.Problem+"; rules: "+errs.Error(), "; ")
+	}
 	r.Findings = fs
-	r.Scores = engine.Scores(c, fs)
+	r.Scores = engine.Scores(c, fs, errs)
 	return r
 }
 

@@ -28,6 +28,9 @@ func (b *builder) cluster(r fleet.Result, c *facts.Cluster) {
 		b.add("fleetaudit_collector_up", boolValue(run.OK()), name, run.Collector)
 		b.add("fleetaudit_collector_duration_seconds", run.DurationSeconds, name, run.Collector)
 	}
+	for _, e := range r.RuleErrors {
+		b.add("fleetaudit_rule_errors", 1, name, e.Rule, e.Reason)
+	}
 	type catSev struct{ cat, sev string }
 	type ruleKey struct{ rule, cat, sev string }
 	findings, violations := map[catSev]float64{}, map[ruleKey]float64{}

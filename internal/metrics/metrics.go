@@ -55,6 +55,7 @@ var Families = []desc{
 	{"fleetaudit_profile_update_available", "1 when the catalog has a newer version of the cluster's bound profile than the one it is held to, else 0.", []string{"cluster", "profile", "newest"}},
 	{"fleetaudit_collector_up", "Whether the collector succeeded on the cluster in the last audit (1) or not (0).", []string{"cluster", "collector"}},
 	{"fleetaudit_collector_duration_seconds", "Time the collector took on the cluster in the last audit.", []string{"cluster", "collector"}},
+	{"fleetaudit_rule_errors", "Rules that could not be evaluated on the cluster in the last audit (1 each), by reason: timeout (--eval-timeout), not-evaluated, cancelled or error.", []string{"cluster", "rule", "reason"}},
 	{"fleetaudit_cluster_last_success_timestamp_seconds", "Unix time of the last audit in which the cluster was fully audited.", []string{"cluster"}},
 	{"fleetaudit_audit_duration_seconds", "Duration of the last fleet audit (fleet-wide: no cluster label).", nil},
 	{"fleetaudit_audit_last_run_timestamp_seconds", "Unix time the last fleet audit finished (fleet-wide: no cluster label).", nil},

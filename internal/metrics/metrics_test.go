@@ -35,6 +35,7 @@ func snapshot() *Snapshot {
 		Facts: map[string]*facts.Cluster{"prod": c},
 		Audit: &fleet.Audit{Clusters: []fleet.Result{{Cluster: "prod", Status: facts.StatusOK, Version: v.GitVersion, CollectedAt: at,
 			Collection: []facts.CollectorRun{{Collector: "cluster", DurationSeconds: 0.5}, {Collector: "cis", Error: "x", Reason: "forbidden", DurationSeconds: 0.25}},
+			RuleErrors: []policy.RuleError{{Rule: "LOOP-1", Cluster: "prod", Reason: policy.ReasonTimeout}},
 			Scores:     map[string]policy.Score{"rbac": {Passed: 18, Evaluated: 20, Ratio: 0.9}},
 			Findings: []policy.Finding{
 				{RuleID: "FA-RBAC-001", Category: "compliance", Framework: "rbac", Severity: "critical", Kind: "deny", Resource: policy.ResourceRef{Kind: "User", Name: "a"}},
@@ -83,6 +84,9 @@ fleetaudit_profile_update_available{cluster="prod",newest="std@1.1.0",profile="s
 # TYPE fleetaudit_collector_up gauge
 fleetaudit_collector_up{cluster="prod",collector="cis"} 0
 fleetaudit_collector_up{cluster="prod",collector="cluster"} 1
+# HELP fleetaudit_rule_errors Rules that could not be evaluated on the cluster in the last audit (1 each), by reason: timeout (--eval-timeout), not-evaluated, cancelled or error.
+# TYPE fleetaudit_rule_errors gauge
+fleetaudit_rule_errors{cluster="prod",reason="timeout",rule="LOOP-1"} 1
 # HELP fleetaudit_quota_utilization_ratio ResourceQuota use: used / hard per quota and resource.
 # TYPE fleetaudit_quota_utilization_ratio gauge
 fleetaudit_quota_utilization_ratio{cluster="prod",namespace="web",quota="q",resource="requests.cpu"} 0.9
@@ -111,7 +115,7 @@ fleetaudit_cluster_last_success_timestamp_seconds{cluster="prod"} 1.8e+09
 fleetaudit_audit_duration_seconds 1.5
 `
 	names := []string{"fleetaudit_findings", "fleetaudit_rule_violations", "fleetaudit_rbac_risky_subjects", "fleetaudit_compliance_score_ratio",
-		"fleetaudit_cis_checks", "fleetaudit_cluster_info", "fleetaudit_profile_info", "fleetaudit_profile_update_available", "fleetaudit_collector_up", "fleetaudit_quota_utilization_ratio",
+		"fleetaudit_cis_checks", "fleetaudit_cluster_info", "fleetaudit_profile_info", "fleetaudit_profile_update_available", "fleetaudit_collector_up", "fleetaudit_rule_errors", "fleetaudit_quota_utilization_ratio",
 		"fleetaudit_resource_requests", "fleetaudit_nodes", "fleetaudit_cost_usd_per_hour", "fleetaudit_upgrade_ready",
 		"fleetaudit_upgrade_blockers", "fleetaudit_cluster_last_success_timestamp_seconds", "fleetaudit_audit_duration_seconds"}
 	if err := testutil.CollectAndCompare(c, strings.NewReader(want), names...); err != nil {

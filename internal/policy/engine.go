@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/loader"
@@ -37,6 +38,13 @@ type Options struct {
 	// Parallelism is how many queries the rules are split into (default: the CPU count, at
 	// most 2; the RBAC rules, the heaviest, are spread over all of them).
 	Parallelism int
+	// EvalTimeout bounds the evaluation of each group of rules on a cluster, from when the
+	// group starts (DefaultEvalTimeout when not positive). The groups of a cluster run in
+	// parallel, so its evaluation ends at most EvalTimeout after its facts are complete.
+	EvalTimeout time.Duration
+	// MaxFindingsPerRule is how many findings a rule keeps per cluster; the rest are summed
+	// up in one more finding (DefaultMaxFindingsPerRule when not positive).
+	MaxFindingsPerRule int
 }
 
 // Engine evaluates facts against the compiled rules.
@@ -52,19 +60,24 @@ type Engine struct {
 	whole, staged []part
 	// ignoreReads gives every part all facts paths (tests check the declarations with it).
 	ignoreReads bool
+	timeout     time.Duration
+	maxFindings int
 }
 
-// part is one prepared query; vars maps its bindings to the rule and result kind they hold.
+// part is a group of rules evaluated one after the other on one goroutine, under one
+// deadline, sharing OPA's cache of virtual documents (so the library rules they call, such as
+// the RBAC indexes, are computed once per part), each with its own prepared query (so a rule
+// that fails or runs out of time is known, and the others' findings stand).
 type part struct {
-	pq   rego.PreparedEvalQuery
-	vars map[string]ruleVar
+	rules []ruleQuery
 	// reads are the facts paths the part's rules read (all of them when nil).
 	reads []string
 }
 
-type ruleVar struct {
+// ruleQuery is one rule's query: "deny := PKG.deny; warn := PKG.warn" (the sets it defines).
+type ruleQuery struct {
 	rule *Rule
-	kind string
+	pq   rego.PreparedEvalQuery
 }
 
 // Input is the document rules see as input.
@@ -76,23 +89,30 @@ type Input struct {
 	Scores map[string]Score `json:"scores,omitempty"`
 }
 
-// New loads, compiles and prepares the rules. Errors name the file and line.
+// New loads, compiles (in the sandbox: see sandboxCapabilities) and prepares the rules.
+// Errors name the file and line.
 func New(ctx context.Context, opts Options) (*Engine, error) {
 	set, err := LoadRuleSet(opts, false)
 	if err != nil {
 		return nil, err
 	}
 	modules := set.Modules
-	compiler := ast.NewCompiler().WithStrict(opts.Strict)
+	compiler := newCompiler().WithStrict(opts.Strict)
 	compiler.Compile(modules)
 	if compiler.Failed() {
-		return nil, fmt.Errorf("compile rules: %s", oneLine(compiler.Errors.Error()))
+		return nil, fmt.Errorf("compile rules: %s", oneLine(refusedError(compiler.Errors).Error()))
 	}
-	rs, err := rulesOf(modules, compiler.GetAnnotationSet())
+	rs, err := rulesOf(modules, compiler.GetAnnotationSet(), set.User)
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{rules: rs}
+	e := &Engine{rules: rs, timeout: DefaultEvalTimeout, maxFindings: DefaultMaxFindingsPerRule}
+	if opts.EvalTimeout > 0 {
+		e.timeout = opts.EvalTimeout
+	}
+	if opts.MaxFindingsPerRule > 0 {
+		e.maxFindings = opts.MaxFindingsPerRule
+	}
 	doc := set.Data
 	store := inmem.NewFromObjectWithOpts(doc, inmem.OptReturnASTValuesOnRead(true))
 	prep := func(n int) ([]part, error) {
@@ -115,28 +135,32 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	return e, nil
 }
 
-// preparePart prepares one query over a group of rules.
+// preparePart prepares the queries of a group of rules. The embedded rules come first, so a
+// slow rule from a --rules folder can use up the group's time only for the user rules after it.
 func preparePart(ctx context.Context, compiler *ast.Compiler, store storage.Store, group []*Rule) (part, error) {
-	pt := part{vars: map[string]ruleVar{}, reads: group[0].Reads}
-	var query []string
-	for _, r := range group {
-		for _, kind := range []string{"deny", "warn"} {
-			if (kind == "deny" && !r.HasDeny) || (kind == "warn" && !r.HasWarn) {
-				continue
-			}
-			v := fmt.Sprintf("%s%d", kind[:1], len(pt.vars))
-			pt.vars[v] = ruleVar{rule: r, kind: kind}
-			query = append(query, fmt.Sprintf("%s := %s.%s", v, r.Package, kind))
+	pt := part{reads: group[0].Reads}
+	group = slices.Clone(group)
+	slices.SortStableFunc(group, func(a, b *Rule) int {
+		if a.User == b.User {
+			return 0
+		} else if b.User {
+			return -1
 		}
-	}
-	if len(query) == 0 {
-		query = []string{"true"}
-	}
-	var err error
-	pt.pq, err = rego.New(rego.Compiler(compiler), rego.Store(store), rego.Query(strings.Join(query, "; "))).
-		PrepareForEval(ctx)
-	if err != nil {
-		return part{}, fmt.Errorf("prepare rules: %s", oneLine(err.Error()))
+		return 1
+	})
+	for _, r := range group {
+		var query []string
+		for _, kind := range []string{"deny", "warn"} {
+			if (kind == "deny" && r.HasDeny) || (kind == "warn" && r.HasWarn) {
+				query = append(query, fmt.Sprintf("%s := %s.%s", kind, r.Package, kind))
+			}
+		}
+		pq, err := rego.New(rego.Compiler(compiler), rego.Store(store), rego.Query(strings.Join(query, "; "))).
+			PrepareForEval(ctx)
+		if err != nil {
+			return part{}, fmt.Errorf("prepare rule %s (%s): %s", r.ID, r.where(), oneLine(err.Error()))
+		}
+		pt.rules = append(pt.rules, ruleQuery{rule: r, pq: pq})
 	}
 	return pt, nil
 }
@@ -278,8 +302,9 @@ func resourceOf(v any, cluster string) (ResourceRef, error) {
 	return ResourceRef{}, fmt.Errorf("resource is %T, want an object {kind, name[, namespace, apiVersion]}", v)
 }
 
-// loadModules parses the embedded rules and those in dirs. withTests keeps *_test.rego files.
-func loadModules(dirs []string, withTests bool) (map[string]*ast.Module, error) {
+// loadModules parses the embedded rules and those in dirs, and names the modules loaded from
+// dirs. withTests keeps *_test.rego files.
+func loadModules(dirs []string, withTests bool) (map[string]*ast.Module, map[string]bool, error) {
 	filter := func(_ string, info fs.FileInfo, _ int) bool {
 		if info.IsDir() {
 			return false
@@ -290,22 +315,22 @@ func loadModules(dirs []string, withTests bool) (map[string]*ast.Module, error) 
 	embedded, err := loader.NewFileLoader().WithFS(rules.FS).WithProcessAnnotation(true).
 		Filtered([]string{"."}, filter)
 	if err != nil {
-		return nil, fmt.Errorf("load embedded rules: %s", oneLine(err.Error()))
+		return nil, nil, fmt.Errorf("load embedded rules: %s", oneLine(err.Error()))
 	}
-	modules := map[string]*ast.Module{}
+	modules, fromDirs := map[string]*ast.Module{}, map[string]bool{}
 	for name, m := range embedded.Modules {
 		modules["rules/"+strings.TrimPrefix(name, "./")] = m.Parsed
 	}
 	if len(dirs) > 0 {
 		user, err := loader.NewFileLoader().WithProcessAnnotation(true).Filtered(dirs, filter)
 		if err != nil {
-			return nil, fmt.Errorf("load rules from %s: %s", strings.Join(dirs, ", "), oneLine(err.Error()))
+			return nil, nil, fmt.Errorf("load rules from %s: %s", strings.Join(dirs, ", "), oneLine(err.Error()))
 		}
 		for name, m := range user.Modules {
-			modules[name] = m.Parsed
+			modules[name], fromDirs[name] = m.Parsed, true
 		}
 	}
-	return modules, nil
+	return modules, fromDirs, nil
 }
 
 // oneLine folds OPA's multi-line error texts ("2 errors occurred:\nfile:3: …\n\tsource\n\t^")

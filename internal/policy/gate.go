@@ -153,6 +153,21 @@ func FactsProblem(c *facts.Cluster, maxAge time.Duration, now time.Time) string 
 	return ""
 }
 
+// denyRuleErrors fails closed on rules that could not be evaluated (failed, or ran out of
+// --eval-timeout), since such a rule may hide a blocking finding: one reason per rule, and one
+// for the rules a deadline left no time for.
+func denyRuleErrors(d Decision, err error) Decision {
+	errs := AsRuleErrors(err)
+	if errs == nil {
+		d.Reasons = append(d.Reasons, fmt.Sprintf("rules could not be evaluated: %v (fail closed)", err))
+		return d
+	}
+	for _, line := range errs.Lines() {
+		d.Reasons = append(d.Reasons, line+" (fail closed)")
+	}
+	return d
+}
+
 // Gate decides whether a cluster may move to a profile. c may be nil (no facts). It fails
 // closed: missing, failed, incomplete or stale facts deny. Otherwise the rules run twice: once
 // plain (for compliance scores), once with the profile and the scores; the upgrade rules' (and
@@ -180,15 +195,15 @@ func (e *Engine) Gate(ctx context.Context, cluster string, c *facts.Cluster, p *
 	}
 	first, err := e.Evaluate(ctx, c)
 	if err != nil {
-		return deny("rules could not be evaluated: %v (fail closed)", err)
+		return denyRuleErrors(d, err)
 	}
 	pin, err := p.Input()
 	if err != nil {
 		return deny("%v", err)
 	}
-	findings, err := e.EvaluateInput(ctx, Input{Cluster: c, Profile: pin, Scores: e.Scores(c, first)})
+	findings, err := e.EvaluateInput(ctx, Input{Cluster: c, Profile: pin, Scores: e.Scores(c, first, nil)})
 	if err != nil {
-		return deny("rules could not be evaluated: %v (fail closed)", err)
+		return denyRuleErrors(d, err)
 	}
 	blockingSev, _ := ParseSeverity(p.BlockingSeverity())
 	blocks := func(r *Rule) bool {

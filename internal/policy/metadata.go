@@ -31,10 +31,13 @@ type Rule struct {
 	// Reads are the facts paths (facts.Paths) the rule reads, from METADATA custom.reads, sorted;
 	// nil when it declares none (it then sees every path and runs only on complete facts).
 	Reads []string `json:"reads,omitempty"`
-	// File is where the rule was loaded from.
+	// File is where the rule was loaded from; Line is the line of its first deny or warn.
 	File    string `json:"file"`
+	Line    int    `json:"-"`
 	HasDeny bool   `json:"-"`
 	HasWarn bool   `json:"-"`
+	// User tells a rule from a --rules folder (Options.Dirs) from an embedded one.
+	User bool `json:"-"`
 
 	readsDecl      any // custom.reads as written, checked by validate
 	readsSet       bool
@@ -43,8 +46,9 @@ type Rule struct {
 }
 
 // rulesOf finds the rule packages (those defining deny or warn) among the modules and reads
-// their METADATA: package-scope annotations, overridden by rule-scope ones on deny/warn.
-func rulesOf(modules map[string]*ast.Module, as *ast.AnnotationSet) ([]*Rule, error) {
+// their METADATA: package-scope annotations, overridden by rule-scope ones on deny/warn. user
+// names the modules loaded from --rules folders.
+func rulesOf(modules map[string]*ast.Module, as *ast.AnnotationSet, user map[string]bool) ([]*Rule, error) {
 	byPkg := map[string]*Rule{}
 	var errs []string
 	names := make([]string, 0, len(modules))
@@ -65,7 +69,7 @@ func rulesOf(modules map[string]*ast.Module, as *ast.AnnotationSet) ([]*Rule, er
 			}
 			rule := byPkg[pkg]
 			if rule == nil {
-				rule = &Rule{Package: pkg, File: m.Package.Location.File}
+				rule = &Rule{Package: pkg, File: m.Package.Location.File, Line: r.Location.Row, User: user[name]}
 				byPkg[pkg] = rule
 				if a := as.GetPackageScope(m.Package); a != nil {
 					applyAnnotations(rule, a)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 	"github.com/open-policy-agent/opa/v1/tester"
 )
@@ -32,10 +31,10 @@ func RunTests(ctx context.Context, dirs []string) ([]TestResult, error) {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
 	defer store.Abort(ctx, txn)
-	ch, err := tester.NewRunner().SetCompiler(ast.NewCompiler().WithEnablePrintStatements(true)).SetStore(store).
+	ch, err := tester.NewRunner().SetCompiler(newCompiler().WithEnablePrintStatements(true)).SetStore(store).
 		SetModules(modules).CapturePrintOutput(true).RunTests(ctx, txn)
 	if err != nil {
-		return nil, fmt.Errorf("run rego tests: %s", oneLine(err.Error()))
+		return nil, fmt.Errorf("run rego tests: %s", oneLine(refusedError(err).Error()))
 	}
 	var out []TestResult
 	for r := range ch {

@@ -14,13 +14,15 @@ import (
 type RuleSet struct {
 	Modules map[string]*ast.Module
 	Data    map[string]any
+	// User names the modules of Modules loaded from Options.Dirs.
+	User map[string]bool
 }
 
 // LoadRuleSet parses the embedded rules and those of opts.Dirs (with their *_test.rego files
 // when withTests) and builds the data document from the defaults, opts.Params and
 // opts.RemovedAPIs (default: the embedded table). Errors name the file and line.
 func LoadRuleSet(opts Options, withTests bool) (*RuleSet, error) {
-	modules, err := loadModules(opts.Dirs, withTests)
+	modules, user, err := loadModules(opts.Dirs, withTests)
 	if err != nil {
 		return nil, err
 	}
@@ -39,5 +41,5 @@ func LoadRuleSet(opts Options, withTests bool) (*RuleSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &RuleSet{Modules: modules, Data: doc}, nil
+	return &RuleSet{Modules: modules, Data: doc, User: user}, nil
 }

@@ -25,17 +25,21 @@ func newScore(passed, evaluated int) Score {
 //   - cis: evaluated = scored kube-bench checks that passed or failed; passed = those that
 //     passed (WARN and INFO checks are manual and not counted), taken from the facts.
 //
-// A framework with nothing evaluated (e.g. CIS not collected) is absent.
-func (e *Engine) Scores(c *facts.Cluster, findings []Finding) map[string]Score {
-	failed := map[string]bool{}
+// A framework with nothing evaluated (e.g. CIS not collected) is absent. The rules of
+// notEvaluated (those that failed or ran out of time) count neither as passed nor evaluated.
+func (e *Engine) Scores(c *facts.Cluster, findings []Finding, notEvaluated RuleErrors) map[string]Score {
+	failed, skip := map[string]bool{}, map[string]bool{}
 	for _, f := range findings {
 		if f.Kind == "deny" {
 			failed[f.RuleID] = true
 		}
 	}
+	for _, re := range notEvaluated {
+		skip[re.Rule] = true
+	}
 	counts := map[string][2]int{}
 	for _, r := range e.rules {
-		if r.Framework == "" || r.Framework == "cis" || !r.HasDeny {
+		if r.Framework == "" || r.Framework == "cis" || !r.HasDeny || skip[r.ID] {
 			continue
 		}
 		n := counts[r.Framework]

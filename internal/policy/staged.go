@@ -2,14 +2,15 @@ package policy
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/topdown"
 
 	"github.com/fleetaudit/fleetaudit/internal/facts"
 )
@@ -34,11 +35,11 @@ type Evaluation struct {
 	err    error
 	// parts are the Engine's staged parts once Final was called, else its whole ones; chosen
 	// at the first Final or Finish.
-	parts   []part
-	started []bool
-	results [][]Finding
-	errs    []error
-	wg      sync.WaitGroup
+	parts    []part
+	started  []bool
+	results  [][]Finding
+	ruleErrs [][]RuleError
+	wg       sync.WaitGroup
 }
 
 // Begin starts the evaluation of one cluster's facts.
@@ -62,7 +63,7 @@ func (s *Evaluation) name(c *facts.Cluster) {
 func (s *Evaluation) use(parts []part) {
 	if s.parts == nil {
 		s.parts = parts
-		s.started, s.results, s.errs = make([]bool, len(parts)), make([][]Finding, len(parts)), make([]error, len(parts))
+		s.started, s.results, s.ruleErrs = make([]bool, len(parts)), make([][]Finding, len(parts)), make([][]RuleError, len(parts))
 	}
 }
 
@@ -80,7 +81,8 @@ func (s *Evaluation) Final(c *facts.Cluster, paths ...string) {
 }
 
 // Finish evaluates the rules not started yet on c, which is now complete, waits for the
-// started ones and returns all findings, sorted.
+// started ones and returns all findings, sorted. When some rules failed or ran out of time,
+// the error is a RuleErrors (sorted by rule) and the findings are the other rules'.
 func (s *Evaluation) Finish(c *facts.Cluster) ([]Finding, error) {
 	s.name(c)
 	s.use(s.e.whole)
@@ -95,13 +97,16 @@ func (s *Evaluation) Finish(c *facts.Cluster) ([]Finding, error) {
 		return nil, s.err
 	}
 	var out []Finding
+	var errs RuleErrors
 	for i := range s.results {
-		if s.errs[i] != nil {
-			return nil, s.errs[i]
-		}
 		out = append(out, s.results[i]...)
+		errs = append(errs, s.ruleErrs[i]...)
 	}
 	SortFindings(out)
+	if len(errs) > 0 {
+		slices.SortFunc(errs, func(a, b RuleError) int { return strings.Compare(a.Rule, b.Rule) })
+		return out, errs
+	}
 	return out, nil
 }
 
@@ -165,7 +170,7 @@ func (s *Evaluation) start(all bool) {
 		}
 		s.started[i] = true
 		in, cluster := s.input(pt.reads, extra), s.cluster
-		s.wg.Go(func() { s.results[i], s.errs[i] = pt.eval(s.ctx, cluster, in) })
+		s.wg.Go(func() { s.results[i], s.ruleErrs[i] = pt.eval(s.ctx, s.e, cluster, in) })
 	}
 }
 
@@ -211,22 +216,49 @@ func (s *Evaluation) input(reads []string, extra []*ast.Term) ast.Value {
 	return in
 }
 
-func (pt part) eval(ctx context.Context, cluster string, in ast.Value) ([]Finding, error) {
-	rs, err := pt.pq.Eval(ctx, rego.EvalParsedInput(in))
+// eval evaluates the part's rules on one input, one after the other, under the engine's
+// deadline. A rule that fails or runs out of time becomes a RuleError, as do the rules the
+// deadline leaves no time for; the others' findings stand, at most e.maxFindings per rule.
+func (pt part) eval(parent context.Context, e *Engine, cluster string, in ast.Value) ([]Finding, []RuleError) {
+	ctx, cancel := context.WithTimeout(parent, e.timeout)
+	defer cancel()
+	cache := topdown.NewVirtualCache()
+	var out []Finding
+	var errs []RuleError
+	for i, rq := range pt.rules {
+		if ctx.Err() != nil {
+			for _, left := range pt.rules[i:] {
+				errs = append(errs, notEvaluated(left.rule, cluster, e.timeout, parent))
+			}
+			break
+		}
+		fs, err := rq.eval(ctx, cluster, in, cache)
+		if err != nil {
+			errs = append(errs, ruleError(rq.rule, cluster, e.timeout, ctx, parent, err))
+			cache = topdown.NewVirtualCache() // an aborted evaluation may leave partial entries
+			continue
+		}
+		out = append(out, capFindings(rq.rule, cluster, fs, e.maxFindings)...)
+	}
+	return out, errs
+}
+
+// eval evaluates one rule; cache is the part's cache of virtual documents.
+func (rq ruleQuery) eval(ctx context.Context, cluster string, in ast.Value, cache topdown.VirtualCache) ([]Finding, error) {
+	rs, err := rq.pq.Eval(ctx, rego.EvalParsedInput(in), rego.EvalVirtualCache(cache))
 	if err != nil {
-		return nil, fmt.Errorf("evaluate rules on %s: %s", cluster, oneLine(err.Error()))
+		return nil, errors.New(oneLine(err.Error()))
 	}
 	if len(rs) == 0 {
-		return nil, fmt.Errorf("evaluate rules on %s: query undefined", cluster)
+		return nil, errors.New("query undefined")
 	}
 	var out []Finding
-	for _, v := range slices.Sorted(maps.Keys(pt.vars)) {
-		rv := pt.vars[v]
-		set, _ := rs[0].Bindings[v].([]any)
+	for _, kind := range []string{"deny", "warn"} {
+		set, _ := rs[0].Bindings[kind].([]any)
 		for _, raw := range set {
-			f, err := toFinding(cluster, rv.rule, rv.kind, raw)
+			f, err := toFinding(cluster, rq.rule, kind, raw)
 			if err != nil {
-				return nil, fmt.Errorf("rule %s (%s): %w", rv.rule.ID, rv.rule.File, err)
+				return nil, err
 			}
 			out = append(out, f)
 		}

@@ -56,7 +56,8 @@ func NewWhoCan(ctx context.Context) (*WhoCan, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := []func(*rego.Rego){rego.Query("data.fleetaudit.lib.rbac.who_can"), rego.Data(set.Data)}
+	opts := []func(*rego.Rego){rego.Query("data.fleetaudit.lib.rbac.who_can"), rego.Data(set.Data),
+		rego.Capabilities(sandboxCapabilities())}
 	for _, m := range set.Modules {
 		opts = append(opts, rego.ParsedModule(m))
 	}
