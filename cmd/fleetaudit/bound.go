@@ -14,6 +14,9 @@ import (
 	"github.com/fleetaudit/fleetaudit/internal/server"
 )
 
+// decisionDirUsage describes --decision-dir, which serve writes and audit and report read.
+const decisionDirUsage = "folder of the gate's decision history (one JSON-lines file per cluster; beside the report history, never in a cluster): serve writes it and recognises rollbacks from it, audit and report show each cluster's last allowed move"
+
 // boundFlags say which profile each cluster is held to, for the drift rules: --bindings and
 // --catalog. The demo fleet is held to the example bindings and catalog unless they are given.
 type boundFlags struct {
@@ -26,7 +29,7 @@ func (b *boundFlags) register(cmd *cobra.Command) {
 	b.catalog.register(cmd)
 	addFlags(cmd, groupRules, func(fs *pflag.FlagSet) {
 		fs.StringVar(&b.bindings, "bindings", "", "Bindings file: the profile each cluster is held to (with --catalog: drift findings against it)")
-		fs.StringVar(&b.decisions, "decision-dir", "", "the gate's decision history (serve --decision-dir): which profile version each cluster was last let move to")
+		fs.StringVar(&b.decisions, "decision-dir", "", decisionDirUsage)
 	})
 	_ = cmd.MarkFlagDirname("decision-dir")
 	_ = cmd.MarkFlagFilename("bindings", "yaml", "yml")

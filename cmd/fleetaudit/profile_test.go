@@ -185,7 +185,6 @@ func TestProfileDiff(t *testing.T) {
 	}
 }
 
-<<<<<<< HEAD
 // TestAuditShowsProfileState: every bound demo cluster says which version it is held to, which
 // it runs (from its facts, and from the gate's decision history when the facts fit several
 // versions), and that an update is available, in the table, the JSON and the summary.
@@ -238,7 +237,9 @@ func TestAuditShowsProfileState(t *testing.T) {
 	}
 	if code, _, errOut := runCLI(t, "audit", "--demo", "--decision-dir", filepath.Join(dir, "missing")); code != exitUsage || !strings.Contains(errOut, "give the folder serve --decision-dir writes") {
 		t.Errorf("missing history folder: exit %d %s", code, errOut)
-=======
+	}
+}
+
 // TestMultiDocumentProfileIsRefused: a profile file holds one ClusterProfile (a catalog keeps
 // each version in a file of its own), so a second document is an error on every command that
 // reads profiles, never silently ignored.
@@ -256,6 +257,5 @@ func TestMultiDocumentProfileIsRefused(t *testing.T) {
 		if code != exitUsage || !strings.Contains(errOut, want) {
 			t.Errorf("%s: exit %d, stderr %s", args[0], code, errOut)
 		}
->>>>>>> strictinput
 	}
 }

@@ -73,7 +73,7 @@ func newServeCmd(c *cli) *cobra.Command {
 		fs.StringVar(&sf.tlsCert, "tls-cert", "", "TLS certificate (PEM) of the gate endpoints; without it they are not served")
 		fs.StringVar(&sf.tlsKey, "tls-key", "", "TLS private key (PEM)")
 		fs.StringArrayVar(&sf.profiles, "profile", nil, "ClusterProfile file, or catalog folder of profile versions, the gate endpoints decide with (repeatable)")
-		fs.StringVar(&sf.decisions, "decision-dir", "", "folder of the gate's decision history (one JSON-lines file per cluster; beside the report history, never in a cluster): rollbacks are recognised from it")
+		fs.StringVar(&sf.decisions, "decision-dir", "", decisionDirUsage)
 		fs.StringArrayVar(&sf.writers, "decision-writer", nil, "caller (certificate CN or O, token username or group) whose admissions the decision history records, e.g. the API server's webhook client (repeatable; default: every caller)")
 		fs.StringVar(&sf.bindings, "bindings", "", "Bindings file: the profile each fleet cluster is held to and the fleet cluster each Cluster API Cluster object is (the webhook and hook deny what it does not bind)")
 		fs.StringVar(&sf.clientCA, "client-ca", "", "CA bundle (PEM) that gate callers' client certificates must verify against (reloaded when it changes)")

@@ -15,7 +15,7 @@ import (
 
 // Defaults of the limits (the CLI's --eval-timeout and --max-findings-per-rule).
 const (
-	DefaultEvalTimeout        = 10 * time.Second
+	DefaultEvalTimeout        = 30 * time.Second
 	DefaultMaxFindingsPerRule = 1000
 )
 
