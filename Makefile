@@ -4,7 +4,7 @@ PKGS     := ./...
 BIN      := bin/fleetaudit
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: all build test unit lint fmt fmt-rego generate bench demo test-binaries clean
+.PHONY: all build test unit test-race fuzz lint fmt fmt-rego generate bench demo test-binaries clean
 
 all: lint build test
 
@@ -13,8 +13,22 @@ build:
 
 ## test: lint, then every test (unit, Rego, integration against real kube-apiserver/etcd).
 ## Integration tests need `make test-binaries` first; under CI=1 they fail instead of skipping.
+## Then the race detector on the concurrent packages, and every fuzz target for a short time.
 test: lint
 	$(GO) test -count=1 -timeout 60m $(PKGS)
+	$(MAKE) test-race
+	$(MAKE) fuzz
+
+## test-race: -race on the concurrent parts: fleet workers, the server (gate, webhook, hook,
+## limiter, reloads), metrics, and the collectors' listing against the real API server.
+RACE_PKGS := ./internal/fleet/... ./internal/server/... ./internal/metrics/... ./collectors/...
+test-race:
+	$(GO) test -race -count=1 -timeout 30m $(RACE_PKGS)
+
+## fuzz: every fuzz target for FUZZTIME (default 10s); crashing inputs land in testdata/fuzz.
+FUZZTIME ?= 10s
+fuzz:
+	GO=$(GO) FUZZTIME=$(FUZZTIME) bash hack/fuzz.sh
 
 ## unit: the fast tests only (integration tests skip when the binaries are absent).
 unit:
