@@ -1,7 +1,8 @@
 package server
 
 import (
-	"encoding/json"
+	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -28,9 +29,11 @@ type GateResponse = policy.GateReport
 
 func (s *Server) serveGate(w http.ResponseWriter, r *http.Request) {
 	var req GateRequest
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
+	if err := readJSON(r, &req, true); err != nil {
+		if tooLarge(err) {
+			writeTooLarge(w)
+			return
+		}
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "bad gate request: " + err.Error()})
 		return
 	}
@@ -58,9 +61,40 @@ func (s *Server) serveGate(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+	// Admitted once, the request takes a slot per cluster, so a long request cannot hold
+	// the webhook's decisions back; every rule evaluation runs under the request's context,
+	// so a caller that leaves, or a request over its time, stops at once.
+	ctx, cancel := context.WithTimeout(r.Context(), s.budget(r, s.limits.Timeout))
+	defer cancel()
+	leave, err := s.slots.admit()
+	if err != nil {
+		s.writeBusy(w, err)
+		return
+	}
+	defer leave()
 	run, targeted := policy.NewGateRun(p, clusters, req.Explain)
 	for _, c := range targeted {
-		run.Add(s.decide(r.Context(), c, p))
+		release, err := s.slots.slot(ctx)
+		if err != nil {
+			break
+		}
+		run.Add(s.decide(ctx, c, p))
+		release()
+	}
+	if err := ctx.Err(); err != nil {
+		s.writeBusy(w, err) // decisions cut short are no answer
+		return
 	}
 	writeJSON(w, http.StatusOK, run.Finish())
+}
+
+// writeBusy answers a request the gate had no slot (429) or no time (503) for, with
+// Retry-After.
+func (s *Server) writeBusy(w http.ResponseWriter, err error) {
+	setRetryAfter(w)
+	code := http.StatusServiceUnavailable
+	if errors.Is(err, errBusy) {
+		code = http.StatusTooManyRequests
+	}
+	writeJSON(w, code, map[string]string{"error": s.busyMessage(err)})
 }
