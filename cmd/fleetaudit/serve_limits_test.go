@@ -116,6 +116,12 @@ func TestServeHealthUnderGateLoad(t *testing.T) {
 	t.Logf("%d callers for %v: %d gate requests (%.0f/s): %v, %d errors", callers, load, total, float64(total)/load.Seconds(), res.Codes, res.Errors)
 	t.Logf("/healthz: %d probes, p50 %v, p99 %v, max %v", len(health), health.quantile(0.5), health.quantile(0.99), health.quantile(1))
 	t.Logf("/metrics: %d probes, p50 %v, p99 %v, max %v", len(metrics), metrics.quantile(0.5), metrics.quantile(0.99), metrics.quantile(1))
+	if res.Errors > 0 {
+		t.Errorf("the gate must answer every caller: %d errors", res.Errors)
+	}
+	if raceDetector {
+		return // the same load finds data races; its times are the detector's
+	}
 	for _, l := range []struct {
 		path string
 		l    latencies
@@ -124,8 +130,8 @@ func TestServeHealthUnderGateLoad(t *testing.T) {
 			t.Errorf("%s p99 %v under gate load, want < 1s", l.path, p99)
 		}
 	}
-	if res.Codes[http.StatusOK] == 0 || res.Errors > 0 {
-		t.Errorf("the gate must keep deciding, and answer every caller: %v, %d errors", res.Codes, res.Errors)
+	if res.Codes[http.StatusOK] == 0 {
+		t.Errorf("the gate must keep deciding under load: %v", res.Codes)
 	}
 	for code := range res.Codes {
 		if code != http.StatusOK && code != http.StatusTooManyRequests && code != http.StatusServiceUnavailable {

@@ -2,15 +2,23 @@ package server
 
 import "context"
 
-// HoldSlots takes n evaluation slots (waiting for them) until release is called.
-func HoldSlots(s *Server, n int) (release func()) {
+// Saturate takes every evaluation slot and every place in the queue until release is
+// called, as a gate under load would.
+func Saturate(s *Server) (release func()) {
 	var rs []func()
-	for range n {
-		r, err := s.slots.acquire(context.Background())
+	for range s.limits.Concurrency + s.limits.Queue {
+		leave, err := s.slots.admit()
 		if err != nil {
 			panic(err)
 		}
-		rs = append(rs, r)
+		rs = append(rs, leave)
+	}
+	for range s.limits.Concurrency {
+		done, err := s.slots.slot(context.Background(), true, false)
+		if err != nil {
+			panic(err)
+		}
+		rs = append(rs, done)
 	}
 	return func() {
 		for _, r := range rs {
@@ -19,5 +27,5 @@ func HoldSlots(s *Server, n int) (release func()) {
 	}
 }
 
-// Load is how many gate evaluations run and how many wait for a slot.
+// Load is how many gate evaluations run and how many admitted requests wait for a slot.
 func Load(s *Server) (running, waiting int) { return s.slots.load() }

@@ -61,9 +61,9 @@ func (s *Server) serveGate(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	// Admitted once, the request takes a slot per cluster, so a long request cannot hold
-	// the webhook's decisions back; every rule evaluation runs under the request's context,
-	// so a caller that leaves, or a request over its time, stops at once.
+	// Admitted once, the request keeps its slot from cluster to cluster but yields it while a
+	// webhook or hook decision waits; every rule evaluation runs under the request's
+	// context, so a caller that leaves, or a request over its time, stops at once.
 	ctx, cancel := context.WithTimeout(r.Context(), s.budget(r, s.limits.Timeout))
 	defer cancel()
 	leave, err := s.slots.admit()
@@ -72,13 +72,19 @@ func (s *Server) serveGate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer leave()
+	release, err := s.slots.slot(ctx, false, false)
+	if err != nil {
+		s.writeBusy(w, err)
+		return
+	}
 	run, targeted := policy.NewGateRun(p, clusters, req.Explain)
 	for _, c := range targeted {
-		release, err := s.slots.slot(ctx)
-		if err != nil {
+		if release, err = s.slots.yield(ctx); err != nil {
 			break
 		}
 		run.Add(s.decide(ctx, c, p))
+	}
+	if err == nil {
 		release()
 	}
 	if err := ctx.Err(); err != nil {

@@ -65,7 +65,7 @@ func TestBodyLimit(t *testing.T) {
 // Cluster API to retry. What needs no evaluation is still answered; once a slot is free, the
 // same requests are decided.
 func TestGateBusy(t *testing.T) {
-	srv := newGateServer(t, gateOptions{bindings: euBindings, limits: server.Limits{Concurrency: 1, Queue: 0}})
+	srv := newGateServer(t, gateOptions{bindings: euBindings, limits: server.Limits{Concurrency: 2, Queue: 3}})
 	h := srv.GateHandler()
 	gate := func() *httptest.ResponseRecorder {
 		return post(h, "/v1/gate", strings.NewReader(`{"profile": "platform"}`), -1)
@@ -85,7 +85,7 @@ func TestGateBusy(t *testing.T) {
 		return out
 	}
 
-	release := server.HoldSlots(srv, 1)
+	release := server.Saturate(srv)
 	start := time.Now()
 	if rec := gate(); rec.Code != http.StatusTooManyRequests || rec.Header().Get("Retry-After") != "5" || !strings.Contains(rec.Body.String(), "the gate is busy") {
 		t.Errorf("/v1/gate when busy: %d, Retry-After %q, %s", rec.Code, rec.Header().Get("Retry-After"), rec.Body.String())
