@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 
@@ -49,9 +50,9 @@ func (s *Server) serveGate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	clusters := slices.Compact(slices.Sorted(slices.Values(req.Clusters)))
-	if len(clusters) > maxGateClusters {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": fmt.Sprintf("bad gate request: %d clusters, at most %d per request", len(clusters), maxGateClusters)})
+	clusters, ok := distinct(req.Clusters, maxGateClusters)
+	if !ok {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": fmt.Sprintf("bad gate request: more than %d clusters, at most %d per request", maxGateClusters, maxGateClusters)})
 		return
 	}
 	if len(clusters) == 0 {
@@ -92,6 +93,18 @@ func (s *Server) serveGate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, run.Finish())
+}
+
+// distinct is names without duplicates, sorted; false when there are more than limit (it stops
+// counting there: a body of a million names costs no sort).
+func distinct(names []string, limit int) ([]string, bool) {
+	seen := map[string]bool{}
+	for _, n := range names {
+		if seen[n] = true; len(seen) > limit {
+			return nil, false
+		}
+	}
+	return slices.Sorted(maps.Keys(seen)), true
 }
 
 // writeBusy answers a request the gate had no slot (429) or no time (503) for, with

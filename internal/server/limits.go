@@ -31,10 +31,10 @@ const (
 
 // Limits bound the work callers can make the gate do. The zero Limits are the defaults.
 type Limits struct {
-	// Concurrency is how many gate evaluations (a /v1/gate request, a webhook or hook
-	// decision) run at once; Queue how many more may wait for a slot. Beyond both a request
-	// is answered at once that the gate is busy. Concurrency 0 is the default: half the
-	// CPUs (GOMAXPROCS), at least 1.
+	// Concurrency is how many gate evaluations (a cluster of a /v1/gate request, a webhook
+	// or hook decision) run at once; Queue how many more requests may be admitted to wait
+	// for a slot. Beyond both a request is answered at once that the gate is busy.
+	// Concurrency 0 is the default: half the CPUs (GOMAXPROCS), at least 1.
 	Concurrency, Queue int
 	// Timeout bounds a gate request's wait for a slot and its evaluation. The webhook and the
 	// hook answer within their caller's own timeout (the ?timeout= the API server and
