@@ -35,6 +35,7 @@ type serveFlags struct {
 	bindings  string
 	decisions string
 	writers   []string
+	limits    server.Limits
 
 	// Who may call the gate endpoints.
 	clientCA             string
@@ -82,6 +83,9 @@ func newServeCmd(c *cli) *cobra.Command {
 		fs.StringArrayVar(&sf.tokenReviewAudiences, "token-review-audience", nil, "audience a bearer token must be valid for (repeatable; default: the cluster's API audiences)")
 		fs.StringArrayVar(&sf.gateAllow, "gate-allow", nil, "subject allowed to call the gate: certificate CN or O, token username or group (repeatable; default: any authenticated caller)")
 		fs.BoolVar(&sf.allowUnauthenticated, "allow-unauthenticated-callers", false, "serve the gate endpoints to any caller (unsafe: for tests only)")
+		fs.IntVar(&sf.limits.Concurrency, "gate-concurrency", 0, "gate evaluations (a cluster of a /v1/gate request, a webhook or hook decision) that run at once (0: one per two CPUs, at least 1)")
+		fs.IntVar(&sf.limits.Queue, "gate-queue", server.DefaultQueue, "gate requests that may wait for an evaluation slot; beyond them the gate answers busy (429, Retry-After; the webhook denies, the hook asks to retry)")
+		fs.DurationVar(&sf.limits.Timeout, "gate-timeout", server.DefaultTimeout, "longest a gate request may wait and be evaluated (the webhook and hook answer within their caller's shorter timeout)")
 		fs.StringVar(&sf.reportSchedule, "report-schedule", "", `write a report of the last audit on this cron schedule ("0 6 * * *", "@every 24h"; UTC)`)
 		fs.StringVar(&sf.reportDir, "report-dir", "reports", "history folder of scheduled reports")
 		sf.report.register(fs, "report-")
@@ -93,6 +97,9 @@ func newServeCmd(c *cli) *cobra.Command {
 }
 
 func serve(ctx context.Context, src *sourceFlags, rf *ruleFlags, sf serveFlags, stdout io.Writer) (int, error) {
+	if sf.limits.Concurrency < 0 || sf.limits.Queue < 0 || sf.limits.Timeout <= 0 {
+		return exitUsage, usagef("--gate-concurrency and --gate-queue must be at least 0 and --gate-timeout positive")
+	}
 	var schedule cron.Schedule
 	var reportFormats []string
 	if sf.reportSchedule != "" {
@@ -154,7 +161,7 @@ func serve(ctx context.Context, src *sourceFlags, rf *ruleFlags, sf serveFlags, 
 	srv := server.New(server.Config{
 		Engine: engine, Profiles: profiles, Bindings: bindings, Options: opts, Interval: sf.interval, Jitter: sf.jitter, Log: log,
 		Jobs:    func() ([]fleet.Job, error) { j, _, err := src.jobs(); return j, err },
-		Callers: gate.callers, Decisions: decisions,
+		Callers: gate.callers, Decisions: decisions, Limits: sf.limits,
 	})
 	mc := metrics.New()
 	srv.AddObserver(server.MetricsObserver{Collector: mc})
@@ -188,13 +195,15 @@ func serve(ctx context.Context, src *sourceFlags, rf *ruleFlags, sf serveFlags, 
 }
 
 // serveUntilDone runs the audit loop and the listeners until ctx ends, then shuts down
-// gracefully: listeners stop accepting, in-flight requests get 10 seconds.
+// gracefully: listeners stop accepting, in-flight requests get 10 seconds. Health and
+// metrics have their own listener, so gate load never queues them behind evaluations; every
+// listener has read, write and idle timeouts (server.HealthTimeouts, server.GateTimeouts).
 func serveUntilDone(ctx context.Context, srv *server.Server, sf serveFlags, tlsCfg *tls.Config, metricsHandler http.Handler, stdout io.Writer, log *slog.Logger) (int, error) {
 	plain, err := net.Listen("tcp", sf.listen)
 	if err != nil {
 		return exitUsage, usagef("listen %s: %v", sf.listen, err)
 	}
-	servers := []*http.Server{{Handler: srv.Handler(map[string]http.Handler{"GET /metrics": metricsHandler}), ReadHeaderTimeout: 10 * time.Second}}
+	servers := []*http.Server{server.HealthTimeouts().Server(srv.Handler(map[string]http.Handler{"GET /metrics": metricsHandler}))}
 	listeners := []net.Listener{plain}
 	fmt.Fprintf(stdout, "serving /metrics /healthz /readyz on http://%s\n", plain.Addr())
 	if tlsCfg != nil {
@@ -203,7 +212,9 @@ func serveUntilDone(ctx context.Context, srv *server.Server, sf serveFlags, tlsC
 			plain.Close()
 			return exitUsage, usagef("listen %s: %v", sf.tlsListen, err)
 		}
-		servers = append(servers, &http.Server{Handler: srv.GateHandler(), TLSConfig: tlsCfg, ReadHeaderTimeout: 10 * time.Second})
+		gs := server.GateTimeouts(sf.limits.Timeout).Server(srv.GateHandler())
+		gs.TLSConfig = tlsCfg
+		servers = append(servers, gs)
 		listeners = append(listeners, tls.NewListener(tl, tlsCfg))
 		fmt.Fprintf(stdout, "serving /v1/gate, the Cluster API hook and the admission webhook on https://%s\n", tl.Addr())
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/fleetaudit/fleetaudit/internal/facts"
 	"github.com/fleetaudit/fleetaudit/internal/policy"
@@ -33,11 +34,19 @@ import (
 // risks returns them as warnings.
 func (s *Server) serveAdmission(w http.ResponseWriter, r *http.Request) {
 	var review admissionv1.AdmissionReview
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 8<<20)).Decode(&review); err != nil || review.Request == nil {
+	if err := readJSON(r, &review, false); err != nil || review.Request == nil {
+		if tooLarge(err) {
+			writeTooLarge(w)
+			return
+		}
 		http.Error(w, "want an admission.k8s.io/v1 AdmissionReview", http.StatusBadRequest)
 		return
 	}
 	req := review.Request
+	if review.APIVersion != admissionv1.SchemeGroupVersion.String() || review.Kind != "AdmissionReview" || req.UID == "" || !knownOperation(req.Operation) {
+		http.Error(w, "want an admission.k8s.io/v1 AdmissionReview whose request has a uid and an operation (CREATE, UPDATE, DELETE, CONNECT)", http.StatusBadRequest)
+		return
+	}
 	resp := &admissionv1.AdmissionResponse{UID: req.UID, Allowed: true}
 	review.Response, review.Request = resp, nil
 	defer func() { writeJSON(w, http.StatusOK, review) }()
@@ -63,6 +72,10 @@ func (s *Server) serveAdmission(w http.ResponseWriter, r *http.Request) {
 			req.Kind.Kind, req.Namespace, req.Name, obj.Kind, obj.Metadata.Namespace, obj.Metadata.Name))
 		return
 	}
+	if obj.Kind == "" {
+		deny(resp, http.StatusBadRequest, "fleetaudit: neither the request nor its object names a kind")
+		return
+	}
 	if req.Operation == admissionv1.Update {
 		if err := json.Unmarshal(req.OldObject.Raw, &old); err != nil {
 			deny(resp, http.StatusBadRequest, "fleetaudit: cannot read the old object: "+jsonProblem(err))
@@ -73,36 +86,71 @@ func (s *Server) serveAdmission(w http.ResponseWriter, r *http.Request) {
 	if req.DryRun != nil && *req.DryRun {
 		source = "" // judged the same, but not recorded in the decision history
 	}
-	var msg string
+	// Answer within the API server's webhook timeout (it sends ?timeout=10s), so that a busy
+	// gate denies with a reason rather than the call timing out.
+	ctx, cancel := context.WithTimeout(r.Context(), s.budget(r, webhookTimeout))
+	defer cancel()
+	var refusal *metav1.Status
 	switch obj.Kind {
 	case "Cluster":
-		msg = s.admitCluster(r.Context(), req.Operation, obj, old, source, resp)
+		refusal = s.admitCluster(ctx, req.Operation, obj, old, source, resp)
 	case "KubeadmControlPlane", "MachineDeployment", "MachineSet", "MachinePool", "Machine":
-		msg = s.admitOwned(r.Context(), req.Operation, obj, old, source, resp)
+		refusal = s.admitOwned(ctx, req.Operation, obj, old, source, resp)
 	default:
 		return // not an object that sets a Kubernetes version
 	}
-	if msg != "" {
-		deny(resp, http.StatusForbidden, msg)
+	if refusal != nil {
+		resp.Allowed, resp.Result = false, refusal
 	}
 }
 
-// admitCluster judges a Cluster; it returns the denial message, or "" to allow.
-func (s *Server) admitCluster(ctx context.Context, op admissionv1.Operation, obj, old capiObject, source string, resp *admissionv1.AdmissionResponse) string {
+// webhookTimeout is the API server's default webhook timeout, for a call without ?timeout=.
+const webhookTimeout = 10 * time.Second
+
+func knownOperation(op admissionv1.Operation) bool {
+	switch op {
+	case admissionv1.Create, admissionv1.Update, admissionv1.Delete, admissionv1.Connect:
+		return true
+	}
+	return false
+}
+
+// forbid is the webhook's refusal of an object with msg (403), or nil for "".
+func forbid(msg string) *metav1.Status {
+	if msg == "" {
+		return nil
+	}
+	return &metav1.Status{Status: metav1.StatusFailure, Code: http.StatusForbidden, Reason: metav1.StatusReasonForbidden, Message: msg}
+}
+
+// busyRefusal refuses an object the gate had no time or slot to judge (fail closed): 429
+// when busy, 503 when the time ran out, both with a Retry-After the API server passes on
+// (client-go callers retry by themselves).
+func (s *Server) busyRefusal(err error) *metav1.Status {
+	code, reason := int32(http.StatusTooManyRequests), metav1.StatusReasonTooManyRequests
+	if !errors.Is(err, errBusy) {
+		code, reason = http.StatusServiceUnavailable, metav1.StatusReasonServiceUnavailable
+	}
+	return &metav1.Status{Status: metav1.StatusFailure, Code: code, Reason: reason, Message: "fleetaudit: " + s.busyMessage(err) + " (fail closed)",
+		Details: &metav1.StatusDetails{RetryAfterSeconds: BusyRetryAfterSeconds}}
+}
+
+// admitCluster judges a Cluster; it returns the refusal, or nil to allow.
+func (s *Server) admitCluster(ctx context.Context, op admissionv1.Operation, obj, old capiObject, source string, resp *admissionv1.AdmissionResponse) *metav1.Status {
 	newV, oldV := obj.topologyVersion(), old.topologyVersion()
 	rebase := op == admissionv1.Update && old.Spec.Topology != nil && obj.topologyClass() != old.topologyClass()
 	if newV == "" || (newV == oldV && !rebase) {
-		return ""
+		return nil
 	}
 	m, err := s.bound(obj.Metadata.Namespace, obj.Metadata.Name, obj.Metadata.Annotations, newV)
 	if err != nil {
-		return "fleetaudit: " + err.Error()
+		return forbid("fleetaudit: " + err.Error())
 	}
 	if op == admissionv1.Create {
 		if msg := createVersionProblem(newV, m); msg != "" {
-			return "fleetaudit: " + msg
+			return forbid("fleetaudit: " + msg)
 		}
-		return ""
+		return nil
 	}
 	return s.judge(ctx, m, newV, source, "Cluster "+obj.Metadata.Namespace+"/"+obj.Metadata.Name, resp)
 }
@@ -110,19 +158,19 @@ func (s *Server) admitCluster(ctx context.Context, op admissionv1.Operation, obj
 // admitOwned judges a KubeadmControlPlane (like a Cluster's version change) or a machine or
 // machine group (MachineDeployment, MachineSet, MachinePool, Machine: its kubelets against
 // the running control plane).
-func (s *Server) admitOwned(ctx context.Context, op admissionv1.Operation, obj, old capiObject, source string, resp *admissionv1.AdmissionResponse) string {
+func (s *Server) admitOwned(ctx context.Context, op admissionv1.Operation, obj, old capiObject, source string, resp *admissionv1.AdmissionResponse) *metav1.Status {
 	owner := obj.owner()
 	if op == admissionv1.Update && old.owner() != "" && old.owner() != owner {
-		return fmt.Sprintf("fleetaudit: the cluster %s %s/%s belongs to cannot change (from %q to %q)",
-			obj.Kind, obj.Metadata.Namespace, obj.Metadata.Name, old.owner(), owner)
+		return forbid(fmt.Sprintf("fleetaudit: the cluster %s %s/%s belongs to cannot change (from %q to %q)",
+			obj.Kind, obj.Metadata.Namespace, obj.Metadata.Name, old.owner(), owner))
 	}
 	newV, oldV := obj.version(), old.version()
 	if newV == "" || newV == oldV {
-		return ""
+		return nil
 	}
 	if owner == "" {
-		return fmt.Sprintf("fleetaudit: %s %s/%s names no cluster (spec.clusterName, a controlling Cluster owner reference or the %s label), so its cluster is unknown (fail closed)",
-			obj.Kind, obj.Metadata.Namespace, obj.Metadata.Name, ClusterNameLabel)
+		return forbid(fmt.Sprintf("fleetaudit: %s %s/%s names no cluster (spec.clusterName, a controlling Cluster owner reference or the %s label), so its cluster is unknown (fail closed)",
+			obj.Kind, obj.Metadata.Namespace, obj.Metadata.Name, ClusterNameLabel))
 	}
 	target := newV
 	if obj.Kind != "KubeadmControlPlane" {
@@ -130,28 +178,32 @@ func (s *Server) admitOwned(ctx context.Context, op admissionv1.Operation, obj, 
 	}
 	m, err := s.bound(obj.Metadata.Namespace, owner, obj.Metadata.Annotations, target)
 	if err != nil {
-		return "fleetaudit: " + err.Error()
+		return forbid("fleetaudit: " + err.Error())
 	}
 	if obj.Kind != "KubeadmControlPlane" {
-		return s.workerVersionProblem(m, obj, newV)
+		return forbid(s.workerVersionProblem(m, obj, newV))
 	}
 	if op == admissionv1.Create {
 		if msg := createVersionProblem(newV, m); msg != "" {
-			return "fleetaudit: " + msg
+			return forbid("fleetaudit: " + msg)
 		}
-		return ""
+		return nil
 	}
 	return s.judge(ctx, m, newV, source, obj.Kind+" "+obj.Metadata.Namespace+"/"+obj.Metadata.Name, resp)
 }
 
-// judge asks the gate for a bound move and answers with its denial or its warnings.
-func (s *Server) judge(ctx context.Context, m boundMove, target, source, object string, resp *admissionv1.AdmissionResponse) string {
-	d := s.decideBound(ctx, m, target, source, object)
+// judge asks the gate for a bound move and answers with its refusal or its warnings. A
+// move the gate could not judge in time, or for want of a slot, is refused (fail closed).
+func (s *Server) judge(ctx context.Context, m boundMove, target, source, object string, resp *admissionv1.AdmissionResponse) *metav1.Status {
+	d, err := s.decideBound(ctx, m, target, source, object)
+	if err != nil {
+		return s.busyRefusal(err)
+	}
 	if !d.Allowed {
-		return d.Message()
+		return forbid(d.Message())
 	}
 	resp.Warnings = admissionWarnings(d)
-	return ""
+	return nil
 }
 
 // workerVersionProblem checks the Kubernetes version a MachineDeployment's machines will run

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	admissionv1 "k8s.io/api/admission/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/fleetaudit/fleetaudit/internal/binding"
@@ -37,7 +38,7 @@ func readyFacts(name string) *facts.Cluster {
 		Collection: []facts.CollectorRun{{Collector: "cluster"}, {Collector: "usage"}, {Collector: "upgrade"}}}
 }
 
-func mustProfile(t *testing.T, doc string) *profile.Profile {
+func mustProfile(t testing.TB, doc string) *profile.Profile {
 	t.Helper()
 	p, err := profile.Parse("p.yaml", []byte(doc))
 	if err != nil {
@@ -73,7 +74,22 @@ func gateServer(t *testing.T, b *binding.Bindings) http.Handler {
 
 func gateServerWith(t *testing.T, b *binding.Bindings, log *server.DecisionLog) http.Handler {
 	t.Helper()
-	engine, err := policy.New(context.Background(), policy.Options{})
+	return newGateServer(t, gateOptions{bindings: b, decisions: log}).GateHandler()
+}
+
+// gateOptions configure newGateServer.
+type gateOptions struct {
+	bindings  *binding.Bindings
+	decisions *server.DecisionLog
+	limits    server.Limits
+	ruleDirs  []string // beside the embedded rules
+}
+
+// newGateServer is a server that has audited the clusters prod-eu and staging (both ready to
+// move from v1.34.2 to v1.35).
+func newGateServer(t testing.TB, o gateOptions) *server.Server {
+	t.Helper()
+	engine, err := policy.New(context.Background(), policy.Options{Dirs: o.ruleDirs})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,11 +104,12 @@ func gateServerWith(t *testing.T, b *binding.Bindings, log *server.DecisionLog) 
 	}
 	srv := server.New(server.Config{Engine: engine, Profiles: []*profile.Profile{version("1.8.0", "v1.33.5"), version("1.9.0", "v1.34.2"),
 		mustProfile(t, platform), version("2.1.0", "v1.36.0"), mustProfile(t, edge)},
-		Bindings: b, Decisions: log, Jobs: func() ([]fleet.Job, error) { return jobs, nil }, Now: func() time.Time { return collected.Add(time.Minute) }})
+		Bindings: o.bindings, Decisions: o.decisions, Limits: o.limits, Jobs: func() ([]fleet.Job, error) { return jobs, nil },
+		Now: func() time.Time { return collected.Add(time.Minute) }})
 	if err := srv.AuditOnce(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	return srv.GateHandler()
+	return srv
 }
 
 func clusterJSON(ns, name, version string, annotations map[string]string) runtime.RawExtension {
@@ -103,9 +120,12 @@ func clusterJSON(ns, name, version string, annotations map[string]string) runtim
 	return runtime.RawExtension{Raw: b}
 }
 
+// reviewType is what the API server sends as an AdmissionReview's apiVersion and kind.
+var reviewType = metav1.TypeMeta{APIVersion: "admission.k8s.io/v1", Kind: "AdmissionReview"}
+
 func review(t *testing.T, h http.Handler, op admissionv1.Operation, obj, old runtime.RawExtension) *admissionv1.AdmissionResponse {
 	t.Helper()
-	body, _ := json.Marshal(admissionv1.AdmissionReview{Request: &admissionv1.AdmissionRequest{UID: "u1", Operation: op, Object: obj, OldObject: old}})
+	body, _ := json.Marshal(admissionv1.AdmissionReview{TypeMeta: reviewType, Request: &admissionv1.AdmissionRequest{UID: "u1", Operation: op, Object: obj, OldObject: old}})
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/validate/clusters", bytes.NewReader(body)))
 	var out admissionv1.AdmissionReview
@@ -290,7 +310,7 @@ func TestDecisionHistoryAndRollback(t *testing.T) {
 	}
 	// A dry run is judged but not recorded.
 	dry := true
-	body, _ := json.Marshal(admissionv1.AdmissionReview{Request: &admissionv1.AdmissionRequest{UID: "d", Operation: admissionv1.Update, DryRun: &dry,
+	body, _ := json.Marshal(admissionv1.AdmissionReview{TypeMeta: reviewType, Request: &admissionv1.AdmissionRequest{UID: "d", Operation: admissionv1.Update, DryRun: &dry,
 		Object: clusterJSON("capi", "eu", "v1.35.0", nil), OldObject: old}})
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/validate/clusters", bytes.NewReader(body)))
@@ -312,7 +332,7 @@ func TestDecisionHistoryAndRollback(t *testing.T) {
 // the one it carries is refused.
 func TestAdmissionRequestMustNameTheObject(t *testing.T) {
 	h := gateServer(t, nil)
-	body, _ := json.Marshal(admissionv1.AdmissionReview{Request: &admissionv1.AdmissionRequest{UID: "u1", Operation: admissionv1.Update,
+	body, _ := json.Marshal(admissionv1.AdmissionReview{TypeMeta: reviewType, Request: &admissionv1.AdmissionRequest{UID: "u1", Operation: admissionv1.Update,
 		Namespace: "capi", Name: "staging", Object: clusterJSON("capi", "eu", "v1.35.0", nil), OldObject: clusterJSON("capi", "eu", "v1.34.2", nil)}})
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/validate/clusters", bytes.NewReader(body)))

@@ -1,10 +1,11 @@
 package server
 
 import (
-	"encoding/json"
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // The Cluster API runtime extension (hooks.runtime.cluster.x-k8s.io/v1alpha1): discovery and
@@ -17,6 +18,9 @@ const (
 	HandlerName = "fleetaudit-gate"
 	// RetryAfterSeconds is how long Cluster API waits before asking again after a denial.
 	RetryAfterSeconds = 60
+	// hookTimeoutSeconds is the handler's timeout announced at discovery: Cluster API gives
+	// up on a call after it (and sends it as ?timeout=).
+	hookTimeoutSeconds = 10
 	// ClusterAnnotation and ProfileAnnotation on a Cluster object are hints only: which fleet
 	// cluster and profile apply comes from the bindings, and an object whose annotation
 	// names another is denied (so nobody mistakes the annotation for a choice).
@@ -76,7 +80,7 @@ type beforeClusterUpgradeResponse struct {
 }
 
 func (s *Server) serveDiscovery(w http.ResponseWriter, _ *http.Request) {
-	h := hookHandler{Name: HandlerName, TimeoutSeconds: 10, FailurePolicy: "Fail"}
+	h := hookHandler{Name: HandlerName, TimeoutSeconds: hookTimeoutSeconds, FailurePolicy: "Fail"}
 	h.RequestHook.APIVersion, h.RequestHook.Hook = hooksGroupVersion, "BeforeClusterUpgrade"
 	writeJSON(w, http.StatusOK, discoveryResponse{
 		hookObject: hookObject{APIVersion: hooksGroupVersion, Kind: "DiscoveryResponse"},
@@ -87,7 +91,11 @@ func (s *Server) serveDiscovery(w http.ResponseWriter, _ *http.Request) {
 func (s *Server) serveBeforeClusterUpgrade(w http.ResponseWriter, r *http.Request) {
 	resp := beforeClusterUpgradeResponse{hookObject: hookObject{APIVersion: hooksGroupVersion, Kind: "BeforeClusterUpgradeResponse"}}
 	var req beforeClusterUpgradeRequest
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4<<20)).Decode(&req); err != nil {
+	if err := readJSON(r, &req, false); err != nil {
+		if tooLarge(err) {
+			writeTooLarge(w)
+			return
+		}
 		resp.Status, resp.Message = "Failure", "fleetaudit: bad BeforeClusterUpgradeRequest: "+err.Error()
 		writeJSON(w, http.StatusOK, resp)
 		return
@@ -104,7 +112,15 @@ func (s *Server) serveBeforeClusterUpgrade(w http.ResponseWriter, r *http.Reques
 		writeJSON(w, http.StatusOK, resp)
 		return
 	}
-	d := s.decideBound(r.Context(), m, req.ToKubernetesVersion, "hook", "Cluster "+req.Cluster.Metadata.Namespace+"/"+req.Cluster.Metadata.Name)
+	ctx, cancel := context.WithTimeout(r.Context(), s.budget(r, hookTimeoutSeconds*time.Second))
+	defer cancel()
+	d, err := s.decideBound(ctx, m, req.ToKubernetesVersion, "hook", "Cluster "+req.Cluster.Metadata.Namespace+"/"+req.Cluster.Metadata.Name)
+	if err != nil {
+		// No slot or no time: hold the upgrade and have Cluster API ask again (fail closed).
+		resp.Status, resp.Message, resp.RetryAfterSeconds = "Success", "fleetaudit: "+s.busyMessage(err), BusyRetryAfterSeconds
+		writeJSON(w, http.StatusOK, resp)
+		return
+	}
 	resp.Status, resp.Message = "Success", d.Message()
 	if !d.Allowed {
 		resp.RetryAfterSeconds = RetryAfterSeconds

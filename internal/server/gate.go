@@ -1,8 +1,10 @@
 package server
 
 import (
-	"encoding/json"
+	"context"
+	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 
@@ -28,9 +30,11 @@ type GateResponse = policy.GateReport
 
 func (s *Server) serveGate(w http.ResponseWriter, r *http.Request) {
 	var req GateRequest
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
+	if err := readJSON(r, &req, true); err != nil {
+		if tooLarge(err) {
+			writeTooLarge(w)
+			return
+		}
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "bad gate request: " + err.Error()})
 		return
 	}
@@ -46,9 +50,9 @@ func (s *Server) serveGate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	clusters := slices.Compact(slices.Sorted(slices.Values(req.Clusters)))
-	if len(clusters) > maxGateClusters {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": fmt.Sprintf("bad gate request: %d clusters, at most %d per request", len(clusters), maxGateClusters)})
+	clusters, ok := distinct(req.Clusters, maxGateClusters)
+	if !ok {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": fmt.Sprintf("bad gate request: more than %d clusters, at most %d per request", maxGateClusters, maxGateClusters)})
 		return
 	}
 	if len(clusters) == 0 {
@@ -58,9 +62,58 @@ func (s *Server) serveGate(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+	// Admitted once, the request keeps its slot from cluster to cluster but yields it while a
+	// webhook or hook decision waits; every rule evaluation runs under the request's
+	// context, so a caller that leaves, or a request over its time, stops at once.
+	ctx, cancel := context.WithTimeout(r.Context(), s.budget(r, s.limits.Timeout))
+	defer cancel()
+	leave, err := s.slots.admit()
+	if err != nil {
+		s.writeBusy(w, err)
+		return
+	}
+	defer leave()
+	release, err := s.slots.slot(ctx, false, false)
+	if err != nil {
+		s.writeBusy(w, err)
+		return
+	}
 	run, targeted := policy.NewGateRun(p, clusters, req.Explain)
 	for _, c := range targeted {
-		run.Add(s.decide(r.Context(), c, p))
+		if release, err = s.slots.yield(ctx); err != nil {
+			break
+		}
+		run.Add(s.decide(ctx, c, p))
+	}
+	if err == nil {
+		release()
+	}
+	if err := ctx.Err(); err != nil {
+		s.writeBusy(w, err) // decisions cut short are no answer
+		return
 	}
 	writeJSON(w, http.StatusOK, run.Finish())
+}
+
+// distinct is names without duplicates, sorted; false when there are more than limit (it stops
+// counting there: a body of a million names costs no sort).
+func distinct(names []string, limit int) ([]string, bool) {
+	seen := map[string]bool{}
+	for _, n := range names {
+		if seen[n] = true; len(seen) > limit {
+			return nil, false
+		}
+	}
+	return slices.Sorted(maps.Keys(seen)), true
+}
+
+// writeBusy answers a request the gate had no slot (429) or no time (503) for, with
+// Retry-After.
+func (s *Server) writeBusy(w http.ResponseWriter, err error) {
+	setRetryAfter(w)
+	code := http.StatusServiceUnavailable
+	if errors.Is(err, errBusy) {
+		code = http.StatusTooManyRequests
+	}
+	writeJSON(w, code, map[string]string{"error": s.busyMessage(err)})
 }

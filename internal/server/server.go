@@ -61,11 +61,15 @@ type Config struct {
 	// Decisions, when set, records the webhook's and the hook's decisions (the gate's own
 	// history, kept beside the report history) and recognises rollbacks from it.
 	Decisions *DecisionLog
+	// Limits bound concurrent gate evaluations and how long one may take.
+	Limits Limits
 }
 
 // Server holds the state and serves it.
 type Server struct {
 	cfg       Config
+	limits    Limits
+	slots     *limiter // gate evaluations
 	state     atomic.Pointer[State]
 	observers []Observer
 }
@@ -78,7 +82,8 @@ func New(cfg Config) *Server {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Server{cfg: cfg}
+	l := cfg.Limits.withDefaults()
+	return &Server{cfg: cfg, limits: l, slots: newLimiter(l.Concurrency, l.Queue)}
 }
 
 // AddObserver registers an observer of finished audits (before Run).
@@ -261,9 +266,19 @@ func profileForMove(ref string, profiles []*profile.Profile, target string) (*pr
 
 // decideBound answers the gate for an admitted object's move to target, notes a rollback
 // the decision history recognises, and records the decision (source: webhook or hook;
-// object: what was admitted; an empty source, for dry runs, records nothing).
-func (s *Server) decideBound(ctx context.Context, m boundMove, target, source, object string) policy.Decision {
+// object: what was admitted; an empty source, for dry runs, records nothing). It evaluates
+// in one of the limited slots, under ctx: the error is errBusy, or ctx's when the request
+// ran out of time or its caller left — no decision then, and nothing recorded.
+func (s *Server) decideBound(ctx context.Context, m boundMove, target, source, object string) (policy.Decision, error) {
+	release, err := s.slots.acquire(ctx)
+	if err != nil {
+		return policy.Decision{}, err
+	}
 	d := s.decide(ctx, m.cluster, m.profile.WithTarget(target))
+	release()
+	if err := ctx.Err(); err != nil {
+		return policy.Decision{}, err // the rules were cut short: not the gate's answer
+	}
 	d.Overrides = m.overrides
 	var running *facts.Version
 	if st := s.State(); st != nil && st.Facts[m.cluster] != nil {
@@ -273,18 +288,18 @@ func (s *Server) decideBound(ctx context.Context, m boundMove, target, source, o
 		d.Warnings = append([]string{note}, d.Warnings...)
 	}
 	if source == "" {
-		return d // a dry run changes nothing: not part of the history
+		return d, nil // a dry run changes nothing: not part of the history
 	}
 	if c, known := CallerFrom(ctx); s.cfg.Decisions != nil && !s.cfg.Decisions.writes(c, known) {
 		s.cfg.Log.Debug("gate decision not recorded: the caller is no history writer", "cluster", m.cluster, "caller", c.Name)
-		return d
+		return d, nil
 	}
-	err := s.cfg.Decisions.Record(DecisionRecord{Time: s.cfg.Now(), Cluster: m.cluster, Object: object, Source: source,
+	err = s.cfg.Decisions.Record(DecisionRecord{Time: s.cfg.Now(), Cluster: m.cluster, Object: object, Source: source,
 		Profile: d.Profile, Target: target, Allowed: d.Allowed, Reasons: d.Reasons})
 	if err != nil {
 		s.cfg.Log.Error("record gate decision", "cluster", m.cluster, "err", err)
 	}
-	return d
+	return d, nil
 }
 
 // decide answers the gate for one cluster from the last audit (nil facts fail closed).
@@ -314,7 +329,8 @@ func (s *Server) Handler(extra map[string]http.Handler) http.Handler {
 }
 
 // GateHandler serves the gate endpoints: /v1/gate, the Cluster API runtime extension and the
-// admission webhook, behind Config.Callers when set. Serve it over TLS.
+// admission webhook, behind Config.Callers when set, with bodies of at most MaxBodyBytes.
+// Serve it over TLS, with GateTimeouts.
 func (s *Server) GateHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v1/gate", s.serveGate)
@@ -322,9 +338,9 @@ func (s *Server) GateHandler() http.Handler {
 	mux.HandleFunc("POST "+hooksPrefix+"/beforeclusterupgrade/"+HandlerName, s.serveBeforeClusterUpgrade)
 	mux.HandleFunc("POST /validate/clusters", s.serveAdmission)
 	if s.cfg.Callers != nil {
-		return s.cfg.Callers.Wrap(mux)
+		return limitBodies(s.cfg.Callers.Wrap(mux))
 	}
-	return mux
+	return limitBodies(mux)
 }
 
 func mapKeys[V any](m map[string]V) func(func(string) bool) {

@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -25,6 +26,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/rest"
 	clusterv1 "sigs.k8s.io/cluster-api/api/core/v1beta2"
 	runtimehooksv1 "sigs.k8s.io/cluster-api/api/runtime/hooks/v1alpha1"
 	"sigs.k8s.io/yaml"
@@ -316,6 +318,27 @@ func TestAdmissionWebhookBlocksClusterUpgrade(t *testing.T) {
 	got, _ = dyn.Resource(clusterGVR).Namespace("default").Get(ctx, "wl", metav1.GetOptions{})
 	if v, _, _ := unstructured.NestedString(got.Object, "spec", "topology", "version"); v != "v1.35.0" {
 		t.Errorf("version after the accepted upgrade: %s", v)
+	}
+
+	// A busy gate fails closed, and the API server passes its 429 and Retry-After on to the
+	// client (client-go waits and retries by itself; this raw request shows the answer).
+	release := server.Saturate(g.srv)
+	defer release()
+	hc, err := rest.HTTPClientFor(g.cl.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPatch, g.cl.Config.Host+"/apis/cluster.x-k8s.io/v1beta1/namespaces/default/clusters/wl",
+		strings.NewReader(`{"spec":{"topology":{"version":"v1.35.1"}}}`))
+	req.Header.Set("Content-Type", string(types.MergePatchType))
+	resp, err := hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") != "5" || !strings.Contains(string(body), "fleetaudit: the gate is busy") {
+		t.Errorf("a version change while the gate is busy: %s, Retry-After %q, %s", resp.Status, resp.Header.Get("Retry-After"), body)
 	}
 }
 
