@@ -25,8 +25,8 @@ RACE_PKGS := ./internal/fleet/... ./internal/server/... ./internal/metrics/... .
 test-race:
 	$(GO) test -race -count=1 -timeout 30m $(RACE_PKGS)
 
-## fuzz: every fuzz target for FUZZTIME (default 10s); crashing inputs land in testdata/fuzz.
-FUZZTIME ?= 10s
+## fuzz: every fuzz target for about 10s each (FUZZTIME=1m for longer); crashing inputs land
+## in testdata/fuzz.
 fuzz:
 	GO=$(GO) FUZZTIME=$(FUZZTIME) bash hack/fuzz.sh
 
