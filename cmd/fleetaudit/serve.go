@@ -25,17 +25,18 @@ import (
 
 // serveFlags are serve's own flags.
 type serveFlags struct {
-	interval  time.Duration
-	jitter    float64
-	listen    string
-	tlsListen string
-	tlsCert   string
-	tlsKey    string
-	profiles  []string
-	bindings  string
-	decisions string
-	writers   []string
-	limits    server.Limits
+	interval   time.Duration
+	jitter     float64
+	listen     string
+	tlsListen  string
+	hookListen string
+	tlsCert    string
+	tlsKey     string
+	profiles   []string
+	bindings   string
+	decisions  string
+	writers    []string
+	limits     server.Limits
 
 	// Who may call the gate endpoints.
 	clientCA             string
@@ -71,6 +72,7 @@ func newServeCmd(c *cli) *cobra.Command {
 		fs.Var(floatFlag(&sf.jitter, 0.1, between[float64](0, 1, false)), "jitter", "random extra share of the interval, to spread load (0-1)")
 		fs.StringVar(&sf.listen, "listen", ":8080", "address of /metrics, /healthz, /readyz (plain HTTP)")
 		fs.StringVar(&sf.tlsListen, "tls-listen", ":8443", "address of the gate endpoints (/v1/gate, Cluster API hook, admission webhook), served over TLS")
+		fs.StringVar(&sf.hookListen, "hook-listen", "", "also serve the Cluster API hook alone on this address, over TLS without caller authentication (Cluster API presents none: restrict the port to its controller with a NetworkPolicy); its decisions are not recorded")
 		fs.StringVar(&sf.tlsCert, "tls-cert", "", "TLS certificate (PEM) of the gate endpoints; without it they are not served")
 		fs.StringVar(&sf.tlsKey, "tls-key", "", "TLS private key (PEM)")
 		fs.StringArrayVar(&sf.profiles, "profile", nil, "ClusterProfile file, or catalog folder of profile versions, the gate endpoints decide with (repeatable)")
@@ -217,6 +219,26 @@ func serveUntilDone(ctx context.Context, srv *server.Server, sf serveFlags, tlsC
 		servers = append(servers, gs)
 		listeners = append(listeners, tls.NewListener(tl, tlsCfg))
 		fmt.Fprintf(stdout, "serving /v1/gate, the Cluster API hook and the admission webhook on https://%s\n", tl.Addr())
+		if sf.hookListen != "" {
+			hl, err := net.Listen("tcp", sf.hookListen)
+			if err != nil {
+				for _, l := range listeners {
+					l.Close()
+				}
+				return exitUsage, usagef("listen %s: %v", sf.hookListen, err)
+			}
+			// The same serving certificate (reloaded alike), no client certificate asked.
+			hookCfg := tlsCfg.Clone()
+			hookCfg.ClientAuth, hookCfg.ClientCAs, hookCfg.GetConfigForClient = tls.NoClientCert, nil, nil
+			hs := server.GateTimeouts(sf.limits.Timeout).Server(srv.HookHandler())
+			hs.TLSConfig = hookCfg
+			servers = append(servers, hs)
+			listeners = append(listeners, tls.NewListener(hl, hookCfg))
+			fmt.Fprintf(stdout, "serving the Cluster API hook without caller authentication on https://%s\n", hl.Addr())
+		}
+	} else if sf.hookListen != "" {
+		plain.Close()
+		return exitUsage, usagef("--hook-listen needs --tls-cert and --tls-key: Cluster API calls runtime extensions over TLS")
 	}
 	errc := make(chan error, len(servers))
 	for i, s := range servers {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -147,5 +149,66 @@ func TestServeClientCA(t *testing.T) {
 	}
 	if _, err := postGate(url, pki, nil); err == nil || !strings.Contains(err.Error(), "certificate required") {
 		t.Errorf("no client certificate: %v", err)
+	}
+}
+
+// TestServeHookListener: --hook-listen serves the Cluster API hook alone, over TLS without a
+// client certificate (Cluster API presents none), answers from the operator's bindings, and
+// records nothing in the decision history; the gate listener still refuses such callers.
+func TestServeHookListener(t *testing.T) {
+	hookAddr, history := freeAddr(t), t.TempDir()
+	url, pki, _ := serveGate(t, "--client-ca", "$DIR/ca.crt", "--hook-listen", hookAddr,
+		"--bindings", "../../examples/bindings.yaml", "--profile", "../../examples/profiles", "--decision-dir", history)
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(pki.CACert)
+	hc := &http.Client{Timeout: 20 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	post := func(base, path, body string) (int, string) {
+		t.Helper()
+		resp, err := hc.Post(base+path, "application/json", strings.NewReader(body))
+		if err != nil {
+			return 0, err.Error()
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	hook := "https://" + hookAddr
+	const prefix = "/hooks.runtime.cluster.x-k8s.io/v1alpha1"
+	if code, body := post(hook, prefix+"/discovery", `{"apiVersion":"hooks.runtime.cluster.x-k8s.io/v1alpha1","kind":"DiscoveryRequest"}`); code != http.StatusOK || !strings.Contains(body, `"BeforeClusterUpgrade"`) {
+		t.Fatalf("discovery without a client certificate: %d %s", code, body)
+	}
+	// The object cannot pick a lenient profile: the bindings hold prod-eu-west.
+	const hookPath = prefix + "/beforeclusterupgrade/fleetaudit-gate"
+	req := func(annotations string) string {
+		return `{"apiVersion":"hooks.runtime.cluster.x-k8s.io/v1alpha1","kind":"BeforeClusterUpgradeRequest",` +
+			`"cluster":{"metadata":{"name":"eu-west","namespace":"capi-prod"` + annotations + `}},` +
+			`"fromKubernetesVersion":"v1.33.5","toKubernetesVersion":"v1.35.0"}`
+	}
+	if code, body := post(hook, hookPath, req(`,"annotations":{"fleetaudit.io/profile":"edge"}`)); code != http.StatusOK ||
+		!strings.Contains(body, `"Failure"`) || !strings.Contains(body, "an object cannot choose its profile") {
+		t.Errorf("lenient annotation: %d %s", code, body)
+	}
+	// prod-eu-west runs v1.33.5: two minors at once is never allowed (held, once audited).
+	var code int
+	var body string
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		code, body = post(hook, hookPath, req(""))
+		if strings.Contains(body, "minor") || time.Now().After(deadline) {
+			break
+		}
+	}
+	if code != http.StatusOK || !strings.Contains(body, `"retryAfterSeconds"`) || !strings.Contains(body, "prod-eu-west is not ready for v1.35.0") || !strings.Contains(body, "minor") {
+		t.Errorf("hook answer: %d %s", code, body)
+	}
+	for _, path := range []string{"/v1/gate", "/validate/clusters"} {
+		if code, _ := post(hook, path, `{}`); code != http.StatusNotFound {
+			t.Errorf("%s on the hook listener: %d, want 404 (only the hook is served without authentication)", path, code)
+		}
+	}
+	if _, err := postGate(url, pki, nil); err == nil || !strings.Contains(err.Error(), "certificate required") {
+		t.Errorf("the gate listener must still refuse a caller without a certificate: %v", err)
+	}
+	if entries, _ := os.ReadDir(history); len(entries) != 0 {
+		t.Errorf("the unauthenticated hook wrote the decision history: %v", entries)
 	}
 }

@@ -290,6 +290,10 @@ func (s *Server) decideBound(ctx context.Context, m boundMove, target, source, o
 	if source == "" {
 		return d, nil // a dry run changes nothing: not part of the history
 	}
+	if anonymous(ctx) {
+		s.cfg.Log.Debug("gate decision not recorded: asked on the unauthenticated hook listener", "cluster", m.cluster)
+		return d, nil
+	}
 	if c, known := CallerFrom(ctx); s.cfg.Decisions != nil && !s.cfg.Decisions.writes(c, known) {
 		s.cfg.Log.Debug("gate decision not recorded: the caller is no history writer", "cluster", m.cluster, "caller", c.Name)
 		return d, nil
@@ -342,6 +346,29 @@ func (s *Server) GateHandler() http.Handler {
 	}
 	return limitBodies(mux)
 }
+
+// HookHandler serves only the Cluster API runtime hook (discovery and BeforeClusterUpgrade)
+// to callers that cannot authenticate: Cluster API's controller calls runtime extensions
+// with the ExtensionConfig's CA bundle and no client credentials. It is meant for its own
+// listener (serve --hook-listen), reachable only from the Cluster API controller (a
+// NetworkPolicy; the chart renders one). What such a caller can do is bounded: it asks
+// about a Cluster the bindings know, the answer comes from the operator's bindings and the
+// last audit like every answer, the limiter and body limit apply, and its decisions are
+// never written to the decision history (no unauthenticated caller can shape the rollback
+// record). /v1/gate and the admission webhook are not served here.
+func (s *Server) HookHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST "+hooksPrefix+"/discovery", s.serveDiscovery)
+	mux.HandleFunc("POST "+hooksPrefix+"/beforeclusterupgrade/"+HandlerName, s.serveBeforeClusterUpgrade)
+	return limitBodies(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mux.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), anonymousKey{}, true)))
+	}))
+}
+
+type anonymousKey struct{}
+
+// anonymous reports whether a request came in on the unauthenticated hook listener.
+func anonymous(ctx context.Context) bool { v, _ := ctx.Value(anonymousKey{}).(bool); return v }
 
 func mapKeys[V any](m map[string]V) func(func(string) bool) {
 	return func(yield func(string) bool) {
