@@ -214,7 +214,7 @@ func (b *Bindings) ProfileFor(cluster string) (Bound, error) {
 		}
 	}
 	if len(found) == 0 {
-		return Bound{}, fmt.Errorf("cluster %s (labels %s) is bound to no profile: add it to a profiles entry (clusters: [%s], or a selector matching its labels) in %s",
+		return Bound{}, fmt.Errorf("cluster %s is bound to no profile (its labels: %s): add it to a profiles entry (clusters: [%s], or a selector matching its labels) in %s",
 			cluster, labelString(lbls), cluster, b.File)
 	}
 	first := b.Profiles[found[0]]

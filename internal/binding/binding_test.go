@@ -51,7 +51,7 @@ func TestLookups(t *testing.T) {
 	if bd, err := b.ProfileFor("prod-us-central"); err != nil || len(bd.Overrides) != 0 {
 		t.Errorf("the override is for prod-eu-west only: %+v %v", bd, err)
 	}
-	if _, err := b.ProfileFor("dev-1"); err == nil || !strings.Contains(err.Error(), "dev-1 (labels none) is bound to no profile") {
+	if _, err := b.ProfileFor("dev-1"); err == nil || !strings.Contains(err.Error(), "dev-1 is bound to no profile (its labels: none)") {
 		t.Errorf("unbound cluster: %v", err)
 	}
 	var none *Bindings
@@ -183,7 +183,7 @@ profiles:
 	}
 	// A cluster the globs do not name gets no labels and no profile: fail closed, and the
 	// message shows what the cluster has.
-	if _, err := b.ProfileFor("dev-1"); err == nil || !strings.Contains(err.Error(), "dev-1 (labels none) is bound to no profile") {
+	if _, err := b.ProfileFor("dev-1"); err == nil || !strings.Contains(err.Error(), "dev-1 is bound to no profile (its labels: none)") {
 		t.Errorf("unbound: %v", err)
 	}
 	if _, err := b.ProfileFor("odd-1"); err == nil || !strings.Contains(err.Error(), "label env=prod from clusterLabels[3] and env=staging from clusterLabels[4]") {
