@@ -344,3 +344,47 @@ func TestLeastPrivilege(t *testing.T) {
 		t.Errorf("creating a pod as fleetaudit's ServiceAccount: want Forbidden, got %v", err)
 	}
 }
+
+// TestChartClusterAPIExtensionConfig: the ExtensionConfig is off by default; on, it points at
+// the hook's own port, has the serving CA injected from the TLS Secret, the hook listener is
+// started, and a NetworkPolicy lets only Cluster API's namespace reach that port.
+func TestChartClusterAPIExtensionConfig(t *testing.T) {
+	for _, d := range render(t, nil) {
+		if d["kind"] == "ExtensionConfig" || d["kind"] == "NetworkPolicy" {
+			t.Fatalf("%s must be off by default", d["kind"])
+		}
+	}
+	v := webhookValues()
+	v["serve"].(map[string]any)["clusterAPI"] = map[string]any{"extensionConfig": true, "controllerNamespace": "capi-system",
+		"namespaceSelector": map[string]any{"matchLabels": map[string]any{"fleetaudit.io/gated": "true"}}}
+	got := map[string]string{}
+	for _, d := range render(t, v) {
+		b, _ := json.Marshal(d)
+		got[d["kind"].(string)] += string(b)
+	}
+	for kind, wants := range map[string][]string{
+		"ExtensionConfig": {`"apiVersion":"runtime.cluster.x-k8s.io/v1alpha1"`, `"runtime.cluster.x-k8s.io/inject-ca-from-secret":"fleetaudit/gate-tls"`,
+			`"service":{"name":"fleetaudit","namespace":"fleetaudit","port":9444}`, `"namespaceSelector":{"matchLabels":{"fleetaudit.io/gated":"true"}}`},
+		"Deployment":    {`"--hook-listen=:9444"`, `{"containerPort":9444,"name":"capi-hook"}`},
+		"Service":       {`{"name":"capi-hook","port":9444,"targetPort":"capi-hook"}`},
+		"NetworkPolicy": {`{"from":[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"capi-system"}}}],"ports":[{"port":9444}]}`, `{"ports":[{"port":8080},{"port":8443}]}`},
+	} {
+		for _, want := range wants {
+			if !strings.Contains(got[kind], want) {
+				t.Errorf("%s lacks %s:\n%s", kind, want, got[kind])
+			}
+		}
+	}
+	for key, want := range map[string]string{"bindings": "needs serve.bindings", "tlsSecretName": "needs serve.tlsSecretName"} {
+		v := webhookValues()
+		v["serve"].(map[string]any)["clusterAPI"] = map[string]any{"extensionConfig": true}
+		v["serve"].(map[string]any)["webhook"] = map[string]any{"enabled": false}
+		delete(v["serve"].(map[string]any), key)
+		if key == "tlsSecretName" {
+			delete(v["serve"].(map[string]any), "clientCASecretName")
+		}
+		if _, err := Render(chartDir, "fleetaudit", "fleetaudit", v); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ExtensionConfig without %s: %v", key, err)
+		}
+	}
+}
