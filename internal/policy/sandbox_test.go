@@ -9,13 +9,8 @@ import (
 
 	"github.com/fleetaudit/fleetaudit/internal/facts"
 	"github.com/fleetaudit/fleetaudit/internal/policy"
+	"github.com/fleetaudit/fleetaudit/internal/testkit"
 )
-
-// hostileRule is a rule file whose deny body, from line 10, is body.
-func hostileRule(id, pkg, body string) string {
-	return "# METADATA\n# title: " + id + "\n# custom:\n#   id: " + id + "\n#   severity: high\n#   category: compliance\npackage " + pkg + "\n\n" +
-		"deny contains {\"msg\": \"m\", \"resource\": {\"kind\": \"Cluster\"}} if {\n" + body + "\n}\n"
-}
 
 func writeFile(t *testing.T, dir, name, src string) string {
 	t.Helper()
@@ -42,7 +37,7 @@ func TestSandboxRefusesBuiltinsAtLoad(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			path := writeFile(t, dir, "evil.rego", hostileRule("EVIL-1", "evil", tc.body))
+			path := writeFile(t, dir, "evil.rego", testkit.HostileRule("EVIL-1", "evil", tc.body))
 			_, err := policy.New(context.Background(), policy.Options{Dirs: []string{dir}})
 			if err == nil {
 				t.Fatal("the rule loaded")
@@ -70,7 +65,7 @@ func TestSandboxRefusesBuiltinsInRegoTests(t *testing.T) {
 // functions on given timestamps still work in rules.
 func TestSandboxKeepsPureBuiltins(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, dir, "pure.rego", hostileRule("PURE-1", "pure", `	net.cidr_contains("10.0.0.0/8", "10.1.2.3")
+	writeFile(t, dir, "pure.rego", testkit.HostileRule("PURE-1", "pure", `	net.cidr_contains("10.0.0.0/8", "10.1.2.3")
 	time.parse_rfc3339_ns("2026-01-02T03:04:05Z") > 0
 	count(numbers.range(1, 3)) == 3`))
 	e, err := policy.New(context.Background(), policy.Options{Dirs: []string{dir}})
