@@ -4,7 +4,9 @@ import (
 	"cmp"
 	"regexp"
 	"slices"
+	"strings"
 
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/fleetaudit/fleetaudit/internal/facts"
@@ -48,6 +50,52 @@ func (s chartSet) list() []facts.InstalledChart {
 	}
 	slices.SortFunc(out, func(a, b facts.InstalledChart) int {
 		return cmp.Or(cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Release, b.Release), cmp.Compare(a.Chart, b.Chart), cmp.Compare(a.Version, b.Version))
+	})
+	return out
+}
+
+// ParseImage splits a container image reference into its repository (with the registry,
+// Docker Hub's implied one written out: "nginx" is docker.io/library/nginx), tag and digest.
+func ParseImage(ref string) (repository, tag, digest string) {
+	if i := strings.Index(ref, "@"); i >= 0 {
+		ref, digest = ref[:i], ref[i+1:]
+	}
+	if i := strings.LastIndex(ref, ":"); i > strings.LastIndex(ref, "/") {
+		ref, tag = ref[:i], ref[i+1:]
+	}
+	first, rest, ok := strings.Cut(ref, "/")
+	switch {
+	case !ok:
+		ref = "docker.io/library/" + ref
+	case first != "localhost" && !strings.ContainsAny(first, ".:"):
+		ref = "docker.io/" + ref
+	case first == "index.docker.io":
+		ref = "docker.io/" + rest
+	}
+	return ref, tag, digest
+}
+
+// imageSet gathers the images of many workloads, once per namespace and image.
+type imageSet map[facts.InstalledImage]string
+
+func (s imageSet) add(namespace, kind, name string, spec corev1.PodSpec) {
+	for _, c := range spec.Containers {
+		repo, tag, digest := ParseImage(c.Image)
+		k := facts.InstalledImage{Namespace: namespace, Repository: repo, Tag: tag, Digest: digest}
+		if w := kind + "/" + name; s[k] == "" || w < s[k] {
+			s[k] = w
+		}
+	}
+}
+
+func (s imageSet) list() []facts.InstalledImage {
+	out := make([]facts.InstalledImage, 0, len(s))
+	for k, w := range s {
+		k.Workload = w
+		out = append(out, k)
+	}
+	slices.SortFunc(out, func(a, b facts.InstalledImage) int {
+		return cmp.Or(cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Repository, b.Repository), cmp.Compare(a.Tag, b.Tag), cmp.Compare(a.Digest, b.Digest))
 	})
 	return out
 }

@@ -2,6 +2,7 @@ package collectors
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -69,5 +70,16 @@ func TestInstalledChartsOnRealCluster(t *testing.T) {
 	got := c.Upgrade.Charts
 	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
 		t.Fatalf("charts %+v, want %+v", got, want)
+	}
+	// Every workload's image, Helm's or not (the StatefulSet "plain" has no Helm labels):
+	// how a layer installed without Helm is recognised.
+	wantImages := []facts.InstalledImage{
+		{Namespace: "ingress", Workload: "Deployment/ingress-nginx-controller", Repository: "registry.example/ingress-nginx", Tag: "1"},
+		{Namespace: "ingress", Workload: "StatefulSet/plain", Repository: "registry.example/plain", Tag: "1"},
+		{Namespace: "kube-system", Workload: "DaemonSet/cilium", Repository: "registry.example/cilium", Tag: "1"},
+		{Namespace: "kube-system", Workload: "Deployment/cilium-operator", Repository: "registry.example/cilium-operator", Tag: "1"},
+	}
+	if !slices.Equal(c.Upgrade.Images, wantImages) {
+		t.Errorf("images %+v, want %+v", c.Upgrade.Images, wantImages)
 	}
 }

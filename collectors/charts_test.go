@@ -37,3 +37,21 @@ func TestChartFacts(t *testing.T) {
 		t.Errorf("set: %+v", l)
 	}
 }
+
+func TestParseImage(t *testing.T) {
+	for in, want := range map[string][3]string{
+		"nginx":                         {"docker.io/library/nginx", "", ""},
+		"nginx:1.27":                    {"docker.io/library/nginx", "1.27", ""},
+		"bitnami/redis:7":               {"docker.io/bitnami/redis", "7", ""},
+		"index.docker.io/bitnami/redis": {"docker.io/bitnami/redis", "", ""},
+		"registry.k8s.io/ingress-nginx/controller:v1.12.1@sha256:abc": {"registry.k8s.io/ingress-nginx/controller", "v1.12.1", "sha256:abc"},
+		"localhost:5000/app:dev":           {"localhost:5000/app", "dev", ""},
+		"localhost/app":                    {"localhost/app", "", ""},
+		"quay.io/cilium/cilium@sha256:def": {"quay.io/cilium/cilium", "", "sha256:def"},
+	} {
+		r, tag, d := ParseImage(in)
+		if [3]string{r, tag, d} != want {
+			t.Errorf("ParseImage(%q) = %q %q %q, want %v", in, r, tag, d, want)
+		}
+	}
+}

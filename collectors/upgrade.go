@@ -98,7 +98,7 @@ func (t Target) deprecatedAPIs(ctx context.Context) ([]facts.RequestedAPI, bool)
 // Collect implements Collector.
 func (x Upgrade) Collect(ctx context.Context, t Target, c *facts.Cluster) error {
 	u := &facts.Upgrade{APIServers: []facts.APIServer{}, PDBs: []facts.PDB{}, Workloads: []facts.ReplicaWorkload{}, APIUse: []facts.APIUse{}}
-	charts := chartSet{}
+	charts, images := chartSet{}, imageSet{}
 	var statefulSets []facts.ReplicaWorkload
 	var ms []metav1.ObjectMeta
 	steps := []error{
@@ -111,13 +111,18 @@ func (x Upgrade) Collect(ctx context.Context, t Target, c *facts.Cluster) error 
 			u.Workloads = append(u.Workloads, facts.ReplicaWorkload{Namespace: d.Namespace, Kind: "Deployment", Name: d.Name,
 				Replicas: replicas(d.Spec.Replicas), ReadyReplicas: d.Status.ReadyReplicas})
 			charts.add(d.ObjectMeta)
+			images.add(d.Namespace, "Deployment", d.Name, d.Spec.Template.Spec)
 		}),
 		each(ctx, t, "statefulsets", func(s *appsv1.StatefulSet) {
 			statefulSets = append(statefulSets, facts.ReplicaWorkload{Namespace: s.Namespace, Kind: "StatefulSet", Name: s.Name,
 				Replicas: replicas(s.Spec.Replicas), ReadyReplicas: s.Status.ReadyReplicas})
 			charts.add(s.ObjectMeta)
+			images.add(s.Namespace, "StatefulSet", s.Name, s.Spec.Template.Spec)
 		}),
-		each(ctx, t, "daemonsets", func(d *appsv1.DaemonSet) { charts.add(d.ObjectMeta) }),
+		each(ctx, t, "daemonsets", func(d *appsv1.DaemonSet) {
+			charts.add(d.ObjectMeta)
+			images.add(d.Namespace, "DaemonSet", d.Name, d.Spec.Template.Spec)
+		}),
 	}
 	for _, err := range steps {
 		if err != nil {
@@ -142,7 +147,7 @@ func (x Upgrade) Collect(ctx context.Context, t Target, c *facts.Cluster) error 
 			return err
 		}
 	}
-	u.Charts = charts.list()
+	u.Charts, u.Images = charts.list(), images.list()
 	u.Workloads = append(u.Workloads, statefulSets...)
 	if u.Workloads == nil {
 		u.Workloads = []facts.ReplicaWorkload{}

@@ -107,25 +107,30 @@ func (b *Bindings) StateOf(c *facts.Cluster, cat *profile.Catalog, moves []Move)
 
 // runs reports whether the facts show the cluster running profile version v: the same
 // Kubernetes version (major.minor.patch; a provider suffix such as -eks-… is ignored) and
-// every layer's chart installed at its version.
+// every layer's chart installed at its version (or, for a layer with an image and no Helm
+// release, that image running at its tag), as the drift rule judges it.
 func runs(v *profile.Profile, c *facts.Cluster) bool {
 	t, err := facts.ParseVersion(v.Spec.KubernetesVersion)
 	if err != nil || t.Major != c.Version.Major || t.Minor != c.Version.Minor || t.Patch != c.Version.Patch {
 		return false
 	}
 	var charts []facts.InstalledChart
+	var images []facts.InstalledImage
 	if c.Upgrade != nil {
-		charts = c.Upgrade.Charts
+		charts, images = c.Upgrade.Charts, c.Upgrade.Images
 	}
 	for _, l := range v.Spec.Layers {
-		found := false
-		for _, ic := range charts {
-			if ic.Chart == l.Chart.Name && strings.TrimPrefix(ic.Version, "v") == strings.TrimPrefix(l.Chart.Version, "v") {
-				found = true
-				break
-			}
+		helm := slices.ContainsFunc(charts, func(ic facts.InstalledChart) bool { return ic.Chart == l.Chart.Name })
+		ok := slices.ContainsFunc(charts, func(ic facts.InstalledChart) bool {
+			return ic.Chart == l.Chart.Name && strings.TrimPrefix(ic.Version, "v") == strings.TrimPrefix(l.Chart.Version, "v")
+		})
+		// Without Helm's labels, a layer with an image is recognised by the image it runs.
+		if !helm && l.Image != nil {
+			ok = slices.ContainsFunc(images, func(im facts.InstalledImage) bool {
+				return im.Repository == l.Image.Repository && im.Tag == l.Image.Tag
+			})
 		}
-		if !found {
+		if !ok {
 			return false
 		}
 	}

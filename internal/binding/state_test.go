@@ -95,3 +95,32 @@ func TestStateOf(t *testing.T) {
 		t.Errorf("an ambiguous binding is a problem, not a guess: %+v", st)
 	}
 }
+
+// TestStateRecognisesLayersByImage: a layer installed without Helm (a managed add-on) counts
+// as running when its image runs at the profile's tag, as the drift rule judges it.
+func TestStateRecognisesLayersByImage(t *testing.T) {
+	p := &profile.Profile{APIVersion: profile.APIVersion, Kind: profile.Kind, Metadata: profile.Metadata{Name: "platform"}}
+	p.Spec.Version, p.Spec.KubernetesVersion = "1.0.0", "v1.34.2"
+	p.Spec.Layers = []profile.Layer{{Name: "ebs", Type: "csi", Chart: profile.Chart{Name: "aws-ebs-csi-driver", Version: "2.45.0"},
+		Image: &profile.Image{Repository: "public.ecr.aws/ebs-csi-driver/aws-ebs-csi-driver", Tag: "v1.45.0"}}}
+	cat, _ := profile.NewCatalog([]*profile.Profile{p})
+	b := &Bindings{Profiles: []ProfileBinding{{Clusters: []string{"*"}, Profile: "platform"}}}
+	withImage := func(tag string) *facts.Cluster {
+		c := cluster("eks-1", "v1.34.2-eks-1")
+		c.Upgrade.Images = []facts.InstalledImage{{Namespace: "kube-system", Workload: "Deployment/ebs-csi-controller",
+			Repository: "public.ecr.aws/ebs-csi-driver/aws-ebs-csi-driver", Tag: tag}}
+		return c
+	}
+	if st := b.StateOf(withImage("v1.45.0"), cat, nil); st.Runs != "platform@1.0.0" {
+		t.Errorf("image at the profile's tag: %+v", st)
+	}
+	if st := b.StateOf(withImage("v1.44.0"), cat, nil); st.Runs != "" {
+		t.Errorf("image at another tag: %+v", st)
+	}
+	// A Helm release of the chart decides: its version, not the image, must match.
+	c := withImage("v1.45.0")
+	c.Upgrade.Charts = []facts.InstalledChart{{Namespace: "kube-system", Chart: "aws-ebs-csi-driver", Version: "2.40.0"}}
+	if st := b.StateOf(c, cat, nil); st.Runs != "" {
+		t.Errorf("a Helm release at another version: %+v", st)
+	}
+}

@@ -12,6 +12,10 @@ type Upgrade struct {
 	// StatefulSets and DaemonSets it manages say (helm.sh/chart, meta.helm.sh/release-name):
 	// no Secret is read. One entry per release and chart version.
 	Charts []InstalledChart `json:"charts"`
+	// Images are the container images the Deployments, StatefulSets and DaemonSets run, one
+	// entry per namespace and image: how a layer installed without Helm (a managed add-on,
+	// plain manifests) is recognised. Absent in snapshots taken before they were collected.
+	Images []InstalledImage `json:"images,omitempty"`
 	// HelmReleases is nil when Helm releases were not collected (--helm-releases).
 	HelmReleases []HelmRelease `json:"helmReleases,omitempty"`
 	// APIUse lists objects written (kubectl apply's last-applied-configuration, a
@@ -56,6 +60,17 @@ type InstalledChart struct {
 	Release   string `json:"release,omitempty"`
 	Chart     string `json:"chart"`
 	Version   string `json:"version"`
+}
+
+// InstalledImage is a container image run in a namespace.
+type InstalledImage struct {
+	Namespace string `json:"namespace"`
+	// Workload is the first workload (Kind/name, sorted) seen running it.
+	Workload string `json:"workload"`
+	// Repository is normalised with its registry (docker.io/library/nginx for "nginx").
+	Repository string `json:"repository"`
+	Tag        string `json:"tag,omitempty"`
+	Digest     string `json:"digest,omitempty"`
 }
 
 // HelmRelease is the deployed revision of a Helm release (chart metadata only).

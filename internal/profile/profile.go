@@ -66,6 +66,17 @@ type Layer struct {
 	// Kubernetes is the range of Kubernetes versions the layer supports, in Helm's
 	// kubeVersion style: ">=1.28.0 <1.35.0".
 	Kubernetes string `json:"kubernetes"`
+	// Image, when set, recognises the layer where it runs without Helm's labels (a managed
+	// add-on, plain manifests): a workload running this image repository at this tag.
+	Image *Image `json:"image,omitempty"`
+}
+
+// Image is a container image a layer runs: its repository with the registry
+// (public.ecr.aws/ebs-csi-driver/aws-ebs-csi-driver; docker.io/library/… for Docker Hub) and
+// the tag the profile version expects.
+type Image struct {
+	Repository string `json:"repository"`
+	Tag        string `json:"tag"`
 }
 
 // Chart is a Helm chart reference.
@@ -182,6 +193,14 @@ func (p *Profile) Validate() []string {
 				bad(f+".kubernetes", "%v", err)
 			}
 		}
+		if im := l.Image; im != nil {
+			if im.Repository == "" || strings.ContainsAny(im.Repository, ":@ ") || !strings.Contains(im.Repository, "/") {
+				bad(f+".image.repository", "%q is not an image repository with its registry, such as registry.k8s.io/ingress-nginx/controller (no tag or digest)", im.Repository)
+			}
+			if im.Tag == "" || strings.ContainsAny(im.Tag, ":@/ ") {
+				bad(f+".image.tag", "%q is not an image tag, such as v1.12.1", im.Tag)
+			}
+		}
 	}
 	r := p.Spec.Requirements
 	for fw, v := range r.MinCompliance {
@@ -279,8 +298,12 @@ func (p *Profile) Input() (map[string]any, error) {
 	var layers []map[string]any
 	for _, l := range p.Spec.Layers {
 		rng, _ := ParseRange(l.Kubernetes)
-		layers = append(layers, map[string]any{"name": l.Name, "type": l.Type, "chart": l.Chart,
-			"kubernetes": l.Kubernetes, "kubernetesRange": rng})
+		layer := map[string]any{"name": l.Name, "type": l.Type, "chart": l.Chart,
+			"kubernetes": l.Kubernetes, "kubernetesRange": rng}
+		if l.Image != nil {
+			layer["image"] = map[string]any{"repository": l.Image.Repository, "tag": l.Image.Tag}
+		}
+		layers = append(layers, layer)
 	}
 	return map[string]any{
 		"name": p.Metadata.Name, "version": p.Spec.Version, "id": p.ID(),

@@ -6,7 +6,8 @@
 #   cluster runs. A layer of that version is missing or runs another chart version; a chart an
 #   older version of the profile had and this one dropped is still installed; the Kubernetes
 #   patch differs; or no version of the profile is meant for the cluster's minor at all.
-#   Installed charts come from the labels Helm puts on the workloads it manages.
+#   Installed charts come from the labels Helm puts on the workloads it manages; a layer with
+#   an image is also recognised by the image its workloads run (installed without Helm).
 # custom:
 #   id: FA-DRIFT-001
 #   reads: [version, upgrade]
@@ -61,9 +62,16 @@ deny contains finding if {
 
 installed(chart) := [c | some c in charts; c.chart == chart]
 
+images := object.get(object.get(input.cluster, "upgrade", {}), "images", [])
+
+# running(layer) are the images of the layer's image repository the workloads run (a layer
+# installed without Helm's labels: a managed add-on, plain manifests).
+running(layer) := [i | some i in images; i.repository == layer.image.repository]
+
 deny contains finding if {
 	some layer in current.layers
 	count(installed(layer.chart.name)) == 0
+	count(running(layer)) == 0
 	finding := {
 		"msg": sprintf("layer %s (%s chart %s %s) of profile %s is not installed", [layer.name, layer.type, layer.chart.name, layer.chart.version, current.id]),
 		"resource": profile_resource(current, sprintf("spec.layers[name=%s]", [layer.name])),
@@ -77,6 +85,18 @@ deny contains finding if {
 	finding := {
 		"msg": sprintf("layer %s runs chart %s %s (release %s/%s), its profile %s says %s", [layer.name, c.chart, c.version, c.namespace, c.release, current.id, layer.chart.version]),
 		"resource": profile_resource(current, sprintf("spec.layers[name=%s]", [layer.name])),
+	}
+}
+
+# A layer seen by its image only (no Helm labels) runs another tag than the profile's.
+deny contains finding if {
+	some layer in current.layers
+	count(installed(layer.chart.name)) == 0
+	some i in running(layer)
+	i.tag != layer.image.tag
+	finding := {
+		"msg": sprintf("layer %s runs image %s:%s (%s/%s, not installed by Helm), its profile %s says tag %s", [layer.name, i.repository, i.tag, i.namespace, i.workload, current.id, layer.image.tag]),
+		"resource": profile_resource(current, sprintf("spec.layers[name=%s].image", [layer.name])),
 	}
 }
 

@@ -61,3 +61,29 @@ test_pinned_version_off_minor if {
 test_no_binding_no_drift if {
 	count(rule.deny) == 0 with input as {"cluster": {"version": v(34, 2), "upgrade": {"charts": []}}}
 }
+
+# A layer with an image is recognised without Helm's labels (a managed add-on): at its tag no
+# finding, at another tag a finding naming the workload, absent still "not installed".
+image_versions := [ver("3.2.0", 34, [
+	layer("cni", "cilium", "1.18.2"),
+	object.union(layer("ebs", "aws-ebs-csi-driver", "2.45.0"), {"image": {"repository": "public.ecr.aws/ebs-csi-driver/aws-ebs-csi-driver", "tag": "v1.45.0"}}),
+])]
+
+image_inp(images) := {
+	"cluster": {"version": v(34, 2), "upgrade": {"charts": [chart("cilium", "1.18.2")], "images": images}},
+	"bound": {"name": "platform", "pinned": "", "versions": image_versions},
+}
+
+ebs(tag) := {"namespace": "kube-system", "workload": "Deployment/ebs-csi-controller", "repository": "public.ecr.aws/ebs-csi-driver/aws-ebs-csi-driver", "tag": tag}
+
+test_layer_recognised_by_its_image if {
+	count(rule.deny) == 0 with input as image_inp([ebs("v1.45.0")])
+}
+
+test_layer_image_at_another_tag if {
+	msgs(rule.deny) == {"layer ebs runs image public.ecr.aws/ebs-csi-driver/aws-ebs-csi-driver:v1.44.0 (kube-system/Deployment/ebs-csi-controller, not installed by Helm), its profile platform@3.2.0 says tag v1.45.0"} with input as image_inp([ebs("v1.44.0")])
+}
+
+test_layer_image_absent if {
+	msgs(rule.deny) == {"layer ebs (addon chart aws-ebs-csi-driver 2.45.0) of profile platform@3.2.0 is not installed"} with input as image_inp([])
+}
