@@ -97,6 +97,18 @@ func All(cfg Config) []Collector {
 	return cs
 }
 
+// Writes maps each collector's name to the facts paths it writes (the CIS collector's too,
+// configured or not), so an output can tell which rules a failed collector left unjudged.
+func Writes() map[string][]string {
+	out := map[string][]string{}
+	for _, c := range append(All(Config{}), CIS{}) {
+		if w, ok := c.(Writer); ok {
+			out[c.Name()] = w.Writes()
+		}
+	}
+	return out
+}
+
 // Run runs the collectors against t in order and records each outcome in c.Collection.
 func Run(ctx context.Context, cs []Collector, t Target, c *facts.Cluster) {
 	if t.shared == nil {

@@ -44,6 +44,8 @@ type RuleInfo struct {
 	// Severities are every severity the rule's findings may carry, most severe first.
 	Severities []policy.Severity `json:"severities,omitempty"`
 	Controls   []policy.Control  `json:"controls,omitempty"`
+	// Reads are the facts paths the rule reads (METADATA custom.reads); empty: every path.
+	Reads []string `json:"reads,omitempty"`
 }
 
 // Summary is the fleet at a glance.
@@ -161,7 +163,7 @@ func Build(a *fleet.Audit, rules []*policy.Rule, costs map[string]*CostSummary, 
 		Summary: Summary{Clusters: len(a.Clusters), Findings: map[string]int{}, Profile: profileID}, Clusters: []ClusterReport{}, Rules: []RuleInfo{}}
 	for _, ru := range rules {
 		r.Rules = append(r.Rules, RuleInfo{ID: ru.ID, Title: ru.Title, Category: ru.Category, Severity: ru.Severity,
-			Severities: ru.Severities, Controls: ru.Controls})
+			Severities: ru.Severities, Controls: ru.Controls, Reads: ru.Reads})
 	}
 	for _, s := range policy.Severities {
 		r.Summary.Findings[string(s)] = 0

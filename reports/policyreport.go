@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"maps"
+	"slices"
 	"strings"
 
 	orv1 "github.com/openreports/reports-api/apis/openreports.io/v1alpha1"
@@ -11,6 +13,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/yaml"
 
+	"github.com/fleetaudit/fleetaudit/collectors"
 	"github.com/fleetaudit/fleetaudit/internal/facts"
 	"github.com/fleetaudit/fleetaudit/internal/policy"
 )
@@ -85,11 +88,17 @@ func policyReports(r *Report, dir string, doc reportDoc) (map[string][]byte, err
 			for _, e := range c.RuleErrors {
 				errs[e.Rule] = e
 			}
+			missing := missingFacts(c.Collection)
 			for _, ru := range r.Rules {
 				if e, ok := errs[ru.ID]; ok { // not evaluated: an error, never a pass
 					clusterResults = append(clusterResults, orv1.ReportResult{Source: source, Policy: ru.ID, Rule: ru.Title,
 						Category: string(ru.Category), Severity: orv1.ResultSeverity(ru.Severity), Timestamp: ts, Result: "error",
 						Description: e.Message})
+				} else if why := unjudged(ru, missing); why != "" && !failed[ru.ID] {
+					// Its facts were not collected: no finding proves nothing, so no pass either.
+					clusterResults = append(clusterResults, orv1.ReportResult{Source: source, Policy: ru.ID, Rule: ru.Title,
+						Category: string(ru.Category), Severity: orv1.ResultSeverity(ru.Severity), Timestamp: ts, Result: "skip",
+						Description: why})
 				} else if !failed[ru.ID] {
 					clusterResults = append(clusterResults, orv1.ReportResult{Source: source, Policy: ru.ID, Rule: ru.Title,
 						Category: string(ru.Category), Severity: orv1.ResultSeverity(ru.Severity), Timestamp: ts, Result: "pass"})
@@ -114,6 +123,37 @@ func policyReports(r *Report, dir string, doc reportDoc) (map[string][]byte, err
 		out[dir+"/"+facts.FileStem(c.Name)+".yaml"] = bytes.Join(docs, []byte("---\n"))
 	}
 	return out, nil
+}
+
+// missingFacts maps the facts paths that failed collectors did not (fully) write to why.
+func missingFacts(runs []facts.CollectorRun) map[string]string {
+	out := map[string]string{}
+	writes := collectors.Writes()
+	for _, run := range runs {
+		if run.OK() {
+			continue
+		}
+		for _, p := range writes[run.Collector] {
+			out[p] = "not judged: the " + run.Collector + " collector failed (" + run.Error + ")"
+		}
+	}
+	return out
+}
+
+// unjudged says why a rule could not be judged when a path it reads is missing ("" when
+// every path it reads was collected). A rule that declares no reads reads every path.
+func unjudged(ru RuleInfo, missing map[string]string) string {
+	for _, p := range slices.Sorted(maps.Keys(missing)) {
+		if len(ru.Reads) == 0 {
+			return missing[p]
+		}
+		for _, r := range ru.Reads {
+			if r == p || strings.HasPrefix(p, r+".") || strings.HasPrefix(r, p+".") {
+				return missing[p]
+			}
+		}
+	}
+	return ""
 }
 
 func reportMeta(cluster, ns string) metav1.ObjectMeta {

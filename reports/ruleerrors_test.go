@@ -50,3 +50,37 @@ func TestRuleErrorsAreNeverPasses(t *testing.T) {
 		t.Errorf("PolicyReport of slow: %q, summary %+v", got, doc.Summary)
 	}
 }
+
+// TestRulesOfFailedCollectorsAreSkipped: on a partial cluster whose rbac collector failed, the
+// rules that read rbac (and rules that declare no reads) are "skip" with the reason in
+// PolicyReports, never "pass"; rules whose facts were collected pass, and a rule with a
+// finding still fails.
+func TestRulesOfFailedCollectorsAreSkipped(t *testing.T) {
+	a := &fleet.Audit{Clusters: []fleet.Result{{Cluster: "east", Status: facts.StatusPartial, Problem: "rbac: forbidden",
+		Collection: []facts.CollectorRun{{Collector: "cluster"}, {Collector: "rbac", Error: "list clusterroles: forbidden", Reason: "forbidden"}, {Collector: "cost"}},
+		Findings:   []policy.Finding{{Cluster: "east", RuleID: "RBAC-2", Kind: "deny", Severity: "high", Resource: policy.ResourceRef{Kind: "Cluster", Name: "east"}}}}}}
+	rules := []*policy.Rule{
+		{ID: "RBAC-1", Title: "reads rbac", Category: "compliance", Severity: "high", Reads: []string{"rbac"}},
+		{ID: "RBAC-2", Title: "reads rbac, found something", Category: "compliance", Severity: "high", Reads: []string{"rbac.roles"}},
+		{ID: "COST-1", Title: "reads cost", Category: "cost", Severity: "low", Reads: []string{"cost", "nodes"}},
+		{ID: "ANY-1", Title: "reads everything", Category: "compliance", Severity: "low"},
+	}
+	r := Build(a, rules, nil, nil, "", time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC))
+	files, err := Render(r, "openreports")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc orv1.ClusterReport
+	if err := yaml.Unmarshal(files["openreports/east.yaml"], &doc); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, res := range doc.Results {
+		got[res.Policy] = string(res.Result) + " " + res.Description
+	}
+	skip := "skip not judged: the rbac collector failed (list clusterroles: forbidden)"
+	if got["RBAC-1"] != skip || got["ANY-1"] != skip || got["COST-1"] != "pass " || !strings.HasPrefix(got["RBAC-2"], "fail") ||
+		doc.Summary.Skip != 2 || doc.Summary.Pass != 1 {
+		t.Errorf("results %q, summary %+v", got, doc.Summary)
+	}
+}
