@@ -8,6 +8,7 @@ package collectors
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"k8s.io/client-go/kubernetes"
@@ -99,7 +100,8 @@ func All(cfg Config) []Collector {
 
 // Writes maps each collector's name to the facts paths it writes (the CIS collector's too,
 // configured or not), so an output can tell which rules a failed collector left unjudged.
-func Writes() map[string][]string {
+// Built once: All parses the embedded removed-API table. Callers must not modify it.
+var Writes = sync.OnceValue(func() map[string][]string {
 	out := map[string][]string{}
 	for _, c := range append(All(Config{}), CIS{}) {
 		if w, ok := c.(Writer); ok {
@@ -107,7 +109,7 @@ func Writes() map[string][]string {
 		}
 	}
 	return out
-}
+})
 
 // Run runs the collectors against t in order and records each outcome in c.Collection.
 func Run(ctx context.Context, cs []Collector, t Target, c *facts.Cluster) {
