@@ -41,6 +41,9 @@ type Cluster struct {
 	Upgrade *Upgrade `json:"upgrade,omitempty"`
 	// CIS is filled by the cis collector when a CIS source is configured for the cluster.
 	CIS *CIS `json:"cis,omitempty"`
+	// Workloads is filled by the workloads collector: pod templates, namespaces and
+	// NetworkPolicies for the workload posture rules; nil when it did not run (older snapshots).
+	Workloads *Workloads `json:"workloads,omitempty"`
 	// Collection records, per collector, whether it succeeded; see Status.
 	Collection []CollectorRun `json:"collection"`
 }
