@@ -8,6 +8,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/fleetaudit/fleetaudit/internal/facts"
+	"github.com/fleetaudit/fleetaudit/rules"
 )
 
 // Rule describes one rule package: its METADATA and which result sets it defines.
@@ -188,6 +189,11 @@ func (r *Rule) validate() error {
 		cs, err := parseControls(r.controlsDecl)
 		if err != nil {
 			return fmt.Errorf("METADATA custom.%v", err)
+		}
+		for _, c := range cs {
+			if _, known, ok := rules.Controls().Lookup(c.Framework, c.ID); known && !ok {
+				return fmt.Errorf("METADATA custom.controls: %s has no control %q in the control catalog (rules/controls.yaml, rules/controls_cis.yaml); use one of its ids, or another framework name", c.Framework, c.ID)
+			}
 		}
 		r.Controls = cs
 	}

@@ -64,7 +64,7 @@ func TestFindingSeveritiesAreTheDeclaredOnes(t *testing.T) {
 func TestUndeclaredSeverityAndBadResourceAreErrors(t *testing.T) {
 	rule := func(extra, finding string) string {
 		return "# METADATA\n# title: T\n# custom:\n#   id: U-1\n#   severity: high\n" + extra + "#   category: upgrade\n" +
-			"#   controls: [{framework: NSA, id: \"4.1\"}]\npackage u\n\ndeny contains " + finding + " if true\n"
+			"#   controls: [{framework: NSA, id: \"authn-authz\"}]\npackage u\n\ndeny contains " + finding + " if true\n"
 	}
 	cases := []struct{ name, src, wantErr string }{
 		{"undeclared severity", rule("", `{"msg": "m", "resource": {"kind": "Node", "name": "n"}, "severity": "low"}`),
@@ -102,7 +102,7 @@ func TestUndeclaredSeverityAndBadResourceAreErrors(t *testing.T) {
 			}
 			want := policy.ResourceRef{APIVersion: "v1", Kind: "Node", Name: "n"}
 			if got == nil || got.Severity != policy.SeverityLow || got.Resource != want ||
-				len(got.Controls) != 2 || got.Controls[0] != (policy.Control{Framework: "NSA", ID: "4.1"}) || got.ControlOf("cis") != "5.1.1" {
+				len(got.Controls) != 2 || got.Controls[0] != (policy.Control{Framework: "NSA", ID: "authn-authz"}) || got.ControlOf("cis") != "5.1.1" {
 				t.Fatalf("finding %+v", got)
 			}
 		})

@@ -13,6 +13,9 @@
 #   severity: medium
 #   severities: [critical, high, medium, low, info]
 #   category: compliance
+#   controls:
+#     - {framework: NSA, id: "net-control-plane"}
+#     - {framework: NSA, id: "net-worker-nodes"}
 #   framework: cis
 #   remediation: Apply the remediation given for the check, then re-run the audit.
 package fleetaudit.compliance.cis_failed_checks

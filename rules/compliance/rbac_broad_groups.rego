@@ -12,6 +12,8 @@
 #   reads: [rbac.roles, rbac.subjects]
 #   severity: critical
 #   category: compliance
+#   controls:
+#     - {framework: NSA, id: "authn-authz"}
 #   framework: rbac
 #   remediation: >-
 #     Delete the binding, or bind the role to the specific users, groups or service accounts

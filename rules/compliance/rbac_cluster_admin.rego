@@ -12,6 +12,9 @@
 #   severity: critical
 #   severities: [critical, high]
 #   category: compliance
+#   controls:
+#     - {framework: CIS, id: "5.1.1", version: cis-1.12}
+#     - {framework: NSA, id: "authn-authz"}
 #   framework: rbac
 #   remediation: >-
 #     Bind people and pipelines to scoped roles (admin/edit/view in their namespaces, or

@@ -10,6 +10,9 @@
 #   reads: [rbac.roles, rbac.subjects]
 #   severity: high
 #   category: compliance
+#   controls:
+#     - {framework: CIS, id: "5.1.11", version: cis-1.12}
+#     - {framework: NSA, id: "authn-authz"}
 #   framework: rbac
 #   remediation: >-
 #     Keep CSR approval with the controller manager and dedicated approvers limited by

@@ -9,6 +9,9 @@
 #   reads: [rbac.roles, rbac.subjects]
 #   severity: medium
 #   category: compliance
+#   controls:
+#     - {framework: NSA, id: "audit-logging"}
+#     - {framework: NSA, id: "authn-authz"}
 #   framework: rbac
 #   remediation: >-
 #     Remove delete and deletecollection on events from application and user roles.

@@ -10,6 +10,8 @@
 #   reads: [rbac.roles, rbac.subjects]
 #   severity: high
 #   category: compliance
+#   controls:
+#     - {framework: NSA, id: "authn-authz"}
 #   framework: rbac
 #   remediation: >-
 #     Grant pods/ephemeralcontainers only to break-glass debugging roles.

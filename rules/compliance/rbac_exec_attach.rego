@@ -10,6 +10,8 @@
 #   reads: [rbac.roles, rbac.subjects]
 #   severity: high
 #   category: compliance
+#   controls:
+#     - {framework: NSA, id: "authn-authz"}
 #   framework: rbac
 #   remediation: >-
 #     Remove pods/exec and pods/attach from day-to-day roles; grant them just in time to named

@@ -10,6 +10,9 @@
 #   reads: [rbac.roles, rbac.subjects]
 #   severity: critical
 #   category: compliance
+#   controls:
+#     - {framework: CIS, id: "5.1.8", version: cis-1.12}
+#     - {framework: NSA, id: "authn-authz"}
 #   framework: rbac
 #   remediation: >-
 #     Remove impersonate from the role, or limit it with resourceNames to the identities an

@@ -10,6 +10,8 @@
 #   reads: [rbac.roles, rbac.subjects]
 #   severity: medium
 #   category: compliance
+#   controls:
+#     - {framework: NSA, id: "authn-authz"}
 #   framework: rbac
 #   remediation: >-
 #     Restrict update and patch on kube-system ConfigMaps to the platform's deployment

@@ -10,6 +10,9 @@
 #   reads: [rbac.roles, rbac.subjects]
 #   severity: high
 #   category: compliance
+#   controls:
+#     - {framework: CIS, id: "5.1.4", version: cis-1.12}
+#     - {framework: NSA, id: "authn-authz"}
 #   framework: rbac
 #   remediation: >-
 #     Restrict write access to kube-system to the cluster's own controllers and the deployment

@@ -10,6 +10,8 @@
 #   reads: [rbac.roles, rbac.subjects]
 #   severity: high
 #   category: compliance
+#   controls:
+#     - {framework: NSA, id: "authn-authz"}
 #   framework: rbac
 #   remediation: >-
 #     Remove pods/portforward from standing roles; grant it for debugging only, to named

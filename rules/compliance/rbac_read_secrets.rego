@@ -12,6 +12,10 @@
 #   severity: high
 #   severities: [critical, high]
 #   category: compliance
+#   controls:
+#     - {framework: CIS, id: "5.1.2", version: cis-1.12}
+#     - {framework: NSA, id: "net-secrets"}
+#     - {framework: NSA, id: "authn-authz"}
 #   framework: rbac
 #   remediation: >-
 #     Grant access to the named Secrets an application needs (resourceNames), mount them as

@@ -10,6 +10,10 @@
 #   reads: [rbac.serviceAccounts]
 #   severity: low
 #   category: compliance
+#   controls:
+#     - {framework: CIS, id: "5.1.5", version: cis-1.12}
+#     - {framework: NSA, id: "pod-sa-tokens"}
+#     - {framework: NSA, id: "authn-authz"}
 #   framework: rbac
 #   remediation: >-
 #     Give each workload its own ServiceAccount (spec.serviceAccountName) and set

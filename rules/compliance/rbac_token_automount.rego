@@ -10,6 +10,10 @@
 #   reads: [rbac.subjects, rbac.serviceAccounts]
 #   severity: low
 #   category: compliance
+#   controls:
+#     - {framework: CIS, id: "5.1.6", version: cis-1.12}
+#     - {framework: NSA, id: "pod-sa-tokens"}
+#     - {framework: NSA, id: "authn-authz"}
 #   framework: rbac
 #   remediation: >-
 #     Set automountServiceAccountToken false on the ServiceAccount (or on the pods) when the

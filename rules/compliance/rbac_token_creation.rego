@@ -10,6 +10,9 @@
 #   reads: [rbac.roles, rbac.subjects]
 #   severity: high
 #   category: compliance
+#   controls:
+#     - {framework: CIS, id: "5.1.13", version: cis-1.12}
+#     - {framework: NSA, id: "authn-authz"}
 #   framework: rbac
 #   remediation: >-
 #     Grant serviceaccounts/token only to the components that issue tokens, and Secret

@@ -11,6 +11,8 @@
 #   reads: [rbac.roles, rbac.subjects, rbac.danglingBindings]
 #   severity: low
 #   category: compliance
+#   controls:
+#     - {framework: NSA, id: "authn-authz"}
 #   framework: rbac
 #   remediation: >-
 #     Delete unused roles and bindings whose role is gone, or create the missing role on

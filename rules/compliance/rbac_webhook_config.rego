@@ -10,6 +10,9 @@
 #   reads: [rbac.roles, rbac.subjects]
 #   severity: high
 #   category: compliance
+#   controls:
+#     - {framework: CIS, id: "5.1.12", version: cis-1.12}
+#     - {framework: NSA, id: "authn-authz"}
 #   framework: rbac
 #   remediation: >-
 #     Restrict admissionregistration.k8s.io write access to the installers of the admission

@@ -9,6 +9,8 @@
 #   reads: [name, cost]
 #   severity: high
 #   category: cost
+#   controls:
+#     - {framework: FinOps, id: "budgeting"}
 #   remediation: Reduce capacity (right-size, scale down idle nodes, move tolerant workloads to spot) or raise the budget.
 package fleetaudit.cost.budget
 

@@ -10,6 +10,8 @@
 #   reads: [cost]
 #   severity: medium
 #   category: cost
+#   controls:
+#     - {framework: FinOps, id: "workload-optimization"}
 #   remediation: Consolidate onto fewer or smaller nodes (cluster autoscaler or Karpenter consolidation).
 package fleetaudit.cost.idle_share
 

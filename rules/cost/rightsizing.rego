@@ -9,6 +9,8 @@
 #   reads: [usage]
 #   severity: low
 #   category: cost
+#   controls:
+#     - {framework: FinOps, id: "workload-optimization"}
 #   remediation: Lower the CPU (and memory) requests towards observed use plus headroom, or use the VPA in recommendation mode.
 package fleetaudit.cost.rightsizing
 

@@ -13,6 +13,8 @@
 #   severity: medium
 #   severities: [medium, low]
 #   category: cost
+#   controls:
+#     - {framework: FinOps, id: "rate-optimization"}
 #   remediation: >-
 #     Keep interruption-intolerant workloads off spot nodes with node affinity on the capacity
 #     type label; move tolerant workloads to spot pools to cut cost.

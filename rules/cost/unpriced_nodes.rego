@@ -8,6 +8,8 @@
 #   reads: [cost]
 #   severity: info
 #   category: cost
+#   controls:
+#     - {framework: FinOps, id: "allocation"}
 #   remediation: Add the instance type and region to a price override file (--prices).
 package fleetaudit.cost.unpriced_nodes
 

@@ -14,6 +14,8 @@
 #   severity: medium
 #   severities: [medium, low]
 #   category: drift
+#   controls:
+#     - {framework: NSA, id: "upgrades"}
 #   remediation: >-
 #     Bring the cluster back to its profile version (install or upgrade the layer's chart, or
 #     move to the profile's Kubernetes patch), or bind it to the profile version it runs.

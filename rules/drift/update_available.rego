@@ -8,6 +8,8 @@
 #   reads: [version]
 #   severity: info
 #   category: drift
+#   controls:
+#     - {framework: NSA, id: "upgrades"}
 #   remediation: Plan the move with fleetaudit plan NAME@VERSION --catalog DIR and roll it out in waves.
 package fleetaudit.drift.update_available
 

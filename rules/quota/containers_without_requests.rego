@@ -10,6 +10,8 @@
 #   reads: [usage]
 #   severity: medium
 #   category: quota
+#   controls:
+#     - {framework: NSA, id: "net-resource-policies"}
 #   remediation: Set resources.requests.cpu and resources.requests.memory on every container, or a LimitRange defaultRequest.
 package fleetaudit.quota.containers_without_requests
 

@@ -11,6 +11,9 @@
 #   reads: [usage]
 #   severity: low
 #   category: quota
+#   controls:
+#     - {framework: NSA, id: "net-resource-policies"}
+#     - {framework: NSA, id: "net-namespaces"}
 #   remediation: Add a ResourceQuota and a LimitRange with defaultRequest and default to the namespace.
 package fleetaudit.quota.namespace_guardrails
 

@@ -10,6 +10,8 @@
 #   reads: [usage]
 #   severity: medium
 #   category: quota
+#   controls:
+#     - {framework: NSA, id: "net-resource-policies"}
 #   remediation: Raise the quota, or reduce the namespace's requests (right-size, remove idle workloads).
 package fleetaudit.quota.quota_near_full
 

@@ -10,6 +10,8 @@
 #   reads: [nodes, usage]
 #   severity: high
 #   category: quota
+#   controls:
+#     - {framework: NSA, id: "net-resource-policies"}
 #   remediation: Add nodes (or let the autoscaler), or lower requests that exceed use.
 package fleetaudit.quota.requests_over_allocatable
 

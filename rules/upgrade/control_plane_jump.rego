@@ -10,6 +10,8 @@
 #   reads: [version, upgrade]
 #   severity: high
 #   category: upgrade
+#   controls:
+#     - {framework: NSA, id: "upgrades"}
 #   remediation: Upgrade through each intermediate minor version; finish a rolling control plane upgrade before starting another.
 package fleetaudit.upgrade.control_plane_jump
 

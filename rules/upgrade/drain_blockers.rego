@@ -12,6 +12,8 @@
 #   severity: high
 #   severities: [high, medium, low]
 #   category: upgrade
+#   controls:
+#     - {framework: NSA, id: "upgrades"}
 #   remediation: >-
 #     Scale the protected workload above the PDB's minimum (or relax minAvailable /
 #     maxUnavailable) so at least one disruption is allowed; run two or more replicas of

@@ -9,6 +9,8 @@
 #   reads: [nodes, usage]
 #   severity: medium
 #   category: upgrade
+#   controls:
+#     - {framework: NSA, id: "upgrades"}
 #   remediation: Add a node (or surge capacity in the node pool) before the upgrade, or lower requests.
 package fleetaudit.upgrade.drain_headroom
 

@@ -12,6 +12,8 @@
 #   severity: high
 #   severities: [high, low]
 #   category: upgrade
+#   controls:
+#     - {framework: NSA, id: "upgrades"}
 #   remediation: >-
 #     Upgrade the kubelet of each listed node (or replace the node from an up-to-date image)
 #     to a minor version within the allowed range of the API server before changing the

@@ -11,6 +11,8 @@
 #   severity: medium
 #   severities: [medium, low]
 #   category: upgrade
+#   controls:
+#     - {framework: NSA, id: "upgrades"}
 #   remediation: >-
 #     Find why the node is not Ready (kubectl describe node; kubelet logs), repair or replace
 #     it, and uncordon nodes that are not being drained on purpose.

@@ -9,6 +9,8 @@
 #   reads: [version, cost]
 #   severity: high
 #   category: upgrade
+#   controls:
+#     - {framework: NSA, id: "upgrades"}
 #   remediation: >-
 #     Pick layer chart versions whose supported Kubernetes range includes the target, fix the
 #     compliance findings that lower the score, or reduce cost (or revise the profile).

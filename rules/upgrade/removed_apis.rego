@@ -13,6 +13,8 @@
 #   severity: high
 #   severities: [high, low]
 #   category: upgrade
+#   controls:
+#     - {framework: NSA, id: "upgrades"}
 #   remediation: Migrate the manifests, charts and clients to the replacement API version, re-apply, then upgrade.
 package fleetaudit.upgrade.removed_apis
 

@@ -1,0 +1,62 @@
+package policy_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/fleetaudit/fleetaudit/internal/policy"
+	"github.com/fleetaudit/fleetaudit/rules"
+)
+
+// TestEveryEmbeddedRuleCitesCatalogControls: each embedded rule declares the controls it
+// evidences, and each control of a catalog framework exists there (the loader refuses others).
+func TestEveryEmbeddedRuleCitesCatalogControls(t *testing.T) {
+	e, err := policy.New(context.Background(), policy.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat := rules.Controls()
+	for _, r := range e.Rules() {
+		if len(r.Controls) == 0 {
+			t.Errorf("rule %s (%s) declares no custom.controls", r.ID, r.File)
+		}
+		for _, c := range r.Controls {
+			if _, known, ok := cat.Lookup(c.Framework, c.ID); !known || !ok {
+				t.Errorf("rule %s cites %s, which is not in the control catalog", r.ID, c)
+			}
+			if c.Framework == "CIS" && c.Version != "cis-1.12" {
+				t.Errorf("rule %s cites %s without version cis-1.12 (the catalog's numbering)", r.ID, c)
+			}
+		}
+	}
+}
+
+// TestUnknownCatalogControlIsALoadError: a typo in a catalog framework's id is refused with
+// the rule's file and how to fix it; a framework the catalog does not know is free-form.
+func TestUnknownCatalogControlIsALoadError(t *testing.T) {
+	rule := func(controls string) string {
+		return "# METADATA\n# title: T\n# custom:\n#   id: U-1\n#   severity: high\n#   category: compliance\n" +
+			"#   controls: " + controls + "\npackage u\n\ndeny contains {\"msg\": \"m\", \"resource\": {\"kind\": \"Node\", \"name\": \"n\"}} if false\n"
+	}
+	for _, tc := range []struct{ controls, wantErr string }{
+		{`[{framework: CIS, id: "5.2.99"}]`, `CIS has no control "5.2.99"`},
+		{`[{framework: PSS, id: "baseline/privileged-containers"}]`, `PSS has no control "baseline/privileged-containers"`},
+		{`[{framework: SOC2, id: "CC6.1"}]`, ""},
+		{`[{framework: NSA, id: "pod-non-root"}]`, ""},
+	} {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "u.rego"), []byte(rule(tc.controls)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := policy.New(context.Background(), policy.Options{Dirs: []string{dir}})
+		switch {
+		case tc.wantErr == "" && err != nil:
+			t.Errorf("%s: %v", tc.controls, err)
+		case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr) || !strings.Contains(err.Error(), "u.rego")):
+			t.Errorf("%s: error %v, want %q naming u.rego", tc.controls, err, tc.wantErr)
+		}
+	}
+}
