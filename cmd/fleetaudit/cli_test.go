@@ -246,3 +246,34 @@ func demoFindings(t *testing.T, cluster string) []policy.Finding {
 	t.Fatalf("no demo cluster %s", cluster)
 	return nil
 }
+
+// TestRulesListFramework: --framework keeps the rules citing a control of that framework
+// (any case) with only its controls, and names the known frameworks for one nobody cites.
+func TestRulesListFramework(t *testing.T) {
+	code, out, errOut := runCLI(t, "rules", "list", "--framework", "cis")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	ids := map[string]string{}
+	for _, l := range lines[1:] {
+		ids[strings.Fields(l)[0]] = l
+	}
+	if !strings.Contains(ids["FA-RBAC-001"], "CIS 5.1.1") || strings.Contains(ids["FA-RBAC-001"], "NSA") {
+		t.Errorf("FA-RBAC-001 line %q: want CIS 5.1.1 and no other framework", ids["FA-RBAC-001"])
+	}
+	if _, ok := ids["FA-CIS-001"]; !ok {
+		t.Error("FA-CIS-001 (kube-bench checks) missing from --framework cis")
+	}
+	if _, ok := ids["FA-COST-001"]; ok {
+		t.Error("a cost rule is listed under CIS")
+	}
+	code, out, _ = runCLI(t, "rules", "list", "--framework", "FinOps")
+	if code != exitOK || !strings.Contains(out, "FA-COST-002") || strings.Contains(out, "FA-RBAC-001") {
+		t.Errorf("--framework FinOps: exit %d\n%s", code, out)
+	}
+	code, _, errOut = runCLI(t, "rules", "list", "--framework", "iso27001")
+	if code != exitUsage || !strings.Contains(errOut, "frameworks cited: CIS, FinOps, NSA") {
+		t.Errorf("unknown framework: exit %d, %s", code, errOut)
+	}
+}

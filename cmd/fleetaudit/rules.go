@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -13,11 +14,19 @@ import (
 )
 
 func newRulesCmd(c *cli) *cobra.Command {
-	var rf ruleFlags
+	var (
+		rf        ruleFlags
+		framework string
+	)
 	list := &cobra.Command{
 		Use:   "list",
-		Short: "List the rules with id, severity, category, title and file",
+		Short: "List the rules with id, severity, category, controls, title and file",
+		Long: `List the rules with id, severity, category, the controls they evidence, title and file.
+
+--framework keeps the rules that cite a control of that framework (CIS, NSA, PSS, FinOps, or
+any framework a --rules folder cites; case-insensitive) and shows only its controls.`,
 		Example: `  fleetaudit rules list
+  fleetaudit rules list --framework cis
   fleetaudit rules list --rules my-rules/`,
 		Args: cobra.NoArgs,
 		RunE: c.runE(func(cmd *cobra.Command, _ []string) (int, error) {
@@ -26,14 +35,35 @@ func newRulesCmd(c *cli) *cobra.Command {
 				return exitUsage, err
 			}
 			tw := tabwriter.NewWriter(c.stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tSEVERITY\tCATEGORY\tTITLE\tFILE")
+			fmt.Fprintln(tw, "ID\tSEVERITY\tCATEGORY\tCONTROLS\tTITLE\tFILE")
+			shown := 0
 			for _, r := range e.Rules() {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, severities(r), r.Category, r.Title, r.File)
+				var cs []string
+				for _, ctl := range r.Controls {
+					if framework == "" || strings.EqualFold(ctl.Framework, framework) {
+						cs = append(cs, ctl.String())
+					}
+				}
+				if framework != "" && len(cs) == 0 && strings.EqualFold(r.Framework, framework) {
+					cs = []string{strings.ToUpper(framework) + " (each finding names its check)"}
+				}
+				if framework != "" && len(cs) == 0 {
+					continue
+				}
+				shown++
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, severities(r), r.Category, strings.Join(cs, ", "), r.Title, r.File)
+			}
+			if framework != "" && shown == 0 {
+				return exitUsage, usagef("--framework %s: no rule cites a control of it; frameworks cited: %s", framework, strings.Join(frameworksOf(e.Rules()), ", "))
 			}
 			return exitOK, tw.Flush()
 		}),
 	}
 	rf.registerFiles(list)
+	list.Flags().StringVar(&framework, "framework", "", "show only the rules citing a control of this framework (cis, nsa, pss, finops, …)")
+	_ = list.RegisterFlagCompletionFunc("framework", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return []string{"CIS", "NSA", "PSS", "FinOps"}, cobra.ShellCompDirectiveNoFileComp
+	})
 	test := &cobra.Command{
 		Use:   "test [DIR...]",
 		Short: "Run the Rego unit tests of the embedded rules and of the given folders",
@@ -80,4 +110,20 @@ func severities(r *policy.Rule) string {
 		s[i] = string(sev)
 	}
 	return strings.Join(s, "/")
+}
+
+// frameworksOf lists the frameworks the rules cite, sorted.
+func frameworksOf(rs []*policy.Rule) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, r := range rs {
+		for _, c := range r.Controls {
+			if !seen[c.Framework] {
+				seen[c.Framework] = true
+				out = append(out, c.Framework)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
 }
