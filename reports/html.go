@@ -42,6 +42,9 @@ var funcs = template.FuncMap{
 	"mixChart":      mixChart,
 	"sortedKeys":    sortedKeys[policy.Score],
 	"costKeys":      sortedKeys[float64],
+	"controlGroups": controlGroups,
+	"controlName":   controlName,
+	"join":          strings.Join,
 }
 
 type severityGroup struct {

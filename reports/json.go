@@ -49,14 +49,18 @@ func JSON(w io.Writer, r *Report) error {
 	if len(r.Clusters) > 0 {
 		bw.WriteString("\n  ")
 	}
-	bw.WriteString("]")
+	bw.WriteString("],\n")
+	controls := r.Controls
+	if controls == nil {
+		controls = []ControlResult{}
+	}
+	if err := field("controls", controls, r.Changes == nil); err != nil {
+		return err
+	}
 	if r.Changes != nil {
-		bw.WriteString(",\n")
 		if err := field("changes", r.Changes, true); err != nil {
 			return err
 		}
-	} else {
-		bw.WriteString("\n")
 	}
 	bw.WriteString("}\n")
 	return bw.Flush()

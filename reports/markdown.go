@@ -45,6 +45,14 @@ func Markdown(w io.Writer, r *Report) error {
 			b.WriteString("\n")
 		}
 	}
+	b.WriteString("\n## Controls\n")
+	for _, g := range controlGroups(r) {
+		fmt.Fprintf(&b, "\n### %s (%d passed, %d failed, %d controls)\n\n| control | title | status | clusters passed / failed / not evaluated | findings | rules |\n|---|---|---|---|---|---|\n",
+			md(g.Title), g.Passed, g.Failed, len(g.Controls))
+		for _, c := range g.Controls {
+			fmt.Fprintf(&b, "| %s | %s | %s | %d / %d / %d | %d | %s |\n", code(controlName(c)), md(c.Title), c.Status, c.Passed, c.Failed, c.NotEvaluated, c.Findings, md(strings.Join(c.Rules, ", ")))
+		}
+	}
 	b.WriteString("\n## Findings\n")
 	for i := len(policy.Severities) - 1; i >= 0; i-- {
 		sev := policy.Severities[i]

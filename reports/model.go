@@ -31,6 +31,8 @@ type Report struct {
 	// Rules are every rule evaluated (JUnit and PolicyReports list passes too).
 	Rules    []RuleInfo      `json:"rules"`
 	Clusters []ClusterReport `json:"clusters"`
+	// Controls is the per-framework, per-control pass/fail table (see ControlResult).
+	Controls []ControlResult `json:"controls"`
 	// Changes since the previous report of the same history folder; nil for the first.
 	Changes *Changes `json:"changes,omitempty"`
 }
@@ -211,6 +213,7 @@ func Build(a *fleet.Audit, rules []*policy.Rule, costs map[string]*CostSummary, 
 		}
 		r.Clusters = append(r.Clusters, cr)
 	}
+	r.Controls = buildControls(r)
 	return r
 }
 

@@ -38,6 +38,7 @@ deny contains finding if {
 		"controls": [{"framework": "CIS", "id": c.id, "version": cis.benchmark}],
 		"remediation": object.get(c, "remediation", ""),
 		"severity": severity(c.id),
+		"check": c.text,
 	}
 }
 
