@@ -16,6 +16,7 @@ func All() map[string]func() *dashboard.DashboardBuilder {
 		"compliance.json":        Compliance,
 		"cost-capacity.json":     CostCapacity,
 		"upgrade-readiness.json": UpgradeReadiness,
+		"workload-posture.json":  WorkloadPosture,
 	}
 }
 

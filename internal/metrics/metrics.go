@@ -37,6 +37,8 @@ var Families = []desc{
 	{"fleetaudit_cluster_info", "Cluster metadata (value 1): Kubernetes version, managed platform and audit status.", []string{"cluster", "version", "platform", "status"}},
 	{"fleetaudit_findings", "Findings (deny and warn) of the last audit by category and severity.", []string{"cluster", "category", "severity"}},
 	{"fleetaudit_rule_violations", "Deny findings of the last audit per rule.", []string{"cluster", "rule", "category", "severity"}},
+	{"fleetaudit_pss_violations", "Deny findings of Pod Security Standards controls per namespace, by level (baseline, restricted) and state (open, waived).", []string{"cluster", "namespace", "level", "state"}},
+	{"fleetaudit_control_failed", "Whether a control of a compliance framework failed on the cluster in the last audit (1) or not (0), for every control a rule cites.", []string{"cluster", "framework", "control"}},
 	{"fleetaudit_compliance_score_ratio", "Compliance score per framework: passed / evaluated controls (rbac rules, cis scored checks).", []string{"cluster", "framework"}},
 	{"fleetaudit_cis_checks", "kube-bench checks by status (PASS, FAIL, WARN, INFO).", []string{"cluster", "benchmark", "status"}},
 	{"fleetaudit_rbac_risky_subjects", "Subjects (users, groups, service accounts) with a deny finding of an RBAC risk rule.", []string{"cluster", "risk", "severity"}},
@@ -69,6 +71,9 @@ type Snapshot struct {
 	Duration time.Duration
 	// Decisions are the gate decisions for every configured profile and targeted cluster.
 	Decisions []policy.Decision
+	// Rules are the rules evaluated: every control they cite gets a fleetaudit_control_failed
+	// series per audited cluster (0 or 1); without them there is none.
+	Rules []*policy.Rule
 }
 
 type sample struct {
@@ -113,6 +118,16 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 // Update builds the samples of an audit and swaps them in.
 func (c *Collector) Update(s *Snapshot) {
 	b := &builder{c: c}
+	seen := map[[2]string]bool{}
+	for _, ru := range s.Rules {
+		for _, ctl := range ru.Controls {
+			if k := [2]string{ctl.Framework, ctl.ID}; !seen[k] {
+				seen[k] = true
+				b.controls = append(b.controls, k)
+			}
+		}
+	}
+	slices.SortFunc(b.controls, func(x, y [2]string) int { return cmpStr(x[0]+"\x00"+x[1], y[0]+"\x00"+y[1]) })
 	for _, r := range s.Audit.Clusters {
 		b.cluster(r, s.Facts[r.Cluster])
 		if r.Status == facts.StatusOK {
@@ -157,6 +172,8 @@ func boolValue(b bool) float64 {
 type builder struct {
 	c   *Collector
 	out []sample
+	// controls are the [framework, id] pairs the evaluated rules cite, sorted.
+	controls [][2]string
 }
 
 func (b *builder) add(name string, v float64, labels ...string) {

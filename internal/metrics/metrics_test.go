@@ -207,3 +207,47 @@ func labelList(ls []string) string {
 	}
 	return "`" + strings.Join(ls, "`, `") + "`"
 }
+
+// TestPostureSeries: PSS deny findings count per namespace and level, every control the rules
+// cite gets a 0/1 series per audited cluster, and warnings fail no control.
+func TestPostureSeries(t *testing.T) {
+	pss := func(id string) policy.Control { return policy.Control{Framework: "PSS", ID: id} }
+	cis := policy.Control{Framework: "CIS", ID: "5.2.2", Version: "cis-1.12"}
+	rules := []*policy.Rule{
+		{ID: "W-1", Controls: []policy.Control{pss("baseline/privileged"), cis}},
+		{ID: "W-2", Controls: []policy.Control{pss("restricted/run-as-non-root")}},
+		{ID: "W-3", Controls: []policy.Control{{Framework: "NSA", ID: "net-policies"}}},
+	}
+	finding := func(rule, ns, kind string, cs ...policy.Control) policy.Finding {
+		return policy.Finding{Cluster: "c1", RuleID: rule, Kind: kind, Severity: policy.SeverityHigh, Category: "workload",
+			Resource: policy.ResourceRef{Kind: "Deployment", Namespace: ns, Name: "x"}, Controls: cs}
+	}
+	a := &fleet.Audit{Clusters: []fleet.Result{
+		{Cluster: "c1", Status: facts.StatusOK, Findings: []policy.Finding{
+			finding("W-1", "shop", "deny", pss("baseline/privileged"), cis),
+			finding("W-1", "shop", "deny", pss("baseline/privileged"), cis),
+			finding("W-2", "shop", "deny", pss("restricted/run-as-non-root")),
+			finding("W-2", "batch", "deny", pss("restricted/run-as-non-root")),
+			finding("W-3", "shop", "warn", policy.Control{Framework: "NSA", ID: "net-policies"}),
+		}},
+		{Cluster: "down", Status: facts.StatusFailed},
+	}}
+	c := New()
+	c.Update(&Snapshot{Audit: a, Rules: rules, Finished: time.Unix(0, 0)})
+	want := `
+# HELP fleetaudit_pss_violations Deny findings of Pod Security Standards controls per namespace, by level (baseline, restricted) and state (open, waived).
+# TYPE fleetaudit_pss_violations gauge
+fleetaudit_pss_violations{cluster="c1",level="baseline",namespace="shop",state="open"} 2
+fleetaudit_pss_violations{cluster="c1",level="restricted",namespace="batch",state="open"} 1
+fleetaudit_pss_violations{cluster="c1",level="restricted",namespace="shop",state="open"} 1
+# HELP fleetaudit_control_failed Whether a control of a compliance framework failed on the cluster in the last audit (1) or not (0), for every control a rule cites.
+# TYPE fleetaudit_control_failed gauge
+fleetaudit_control_failed{cluster="c1",control="5.2.2",framework="CIS"} 1
+fleetaudit_control_failed{cluster="c1",control="baseline/privileged",framework="PSS"} 1
+fleetaudit_control_failed{cluster="c1",control="net-policies",framework="NSA"} 0
+fleetaudit_control_failed{cluster="c1",control="restricted/run-as-non-root",framework="PSS"} 1
+`
+	if err := testutil.CollectAndCompare(c, strings.NewReader(want), "fleetaudit_pss_violations", "fleetaudit_control_failed"); err != nil {
+		t.Error(err)
+	}
+}
