@@ -60,3 +60,34 @@ func TestUnknownCatalogControlIsALoadError(t *testing.T) {
 		}
 	}
 }
+
+// TestRulesDocListsEveryRuleWithItsControls: docs/rules.md has a table row for every embedded
+// rule, naming each control the rule cites.
+func TestRulesDocListsEveryRuleWithItsControls(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/rules.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]string{}
+	for _, line := range strings.Split(string(doc), "\n") {
+		if cells := strings.Split(line, "|"); len(cells) > 2 && strings.HasPrefix(strings.TrimSpace(cells[1]), "FA-") {
+			rows[strings.TrimSpace(cells[1])] = line
+		}
+	}
+	e, err := policy.New(context.Background(), policy.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range e.Rules() {
+		row, ok := rows[r.ID]
+		if !ok {
+			t.Errorf("docs/rules.md has no row for %s (%s)", r.ID, r.Title)
+			continue
+		}
+		for _, c := range r.Controls {
+			if !strings.Contains(row, c.Framework+" "+c.ID) {
+				t.Errorf("docs/rules.md row of %s does not name %s", r.ID, c)
+			}
+		}
+	}
+}
