@@ -8,8 +8,7 @@ import (
 // findingInNamespace reports whether f is about an object in namespace ns: a namespaced
 // object of ns, or the Namespace ns itself (no quota, no LimitRange).
 func findingInNamespace(f policy.Finding, ns string) bool {
-	r := f.Resource
-	return r.Namespace == ns || (r.Kind == "Namespace" && r.Namespace == "" && r.Name == ns)
+	return f.Resource.NamespaceScope() == ns
 }
 
 // filterNamespace returns a copy of the audit with only the findings in namespace ns (all
