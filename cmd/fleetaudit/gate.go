@@ -97,7 +97,7 @@ func gate(ctx context.Context, src *sourceFlags, rf *ruleFlags, p *profile.Profi
 	}
 	now := time.Now()
 	fleet.Each(ctx, targeted, opts, func(i int, c *facts.Cluster) {
-		run.Add(engine.Gate(ctx, targeted[i].Name, c, p, now))
+		run.Add(fleet.Gate(ctx, engine, opts, targeted[i].Name, c, p, now))
 	})
 	res := run.Finish()
 	if output == "table" {

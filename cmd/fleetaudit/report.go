@@ -114,7 +114,7 @@ func report(ctx context.Context, src *sourceFlags, rf *ruleFlags, bf *boundFlags
 		cs := builder.Keep(c)
 		var d *policy.Decision
 		if p != nil && p.Targets(c.Name) {
-			dec := engine.Gate(ctx, c.Name, c, p, now)
+			dec := fleet.Gate(ctx, engine, opts, c.Name, c, p, now)
 			d = &dec
 		}
 		mu.Lock()
