@@ -37,11 +37,14 @@ var funcs = template.FuncMap{
 		}
 		return out
 	},
-	"severityChart": severityChart,
-	"scoreChart":    scoreChart,
-	"mixChart":      mixChart,
-	"sortedKeys":    sortedKeys[policy.Score],
-	"costKeys":      sortedKeys[float64],
+	"waivedFindings": waivedFindings,
+	"waiverGroups":   waiverGroups,
+	"waiverScope":    waiverScope,
+	"severityChart":  severityChart,
+	"scoreChart":     scoreChart,
+	"mixChart":       mixChart,
+	"sortedKeys":     sortedKeys[policy.Score],
+	"costKeys":       sortedKeys[float64],
 }
 
 type severityGroup struct {
@@ -148,7 +151,8 @@ func mixChart(r *Report) template.HTML {
 	return template.HTML(b.String())
 }
 
-var htmlTmpl = template.Must(template.New("report.html.tmpl").Funcs(funcs).ParseFS(templates, "templates/report.html.tmpl"))
+var htmlTmpl = template.Must(template.New("report.html.tmpl").Funcs(funcs).ParseFS(templates,
+	"templates/report.html.tmpl", "templates/accepted-risk.html.tmpl"))
 
 // HTML writes one self-contained page: inline CSS and SVG, no scripts, no external assets
 // (a Content-Security-Policy forbids them).

@@ -52,7 +52,7 @@ func Markdown(w io.Writer, r *Report) error {
 		for _, c := range r.Clusters {
 			for _, f := range c.Findings {
 				if f.Severity == sev {
-					rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s | %s | %s |", md(c.Name), md(f.RuleID), md(f.ControlOf("CIS")), code(f.Resource.String()), md(f.Message), md(f.Remediation)))
+					rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s | %s | %s |", md(c.Name), md(f.RuleID), md(f.ControlOf("CIS")), code(f.Resource.String()), md(withWaiver(f)), md(f.Remediation)))
 				}
 			}
 		}
@@ -61,6 +61,7 @@ func Markdown(w io.Writer, r *Report) error {
 		}
 		fmt.Fprintf(&b, "\n### %s (%d)\n\n| cluster | rule | CIS id | resource | finding | remediation |\n|---|---|---|---|---|---|\n%s\n", sev, len(rows), strings.Join(rows, "\n"))
 	}
+	markdownAcceptedRisk(&b, r)
 	b.WriteString("\n## Cost and capacity mix\n\n| cluster | per hour | per month | nodes by capacity type | idle per hour |\n|---|---|---|---|---|\n")
 	for _, c := range r.Clusters {
 		if c.Cost == nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/fleetaudit/fleetaudit/internal/facts"
 	"github.com/fleetaudit/fleetaudit/internal/fleet"
 	"github.com/fleetaudit/fleetaudit/internal/policy"
+	"github.com/fleetaudit/fleetaudit/internal/waiver"
 )
 
 // ReportSchemaVersion identifies the layout of the report model as JSON (docs/report.md):
@@ -33,6 +34,9 @@ type Report struct {
 	Clusters []ClusterReport `json:"clusters"`
 	// Changes since the previous report of the same history folder; nil for the first.
 	Changes *Changes `json:"changes,omitempty"`
+	// Waivers is the waiver file's effect (--waivers): findings waived, waivers expiring
+	// soon, expired and stale. nil without a waiver file.
+	Waivers *waiver.Summary `json:"waivers,omitempty"`
 }
 
 // RuleInfo describes one rule.
@@ -50,11 +54,14 @@ type RuleInfo struct {
 
 // Summary is the fleet at a glance.
 type Summary struct {
-	Clusters   int            `json:"clusters"`
-	Audited    int            `json:"audited"`
-	Incomplete int            `json:"incomplete"`
-	Failed     int            `json:"failed"`
-	Findings   map[string]int `json:"findings"` // by severity
+	Clusters   int `json:"clusters"`
+	Audited    int `json:"audited"`
+	Incomplete int `json:"incomplete"`
+	Failed     int `json:"failed"`
+	// Findings counts the open findings (not waived) by severity.
+	Findings map[string]int `json:"findings"`
+	// Waived counts the findings an accepted risk waives (with --waivers).
+	Waived int `json:"waived,omitempty"`
 	// MonthlyCost sums the priced nodes of every cluster (USD).
 	MonthlyCost float64 `json:"monthlyCost"`
 	// Profile and UpgradeReady count gate decisions, when a profile was given.
@@ -157,10 +164,14 @@ func (b *Builder) Keep(c *facts.Cluster) *CostSummary {
 }
 
 // Build assembles the report from an audit, the kept cost summaries (by cluster) and gate
-// decisions (optional).
+// decisions (optional). With waivers, the built-in rule of expired waivers is among the rules.
 func Build(a *fleet.Audit, rules []*policy.Rule, costs map[string]*CostSummary, decisions []policy.Decision, profileID string, now time.Time) *Report {
 	r := &Report{SchemaVersion: ReportSchemaVersion, GeneratedAt: now.UTC().Truncate(time.Second),
-		Summary: Summary{Clusters: len(a.Clusters), Findings: map[string]int{}, Profile: profileID}, Clusters: []ClusterReport{}, Rules: []RuleInfo{}}
+		Summary: Summary{Clusters: len(a.Clusters), Findings: map[string]int{}, Profile: profileID}, Clusters: []ClusterReport{}, Rules: []RuleInfo{},
+		Waivers: a.Waivers}
+	if a.Waivers != nil {
+		rules = append(slices.Clip(rules), waiver.ExpiredRule())
+	}
 	for _, ru := range rules {
 		r.Rules = append(r.Rules, RuleInfo{ID: ru.ID, Title: ru.Title, Category: ru.Category, Severity: ru.Severity,
 			Severities: ru.Severities, Controls: ru.Controls, Reads: ru.Reads})
@@ -201,7 +212,11 @@ func Build(a *fleet.Audit, rules []*policy.Rule, costs map[string]*CostSummary, 
 			r.Summary.Failed++
 		}
 		for _, f := range c.Findings {
-			r.Summary.Findings[string(f.Severity)]++
+			if f.Waived() {
+				r.Summary.Waived++
+			} else {
+				r.Summary.Findings[string(f.Severity)]++
+			}
 		}
 		if cr.Cost != nil {
 			r.Summary.MonthlyCost += cr.Cost.Monthly

@@ -17,7 +17,7 @@ import (
 func Table(w io.Writer, a *Report) error {
 	var b strings.Builder
 	counts := map[policy.Severity]int{}
-	failed, partial := 0, 0
+	failed, partial, waived := 0, 0, 0
 	for i, r := range a.Clusters {
 		if i > 0 {
 			b.WriteString("\n")
@@ -47,10 +47,24 @@ func Table(w io.Writer, a *Report) error {
 			continue
 		}
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "  SEVERITY\tRULE\tCATEGORY\tRESOURCE\tMESSAGE")
+		// A STATUS column only when waivers or a baseline can fill it.
+		status := a.Waivers != nil
+		if status {
+			fmt.Fprint(tw, "  STATUS\tSEVERITY\tRULE\tCATEGORY\tRESOURCE\tMESSAGE\n")
+		} else {
+			fmt.Fprint(tw, "  SEVERITY\tRULE\tCATEGORY\tRESOURCE\tMESSAGE\n")
+		}
 		for _, f := range r.Findings {
-			counts[f.Severity]++
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", f.Severity, plain(f.RuleID), f.Category, plain(f.Resource.String()), plain(f.Message))
+			if f.Waived() {
+				waived++
+			} else {
+				counts[f.Severity]++
+			}
+			lead := "  "
+			if status {
+				lead += findingStatus(f) + "\t"
+			}
+			fmt.Fprintf(tw, "%s%s\t%s\t%s\t%s\t%s\n", lead, f.Severity, plain(f.RuleID), f.Category, plain(f.Resource.String()), plain(f.Message))
 		}
 		if err := tw.Flush(); err != nil {
 			return err
@@ -65,9 +79,27 @@ func Table(w io.Writer, a *Report) error {
 			b.WriteString(",")
 		}
 	}
+	if a.Waivers != nil {
+		fmt.Fprintf(&b, "; %d waived", waived)
+		if n := len(a.Waivers.Stale) + len(a.Waivers.Expired) + len(a.Waivers.ExpiringSoon); n > 0 {
+			fmt.Fprintf(&b, " (waivers: %d expiring soon, %d expired, %d stale)", len(a.Waivers.ExpiringSoon), len(a.Waivers.Expired), len(a.Waivers.Stale))
+		}
+	}
 	b.WriteString("\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// findingStatus is the STATUS cell: "waived until DATE" (and "soon" when it expires within
+// 14 days), or "-".
+func findingStatus(f policy.Finding) string {
+	if w := f.Waiver; w != nil {
+		if w.ExpiringSoon {
+			return "waived until " + w.Expires + " (soon)"
+		}
+		return "waived until " + w.Expires
+	}
+	return "-"
 }
 
 // plain makes text safe for a terminal: control characters (escape sequences that could
