@@ -36,6 +36,7 @@ func newGateCmd(c *cli) *cobra.Command {
 	}
 	src.register(cmd)
 	rf.register(cmd)
+	rf.registerWaivers(cmd)
 	addFlags(cmd, groupRules, func(fs *pflag.FlagSet) {
 		fs.StringVar(&profileFile, "profile", "", "ClusterProfile file, or with --catalog a profile NAME[@VERSION] of the catalog (required)")
 		fs.BoolVar(&explain, "explain", false, "list every rule evaluated and its outcome")

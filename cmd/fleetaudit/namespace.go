@@ -17,7 +17,7 @@ func filterNamespace(a *fleet.Audit, ns string) *fleet.Audit {
 	if ns == "" {
 		return a
 	}
-	out := &fleet.Audit{GeneratedAt: a.GeneratedAt, Clusters: make([]fleet.Result, len(a.Clusters))}
+	out := &fleet.Audit{GeneratedAt: a.GeneratedAt, Clusters: make([]fleet.Result, len(a.Clusters)), Waivers: a.Waivers}
 	for i, r := range a.Clusters {
 		kept := []policy.Finding{}
 		for _, f := range r.Findings {

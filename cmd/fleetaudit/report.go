@@ -67,6 +67,7 @@ with an index.html of all runs. -n NAMESPACE keeps only the findings in that nam
 	}
 	src.register(cmd)
 	rf.register(cmd)
+	rf.registerWaivers(cmd)
 	bf.register(cmd)
 	addFlags(cmd, groupRules, func(fs *pflag.FlagSet) {
 		fs.StringVar(&profileFile, "profile", "", "ClusterProfile: add the gate's upgrade decisions to the report")
