@@ -38,6 +38,7 @@ var funcs = template.FuncMap{
 		return out
 	},
 	"waivedFindings": waivedFindings,
+	"newFindings":    newFindings,
 	"waiverGroups":   waiverGroups,
 	"waiverScope":    waiverScope,
 	"severityChart":  severityChart,
@@ -152,7 +153,8 @@ func mixChart(r *Report) template.HTML {
 }
 
 var htmlTmpl = template.Must(template.New("report.html.tmpl").Funcs(funcs).ParseFS(templates,
-	"templates/report.html.tmpl", "templates/accepted-risk.html.tmpl"))
+	"templates/report.html.tmpl", "templates/accepted-risk.html.tmpl", "templates/baseline.html.tmpl",
+	"templates/finding-list.html.tmpl"))
 
 // HTML writes one self-contained page: inline CSS and SVG, no scripts, no external assets
 // (a Content-Security-Policy forbids them).

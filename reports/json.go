@@ -77,6 +77,9 @@ func (r *Report) optionalFields() []jsonField {
 	if r.Waivers != nil {
 		out = append(out, jsonField{"waivers", r.Waivers})
 	}
+	if r.Baseline != nil {
+		out = append(out, jsonField{"baseline", r.Baseline})
+	}
 	return out
 }
 

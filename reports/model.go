@@ -3,9 +3,7 @@ package reports
 import (
 	"cmp"
 	"maps"
-	"regexp"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/fleetaudit/fleetaudit/internal/binding"
@@ -37,6 +35,8 @@ type Report struct {
 	// Waivers is the waiver file's effect (--waivers): findings waived, waivers expiring
 	// soon, expired and stale. nil without a waiver file.
 	Waivers *waiver.Summary `json:"waivers,omitempty"`
+	// Baseline compares the run with a baseline report (--baseline); nil without one.
+	Baseline *Baseline `json:"baseline,omitempty"`
 }
 
 // RuleInfo describes one rule.
@@ -229,45 +229,24 @@ func Build(a *fleet.Audit, rules []*policy.Rule, costs map[string]*CostSummary, 
 	return r
 }
 
-var digits = regexp.MustCompile(`[0-9]+(\.[0-9]+)?`)
-
-// findingKey identifies a finding across runs: the same rule, resource and message, with the
-// numbers in the message ignored (they change from run to run: percentages, costs, counts).
-func findingKey(f policy.Finding) string {
-	res := f.Resource // kinds compared case-insensitively: v1alpha1 reports wrote "node/n1"
-	return f.Cluster + "\x00" + f.RuleID + "\x00" + f.Kind + "\x00" + strings.ToLower(res.Kind) + "/" + res.Namespace + "/" + res.Name +
-		"\x00" + digits.ReplaceAllString(f.Message, "#")
-}
-
-// Diff fills r.Changes against the previous report.
+// Diff fills r.Changes against the previous report: findings are the same across runs when
+// their identities match (see compare).
 func (r *Report) Diff(prev *Report) {
 	if prev == nil {
 		return
 	}
 	ch := &Changes{Previous: prev.GeneratedAt, New: []policy.Finding{}, Resolved: []policy.Finding{}, Scores: []ScoreChange{}}
-	before, after := map[string]policy.Finding{}, map[string]policy.Finding{}
-	for _, c := range prev.Clusters {
-		for _, f := range c.Findings {
-			before[findingKey(f)] = f
+	seen, resolved := compare(prev, r)
+	for i, c := range r.Clusters {
+		for j, f := range c.Findings {
+			if seen[i][j] {
+				ch.Unchanged++
+			} else {
+				ch.New = append(ch.New, f)
+			}
 		}
 	}
-	for _, c := range r.Clusters {
-		for _, f := range c.Findings {
-			after[findingKey(f)] = f
-		}
-	}
-	for _, k := range slices.Sorted(maps.Keys(after)) {
-		if _, ok := before[k]; ok {
-			ch.Unchanged++
-		} else {
-			ch.New = append(ch.New, after[k])
-		}
-	}
-	for _, k := range slices.Sorted(maps.Keys(before)) {
-		if _, ok := after[k]; !ok {
-			ch.Resolved = append(ch.Resolved, before[k])
-		}
-	}
+	ch.Resolved = append(ch.Resolved, resolved...)
 	prevScores := map[[2]string]float64{}
 	for _, c := range prev.Clusters {
 		for fw, s := range c.Scores {
@@ -282,6 +261,5 @@ func (r *Report) Diff(prev *Report) {
 		}
 	}
 	policy.SortFindings(ch.New)
-	policy.SortFindings(ch.Resolved)
 	r.Changes = ch
 }

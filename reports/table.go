@@ -48,7 +48,7 @@ func Table(w io.Writer, a *Report) error {
 		}
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 		// A STATUS column only when waivers or a baseline can fill it.
-		status := a.Waivers != nil
+		status := a.Waivers != nil || a.Baseline != nil
 		if status {
 			fmt.Fprint(tw, "  STATUS\tSEVERITY\tRULE\tCATEGORY\tRESOURCE\tMESSAGE\n")
 		} else {
@@ -79,6 +79,9 @@ func Table(w io.Writer, a *Report) error {
 			b.WriteString(",")
 		}
 	}
+	if bl := a.Baseline; bl != nil {
+		fmt.Fprintf(&b, "; against the baseline: %d new, %d unchanged, %d resolved", bl.New, bl.Unchanged, len(bl.Resolved))
+	}
 	if a.Waivers != nil {
 		fmt.Fprintf(&b, "; %d waived", waived)
 		if n := len(a.Waivers.Stale) + len(a.Waivers.Expired) + len(a.Waivers.ExpiringSoon); n > 0 {
@@ -90,16 +93,24 @@ func Table(w io.Writer, a *Report) error {
 	return err
 }
 
-// findingStatus is the STATUS cell: "waived until DATE" (and "soon" when it expires within
-// 14 days), or "-".
+// findingStatus is the STATUS cell: "new" against a baseline, then "waived until DATE" (and
+// "soon" when it expires within 14 days); "-" for neither.
 func findingStatus(f policy.Finding) string {
-	if w := f.Waiver; w != nil {
-		if w.ExpiringSoon {
-			return "waived until " + w.Expires + " (soon)"
-		}
-		return "waived until " + w.Expires
+	var parts []string
+	if f.Baseline == policy.BaselineNew {
+		parts = append(parts, "new")
 	}
-	return "-"
+	if w := f.Waiver; w != nil {
+		s := "waived until " + w.Expires
+		if w.ExpiringSoon {
+			s += " (soon)"
+		}
+		parts = append(parts, s)
+	}
+	if len(parts) == 0 {
+		return "-"
+	}
+	return strings.Join(parts, ", ")
 }
 
 // plain makes text safe for a terminal: control characters (escape sequences that could
