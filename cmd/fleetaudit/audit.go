@@ -112,6 +112,7 @@ func newAuditCmd(c *cli) *cobra.Command {
 		src    = sourceFlags{stderr: c.stderr}
 		rf     ruleFlags
 		bf     boundFlags
+		bl     baselineFlags
 		output string
 		failOn string
 	)
@@ -122,13 +123,16 @@ func newAuditCmd(c *cli) *cobra.Command {
 
 The fleet is every context of the kubeconfig (or those given with --context), a snapshot
 folder (--snapshot), or the embedded demo fleet (--demo). -n NAMESPACE shows only the
-findings about objects in that namespace; --fail-on then judges the findings shown.`,
+findings about objects in that namespace; --fail-on then judges the findings shown.
+--baseline FILE marks each finding new or unchanged against an earlier report, and
+--fail-on-new fails only on new ones.`,
 		Example: `  fleetaudit audit --demo
   fleetaudit audit --context prod --context staging
   fleetaudit audit --context prod,staging -o json --fail-on high
   fleetaudit audit --snapshot facts/ -n payments -o yaml
   fleetaudit audit --rules my-rules/ --params my-params.yaml
   fleetaudit audit --demo --waivers examples/waivers.yaml --fail-on high
+  fleetaudit audit --baseline last-week.json --fail-on-new high
   fleetaudit audit --cis job --request-timeout 20s`,
 		Args: cobra.NoArgs,
 	}
@@ -136,6 +140,7 @@ findings about objects in that namespace; --fail-on then judges the findings sho
 	rf.register(cmd)
 	rf.registerWaivers(cmd)
 	bf.register(cmd)
+	bl.register(cmd, true)
 	addFlags(cmd, groupRules, func(fs *pflag.FlagSet) {
 		enumVarP(fs, &failOn, "fail-on", "", "none", failOnValues(), "exit 1 when a finding (not waived) is at or above this severity")
 	})
@@ -149,6 +154,10 @@ findings about objects in that namespace; --fail-on then judges the findings sho
 				return exitUsage, usagef("--fail-on: %v", err)
 			}
 			threshold = s
+		}
+		base, failOnNew, err := bl.load()
+		if err != nil {
+			return exitUsage, err
 		}
 		ctx := cmd.Context()
 		engine, jobs, opts, err := prepare(ctx, &src, &rf)
@@ -164,21 +173,27 @@ findings about objects in that namespace; --fail-on then judges the findings sho
 		}
 		audit = filterNamespace(audit, src.kube.namespace)
 		r := reports.Build(audit, engine.Rules(), nil, nil, "", audit.GeneratedAt)
+		if base != nil {
+			r.CompareBaseline(filterReportNamespace(base, src.kube.namespace), bl.file)
+		}
 		if err := reports.Write(c.stdout, r, output); err != nil {
 			return exitUsage, fmt.Errorf("write output: %w", err)
 		}
-		return auditExitCode(audit, threshold), nil
+		return auditExitCode(audit, r, threshold, failOnNew), nil
 	})
 	return cmd
 }
 
 // auditExitCode: an incomplete audit (3) outranks findings (1), because a cluster that was
-// not audited may hide findings.
-func auditExitCode(a *fleet.Audit, failOn policy.Severity) int {
+// not audited may hide findings. --fail-on judges every open finding, --fail-on-new only
+// those the baseline did not have.
+func auditExitCode(a *fleet.Audit, r *reports.Report, failOn, failOnNew policy.Severity) int {
 	switch {
 	case a.Incomplete():
 		return exitIncomplete
 	case failOn != "" && a.WorstSeverity().AtLeast(failOn):
+		return exitFindings
+	case failOnNew != "" && r.NewAtLeast(failOnNew):
 		return exitFindings
 	}
 	return exitOK
