@@ -50,6 +50,10 @@ type RuleInfo struct {
 	Controls   []policy.Control  `json:"controls,omitempty"`
 	// Reads are the facts paths the rule reads (METADATA custom.reads); empty: every path.
 	Reads []string `json:"reads,omitempty"`
+	// Description, Remediation and References are the rule's METADATA (SARIF rule help).
+	Description string   `json:"description,omitempty"`
+	Remediation string   `json:"remediation,omitempty"`
+	References  []string `json:"references,omitempty"`
 }
 
 // Summary is the fleet at a glance.
@@ -174,7 +178,8 @@ func Build(a *fleet.Audit, rules []*policy.Rule, costs map[string]*CostSummary, 
 	}
 	for _, ru := range rules {
 		r.Rules = append(r.Rules, RuleInfo{ID: ru.ID, Title: ru.Title, Category: ru.Category, Severity: ru.Severity,
-			Severities: ru.Severities, Controls: ru.Controls, Reads: ru.Reads})
+			Severities: ru.Severities, Controls: ru.Controls, Reads: ru.Reads,
+			Description: ru.Description, Remediation: ru.Remediation, References: ru.References})
 	}
 	for _, s := range policy.Severities {
 		r.Summary.Findings[string(s)] = 0

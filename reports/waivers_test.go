@@ -83,7 +83,7 @@ func TestExampleWaivers(t *testing.T) {
 // (go test ./reports -update rewrites them).
 func TestWaivedGoldenFiles(t *testing.T) {
 	r := demoWaivedReport(t, "../examples/waivers.yaml")
-	for _, name := range []string{"table", "md", "html", "json", "junit", "csv"} {
+	for _, name := range []string{"table", "md", "html", "json", "junit", "csv", "sarif"} {
 		var b bytes.Buffer
 		if err := Write(&b, r, name); err != nil {
 			t.Fatal(err)
