@@ -34,7 +34,8 @@ func hostileReport() *Report {
 		Waiver: &policy.Waiver{Owner: hostileName, Reason: hostileMessage, Expires: "2099-01-01", Ticket: hostileNS, Source: "w.yaml:4"}}
 	stale := waiver.Status{Rule: "FA-RBAC-001", Clusters: []string{hostileCluster}, Namespace: hostileNS, Resource: "User/" + hostileName,
 		Owner: hostileName, Reason: hostileMessage, Expires: "2099-01-01", Ticket: hostileMessage, Source: "w`.yaml:9"}
-	return &Report{Waivers: &waiver.Summary{File: "w`.yaml", Waived: 1, ExpiringSoon: []waiver.Status{}, Expired: []waiver.Status{}, Stale: []waiver.Status{stale}},SchemaVersion: ReportSchemaVersion, GeneratedAt: time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC),
+	return &Report{SchemaVersion: ReportSchemaVersion, GeneratedAt: time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC),
+		Waivers: &waiver.Summary{File: "w`.yaml", Waived: 1, ExpiringSoon: []waiver.Status{}, Expired: []waiver.Status{}, Stale: []waiver.Status{stale}},
 		Summary: Summary{Clusters: 1, Audited: 1, Findings: map[string]int{"high": 1}, Profile: "p@1.0.0"},
 		Rules:   []RuleInfo{{ID: "FA-RBAC-001", Title: "t", Category: policy.CategoryCompliance, Severity: policy.SeverityHigh}},
 		Clusters: []ClusterReport{{Name: hostileCluster, Version: "v1.34.0", Status: facts.StatusPartial, Problem: hostileMessage,
