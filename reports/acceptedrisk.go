@@ -13,18 +13,7 @@ import (
 // soon, expired, stale. It is its own section (and template) so other sections merge apart.
 
 // waivedFindings are the report's waived findings, most severe first.
-func waivedFindings(r *Report) []policy.Finding {
-	var out []policy.Finding
-	for _, c := range r.Clusters {
-		for _, f := range c.Findings {
-			if f.Waived() {
-				out = append(out, f)
-			}
-		}
-	}
-	policy.SortFindings(out)
-	return out
-}
+func waivedFindings(r *Report) []policy.Finding { return r.FindingsWhere(policy.Finding.Waived) }
 
 // withWaiver is a finding's message, followed by its waiver when it has one.
 func withWaiver(f policy.Finding) string {

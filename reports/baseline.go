@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -77,28 +78,12 @@ func (r *Report) CompareBaseline(base *Report, file string) {
 // NewAtLeast reports whether a new finding (not waived) is at or above min: what
 // --fail-on-new judges.
 func (r *Report) NewAtLeast(min policy.Severity) bool {
-	for _, c := range r.Clusters {
-		for _, f := range c.Findings {
-			if f.Baseline == policy.BaselineNew && !f.Waived() && f.Severity.AtLeast(min) {
-				return true
-			}
-		}
-	}
-	return false
+	return slices.ContainsFunc(newFindings(r), func(f policy.Finding) bool { return !f.Waived() && f.Severity.AtLeast(min) })
 }
 
 // newFindings are the findings the baseline did not have, most severe first.
 func newFindings(r *Report) []policy.Finding {
-	var out []policy.Finding
-	for _, c := range r.Clusters {
-		for _, f := range c.Findings {
-			if f.Baseline == policy.BaselineNew {
-				out = append(out, f)
-			}
-		}
-	}
-	policy.SortFindings(out)
-	return out
+	return r.FindingsWhere(func(f policy.Finding) bool { return f.Baseline == policy.BaselineNew })
 }
 
 // markdownBaseline writes the section comparing the run with its baseline.

@@ -30,27 +30,15 @@ func roundTrip(t *testing.T, r *Report) (*Report, string) {
 	return base, path
 }
 
-func findingsOf(r *Report, keep func(policy.Finding) bool) []policy.Finding {
-	var out []policy.Finding
-	for _, c := range r.Clusters {
-		for _, f := range c.Findings {
-			if keep(f) {
-				out = append(out, f)
-			}
-		}
-	}
-	return out
-}
-
 func TestBaselineOfTheSameFleetIsUnchanged(t *testing.T) {
 	base, path := roundTrip(t, demoReport(t))
 	r := demoReport(t)
 	r.CompareBaseline(base, path)
-	total := len(findingsOf(r, func(policy.Finding) bool { return true }))
+	total := len(r.FindingsWhere(func(policy.Finding) bool { return true }))
 	if b := r.Baseline; b.New != 0 || b.Unchanged != total || len(b.Resolved) != 0 || b.File != path || !b.GeneratedAt.Equal(base.GeneratedAt) {
 		t.Fatalf("baseline %+v for %d findings", b, total)
 	}
-	if r.NewAtLeast(policy.SeverityInfo) || len(findingsOf(r, func(f policy.Finding) bool { return f.Baseline != policy.BaselineUnchanged })) != 0 {
+	if r.NewAtLeast(policy.SeverityInfo) || len(r.FindingsWhere(func(f policy.Finding) bool { return f.Baseline != policy.BaselineUnchanged })) != 0 {
 		t.Error("every finding of an unchanged fleet is unchanged")
 	}
 }
@@ -92,7 +80,7 @@ func TestBaselineNewAndResolved(t *testing.T) {
 		}
 	}
 	r.CompareBaseline(base, path)
-	news := findingsOf(r, func(f policy.Finding) bool { return f.Baseline == policy.BaselineNew })
+	news := r.FindingsWhere(func(f policy.Finding) bool { return f.Baseline == policy.BaselineNew })
 	if len(news) != 2 || !slices.ContainsFunc(news, isPDB) || !slices.ContainsFunc(news, isQuota) || r.Baseline.New != 2 {
 		t.Fatalf("new findings %+v", news)
 	}

@@ -32,8 +32,8 @@ func hostileReport() *Report {
 		Kind: "deny", Resource: policy.ResourceRef{APIVersion: "v1", Kind: "ServiceAccount", Namespace: hostileNS, Name: hostileName},
 		Message: hostileMessage, Remediation: "-2+3",
 		Waiver: &policy.Waiver{Owner: hostileName, Reason: hostileMessage, Expires: "2099-01-01", Ticket: hostileNS, Source: "w.yaml:4"}}
-	stale := waiver.Status{Rule: "FA-RBAC-001", Clusters: []string{hostileCluster}, Namespace: hostileNS, Resource: "User/" + hostileName,
-		Owner: hostileName, Reason: hostileMessage, Expires: "2099-01-01", Ticket: hostileMessage, Source: "w`.yaml:9"}
+	stale := waiver.Status{Entry: waiver.Entry{Rule: "FA-RBAC-001", Clusters: []string{hostileCluster}, Namespace: hostileNS, Resource: "User/" + hostileName,
+		Owner: hostileName, Reason: hostileMessage, Expires: "2099-01-01", Ticket: hostileMessage}, Source: "w`.yaml:9"}
 	return &Report{SchemaVersion: ReportSchemaVersion, GeneratedAt: time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC),
 		Waivers: &waiver.Summary{File: "w`.yaml", Waived: 1, ExpiringSoon: []waiver.Status{}, Expired: []waiver.Status{}, Stale: []waiver.Status{stale}},
 		Summary: Summary{Clusters: 1, Audited: 1, Findings: map[string]int{"high": 1}, Profile: "p@1.0.0"},

@@ -234,6 +234,20 @@ func Build(a *fleet.Audit, rules []*policy.Rule, costs map[string]*CostSummary, 
 	return r
 }
 
+// FindingsWhere is the report's findings that keep accepts, most severe first.
+func (r *Report) FindingsWhere(keep func(policy.Finding) bool) []policy.Finding {
+	var out []policy.Finding
+	for _, c := range r.Clusters {
+		for _, f := range c.Findings {
+			if keep(f) {
+				out = append(out, f)
+			}
+		}
+	}
+	policy.SortFindings(out)
+	return out
+}
+
 // Diff fills r.Changes against the previous report: findings are the same across runs when
 // their identities match (see compare).
 func (r *Report) Diff(prev *Report) {

@@ -17,20 +17,13 @@ type Summary struct {
 	Stale []Status `json:"stale"`
 }
 
-// Status is one waiver as the report shows it.
+// Status is one waiver as the report shows it: as written (expires normalised to
+// YYYY-MM-DD), where, and how many findings of the run it matched (expired or not).
 type Status struct {
-	Rule      string   `json:"rule"`
-	Clusters  []string `json:"clusters"`
-	Namespace string   `json:"namespace,omitempty"`
-	Resource  string   `json:"resource,omitempty"`
-	Owner     string   `json:"owner"`
-	Reason    string   `json:"reason"`
-	Expires   string   `json:"expires"`
-	Ticket    string   `json:"ticket,omitempty"`
+	Entry
 	// Source is where the waiver is written, as file:line.
-	Source string `json:"source"`
-	// Matched counts the findings of the run the waiver matched (expired or not).
-	Matched int `json:"matched"`
+	Source  string `json:"source"`
+	Matched int    `json:"matched"`
 }
 
 // Summarize builds the run's summary from the matches of every cluster (Apply's matched,
@@ -45,8 +38,8 @@ func (s *Set) Summarize(matched []int, waived int, now time.Time) *Summary {
 		if i < len(matched) {
 			n = matched[i]
 		}
-		st := Status{Rule: w.Rule, Clusters: w.Clusters, Namespace: w.Namespace, Resource: w.Resource, Owner: w.Owner,
-			Reason: w.Reason, Expires: w.ExpiresText(), Ticket: w.Ticket, Source: w.Source(), Matched: n}
+		st := Status{Entry: Entry{Rule: w.Rule, Clusters: w.Clusters, Namespace: w.Namespace, Resource: w.Resource, Owner: w.Owner,
+			Reason: w.Reason, Expires: w.ExpiresText(), Ticket: w.Ticket}, Source: w.Source(), Matched: n}
 		switch {
 		case !w.Active(now):
 			out.Expired = append(out.Expired, st)

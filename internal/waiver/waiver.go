@@ -35,13 +35,13 @@ const dateLayout = "2006-01-02"
 type document struct {
 	APIVersion string  `json:"apiVersion"`
 	Kind       string  `json:"kind"`
-	Waivers    []entry `json:"waivers"`
+	Waivers    []Entry `json:"waivers"`
 }
 
-// entry is one waiver as written.
-type entry struct {
+// Entry is one waiver as written in the file (and as reports show it).
+type Entry struct {
 	Rule      string `json:"rule"`
-	Clusters  globs  `json:"clusters"`
+	Clusters  Globs  `json:"clusters"`
 	Namespace string `json:"namespace,omitempty"`
 	Resource  string `json:"resource,omitempty"`
 	Owner     string `json:"owner"`
@@ -50,13 +50,14 @@ type entry struct {
 	Ticket    string `json:"ticket,omitempty"`
 }
 
-// globs is one glob or a list of them: clusters: "prod-*" or clusters: [prod-eu, "staging-*"].
-type globs []string
+// Globs is one glob or a list of them: clusters: "prod-*" or clusters: [prod-eu, "staging-*"].
+type Globs []string
 
-func (g *globs) UnmarshalJSON(b []byte) error {
+// UnmarshalJSON reads one glob or a list.
+func (g *Globs) UnmarshalJSON(b []byte) error {
 	var one string
 	if json.Unmarshal(b, &one) == nil {
-		*g = globs{one}
+		*g = Globs{one}
 		return nil
 	}
 	var list []string
@@ -184,7 +185,7 @@ func Parse(file string, b []byte, ruleIDs []string) (*Set, error) {
 type problem struct{ field, msg string }
 
 // validate checks one entry and builds its Waiver.
-func (e entry) validate(ruleIDs []string) (*Waiver, []problem) {
+func (e Entry) validate(ruleIDs []string) (*Waiver, []problem) {
 	var out []problem
 	bad := func(field, format string, a ...any) { out = append(out, problem{field, fmt.Sprintf(format, a...)}) }
 	w := &Waiver{Rule: strings.TrimSpace(e.Rule), Clusters: e.Clusters, Namespace: e.Namespace, Resource: e.Resource,
