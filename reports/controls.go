@@ -188,8 +188,9 @@ func judgedRules(c ClusterReport) func(RuleInfo) bool {
 	}
 }
 
-// countsAsOpen reports whether a finding counts against its controls.
-func countsAsOpen(policy.Finding) bool { return true }
+// countsAsOpen reports whether a finding counts against its controls: a waived one is
+// accepted risk and does not fail them (as it fails no score).
+func countsAsOpen(f policy.Finding) bool { return !f.Waived() }
 
 func frameworkRank(name string) int {
 	if i := slices.Index([]string{"CIS", "NSA", "PSS", "FinOps"}, name); i >= 0 {

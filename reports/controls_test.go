@@ -30,7 +30,9 @@ func TestControlStates(t *testing.T) {
 			{RuleID: "X", Kind: "deny", Title: "kube-bench", Controls: []policy.Control{{Framework: "CIS", ID: "4.2.1", Version: "eks-1.8.0"}},
 				Details: map[string]any{"check": "Ensure anonymous auth is off (Automated)"}},
 		}},
-		{Name: "passes", Status: facts.StatusOK, Collection: ok("cluster", "rbac", "usage")},
+		{Name: "passes", Status: facts.StatusOK, Collection: ok("cluster", "rbac", "usage"), Findings: []policy.Finding{
+			{RuleID: "W-1", Kind: "deny", Waiver: &policy.Waiver{Owner: "sec@example.com"}}, // accepted risk fails nothing
+		}},
 		{Name: "old-snapshot", Status: facts.StatusOK, Collection: ok("cluster", "rbac")},
 		{Name: "rule-error", Status: facts.StatusPartial, Collection: ok("cluster", "rbac", "usage"), RuleErrors: []policy.RuleError{{Rule: "R-1"}}},
 		{Name: "down", Status: facts.StatusFailed},

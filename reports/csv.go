@@ -10,7 +10,7 @@ import (
 func CSV(w io.Writer, r *Report) error {
 	cw := &safeCSV{csv.NewWriter(w)}
 	_ = cw.Write([]string{"cluster", "severity", "kind", "rule", "category", "resource_api_version", "resource_kind",
-		"resource_namespace", "resource_name", "message", "controls", "remediation"})
+		"resource_namespace", "resource_name", "message", "controls", "remediation", "waiver_owner", "waiver_expires"})
 	for _, c := range r.Clusters {
 		for _, f := range c.Findings {
 			controls := make([]string, len(f.Controls))
@@ -18,8 +18,12 @@ func CSV(w io.Writer, r *Report) error {
 				controls[i] = ctl.String()
 			}
 			res := f.Resource
+			var owner, expires string
+			if w := f.Waiver; w != nil {
+				owner, expires = w.Owner, w.Expires
+			}
 			_ = cw.Write([]string{c.Name, string(f.Severity), f.Kind, f.RuleID, string(f.Category), res.APIVersion, res.Kind,
-				res.Namespace, res.Name, f.Message, strings.Join(controls, "; "), f.Remediation})
+				res.Namespace, res.Name, f.Message, strings.Join(controls, "; "), f.Remediation, owner, expires})
 		}
 	}
 	cw.Flush()

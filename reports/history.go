@@ -2,6 +2,7 @@ package reports
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"os"
@@ -76,19 +77,30 @@ func ReadReport(path string) (*Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read report: %w", err)
 	}
+	return decodeReport(path, b, "move it out of the history folder or upgrade fleetaudit")
+}
+
+// decodeReport decodes a JSON report read from path; fix tells what to do about a schema
+// version this build does not read.
+func decodeReport(path string, b []byte, fix string) (*Report, error) {
 	var head struct {
-		SchemaVersion string `json:"schemaVersion"`
+		SchemaVersion *string `json:"schemaVersion"`
 	}
 	if err := json.Unmarshal(b, &head); err != nil {
-		return nil, fmt.Errorf("%s: not a fleetaudit JSON report: %w", path, err)
+		return nil, fmt.Errorf("%s: not a fleetaudit JSON report: %s", path, jsonProblem(err))
 	}
-	if head.SchemaVersion != ReportSchemaVersion && !slices.Contains(LegacyReportSchemaVersions, head.SchemaVersion) {
-		return nil, fmt.Errorf("%s: schemaVersion %q is not one this build reads (%s, %s): it was written by another fleetaudit version; move it out of the history folder or upgrade fleetaudit",
-			path, head.SchemaVersion, ReportSchemaVersion, strings.Join(LegacyReportSchemaVersions, ", "))
+	switch v := head.SchemaVersion; {
+	case v == nil:
+		return nil, fmt.Errorf("%s: not a fleetaudit report: it has no schemaVersion (a report is the JSON of fleetaudit audit -o json, or report.json of a report folder)", path)
+	case strings.HasPrefix(*v, "fleetaudit.io/facts/"):
+		return nil, fmt.Errorf("%s: a facts document (schemaVersion %q, written by fleetaudit snapshot), not a report: give the JSON of fleetaudit audit -o json, or report.json of a report folder", path, *v)
+	case *v != ReportSchemaVersion && !slices.Contains(LegacyReportSchemaVersions, *v):
+		return nil, fmt.Errorf("%s: schemaVersion %q is not one this build reads (%s, %s): it was written by another fleetaudit version; %s",
+			path, *v, ReportSchemaVersion, strings.Join(LegacyReportSchemaVersions, ", "), fix)
 	}
 	var r Report
 	if err := json.Unmarshal(b, &r); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %s", path, jsonProblem(err))
 	}
 	// v1alpha1 wrote the cluster as a whole as "cluster": name it as v1alpha2 does.
 	name := func(fs []policy.Finding) {
@@ -106,6 +118,18 @@ func ReadReport(path string) (*Report, error) {
 		name(r.Changes.Resolved)
 	}
 	return &r, nil
+}
+
+// jsonProblem words a JSON decoding error, with the byte offset of a syntax error.
+func jsonProblem(err error) string {
+	var syn *json.SyntaxError
+	switch {
+	case err.Error() == "unexpected end of JSON input":
+		return "the JSON ends early: the file is truncated (was it still being written?)"
+	case errors.As(err, &syn):
+		return fmt.Sprintf("invalid JSON at byte %d: %v", syn.Offset, err)
+	}
+	return strings.TrimPrefix(err.Error(), "json: ")
 }
 
 // Write adds a run: diffs r against the previous run, renders the formats (JSON always, as the

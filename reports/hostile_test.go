@@ -15,6 +15,7 @@ import (
 
 	"github.com/fleetaudit/fleetaudit/internal/facts"
 	"github.com/fleetaudit/fleetaudit/internal/policy"
+	"github.com/fleetaudit/fleetaudit/internal/waiver"
 )
 
 // Names an attacker controls: a cluster (kubeconfig context), object names and namespaces in
@@ -29,8 +30,12 @@ const (
 func hostileReport() *Report {
 	f := policy.Finding{Cluster: hostileCluster, RuleID: "FA-RBAC-001", Title: "t", Category: policy.CategoryCompliance, Severity: policy.SeverityHigh,
 		Kind: "deny", Resource: policy.ResourceRef{APIVersion: "v1", Kind: "ServiceAccount", Namespace: hostileNS, Name: hostileName},
-		Message: hostileMessage, Remediation: "-2+3"}
+		Message: hostileMessage, Remediation: "-2+3",
+		Waiver: &policy.Waiver{Owner: hostileName, Reason: hostileMessage, Expires: "2099-01-01", Ticket: hostileNS, Source: "w.yaml:4"}}
+	stale := waiver.Status{Entry: waiver.Entry{Rule: "FA-RBAC-001", Clusters: []string{hostileCluster}, Namespace: hostileNS, Resource: "User/" + hostileName,
+		Owner: hostileName, Reason: hostileMessage, Expires: "2099-01-01", Ticket: hostileMessage}, Source: "w`.yaml:9"}
 	return &Report{SchemaVersion: ReportSchemaVersion, GeneratedAt: time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC),
+		Waivers: &waiver.Summary{File: "w`.yaml", Waived: 1, ExpiringSoon: []waiver.Status{}, Expired: []waiver.Status{}, Stale: []waiver.Status{stale}},
 		Summary: Summary{Clusters: 1, Audited: 1, Findings: map[string]int{"high": 1}, Profile: "p@1.0.0"},
 		Rules:   []RuleInfo{{ID: "FA-RBAC-001", Title: "t", Category: policy.CategoryCompliance, Severity: policy.SeverityHigh}},
 		Clusters: []ClusterReport{{Name: hostileCluster, Version: "v1.34.0", Status: facts.StatusPartial, Problem: hostileMessage,
@@ -79,13 +84,25 @@ func TestHostileNamesInEveryFormat(t *testing.T) {
 			if regexp.MustCompile(`[^\\]\]\(|[^\\]\*\*|[^\\\x60]\x60code`).MatchString(s) {
 				t.Errorf("md: a link, emphasis or code span survived:\n%s", s)
 			}
-			// Every row of the findings table has exactly its 7 unescaped pipes.
-			for _, line := range strings.Split(s, "\n") {
-				if strings.HasPrefix(line, "| ") && strings.Contains(line, "FA-RBAC-001") {
-					if n := strings.Count(strings.ReplaceAll(line, `\|`, ""), "|"); n != 7 && n != 6 {
-						t.Errorf("md: row split into %d cells: %s", n-1, line)
+			// Every row of a table has as many unescaped pipes as its header.
+			header, rows := 0, 0
+			lines := strings.Split(s, "\n")
+			for i, line := range lines {
+				n := strings.Count(strings.ReplaceAll(line, `\|`, ""), "|")
+				switch {
+				case !strings.HasPrefix(line, "|"):
+					header = 0
+				case header == 0 && i+1 < len(lines) && strings.HasPrefix(lines[i+1], "|---"):
+					header = n
+				case !strings.HasPrefix(line, "|---"):
+					rows++
+					if n != header {
+						t.Errorf("md: row split into %d cells, its header has %d: %s", n-1, header-1, line)
 					}
 				}
+			}
+			if rows < 5 || !strings.Contains(s, "## Accepted risk") {
+				t.Errorf("md: %d table rows checked; the Accepted risk section must be among them", rows)
 			}
 		case "html":
 			for _, bad := range []string{"<script>alert", "<img src=x", "</td><img"} {
@@ -130,6 +147,24 @@ func TestHostileNamesInEveryFormat(t *testing.T) {
 			}
 			if err != nil || len(back.Clusters) != 1 || back.Clusters[0].Name != hostileCluster || back.Clusters[0].Findings[0].Message != hostileMessage {
 				t.Errorf("%s: names do not round-trip: %v", f.Name, err)
+			}
+		case "sarif":
+			var log struct {
+				Runs []struct {
+					LogicalLocations []struct{ Name string }
+					Results          []struct {
+						Message      struct{ Text string }
+						Suppressions []struct{ Justification string }
+					}
+				}
+			}
+			if err := json.Unmarshal(out, &log); err != nil {
+				t.Fatalf("sarif: not JSON: %v", err)
+			}
+			run := log.Runs[0]
+			if len(run.Results) != 1 || run.Results[0].Message.Text != hostileMessage || run.LogicalLocations[0].Name != hostileCluster ||
+				!strings.HasPrefix(run.Results[0].Suppressions[0].Justification, hostileMessage) {
+				t.Errorf("sarif: names do not round-trip: %+v", run)
 			}
 		case "policyreport", "openreports":
 			for _, doc := range strings.Split(s, "\n---\n") {

@@ -37,14 +37,18 @@ var funcs = template.FuncMap{
 		}
 		return out
 	},
-	"severityChart": severityChart,
-	"scoreChart":    scoreChart,
-	"mixChart":      mixChart,
-	"sortedKeys":    sortedKeys[policy.Score],
-	"costKeys":      sortedKeys[float64],
-	"controlGroups": controlGroups,
-	"controlName":   controlName,
-	"join":          strings.Join,
+	"waivedFindings": waivedFindings,
+	"newFindings":    newFindings,
+	"waiverGroups":   waiverGroups,
+	"waiverScope":    waiverScope,
+	"severityChart":  severityChart,
+	"scoreChart":     scoreChart,
+	"mixChart":       mixChart,
+	"sortedKeys":     sortedKeys[policy.Score],
+	"costKeys":       sortedKeys[float64],
+	"controlGroups":  controlGroups,
+	"controlName":    controlName,
+	"join":           strings.Join,
 }
 
 type severityGroup struct {
@@ -151,7 +155,9 @@ func mixChart(r *Report) template.HTML {
 	return template.HTML(b.String())
 }
 
-var htmlTmpl = template.Must(template.New("report.html.tmpl").Funcs(funcs).ParseFS(templates, "templates/report.html.tmpl"))
+var htmlTmpl = template.Must(template.New("report.html.tmpl").Funcs(funcs).ParseFS(templates,
+	"templates/report.html.tmpl", "templates/accepted-risk.html.tmpl", "templates/baseline.html.tmpl",
+	"templates/finding-list.html.tmpl"))
 
 // HTML writes one self-contained page: inline CSS and SVG, no scripts, no external assets
 // (a Content-Security-Policy forbids them).

@@ -12,12 +12,12 @@ import (
 // at a time, so a large fleet's output is never held in memory twice.
 func JSON(w io.Writer, r *Report) error {
 	bw := bufio.NewWriter(w)
-	field := func(name string, v any, last bool) error {
-		b, err := json.MarshalIndent(v, "  ", "  ")
+	field := func(f jsonField, last bool) error {
+		b, err := json.MarshalIndent(f.v, "  ", "  ")
 		if err != nil {
 			return err
 		}
-		bw.WriteString("  \"" + name + "\": ")
+		bw.WriteString("  \"" + f.name + "\": ")
 		bw.Write(b)
 		if !last {
 			bw.WriteString(",")
@@ -26,11 +26,8 @@ func JSON(w io.Writer, r *Report) error {
 		return nil
 	}
 	bw.WriteString("{\n")
-	for _, f := range []struct {
-		name string
-		v    any
-	}{{"schemaVersion", r.SchemaVersion}, {"generatedAt", r.GeneratedAt}, {"summary", r.Summary}, {"rules", r.Rules}} {
-		if err := field(f.name, f.v, false); err != nil {
+	for _, f := range []jsonField{{"schemaVersion", r.SchemaVersion}, {"generatedAt", r.GeneratedAt}, {"summary", r.Summary}, {"rules", r.Rules}} {
+		if err := field(f, false); err != nil {
 			return err
 		}
 	}
@@ -49,21 +46,45 @@ func JSON(w io.Writer, r *Report) error {
 	if len(r.Clusters) > 0 {
 		bw.WriteString("\n  ")
 	}
-	bw.WriteString("],\n")
-	controls := r.Controls
-	if controls == nil {
-		controls = []ControlResult{}
+	bw.WriteString("]")
+	tail := r.optionalFields()
+	if len(tail) > 0 {
+		bw.WriteString(",")
 	}
-	if err := field("controls", controls, r.Changes == nil); err != nil {
-		return err
-	}
-	if r.Changes != nil {
-		if err := field("changes", r.Changes, true); err != nil {
+	bw.WriteString("\n")
+	for i, f := range tail {
+		if err := field(f, i == len(tail)-1); err != nil {
 			return err
 		}
 	}
 	bw.WriteString("}\n")
 	return bw.Flush()
+}
+
+// jsonField is one top-level field of the report document.
+type jsonField struct {
+	name string
+	v    any
+}
+
+// optionalFields are the fields after the clusters (controls, then those the report has), in the order of
+// the Report struct (so the stream is the document encoding/json gives).
+func (r *Report) optionalFields() []jsonField {
+	controls := r.Controls
+	if controls == nil {
+		controls = []ControlResult{}
+	}
+	out := []jsonField{{"controls", controls}} // always present
+	if r.Changes != nil {
+		out = append(out, jsonField{"changes", r.Changes})
+	}
+	if r.Waivers != nil {
+		out = append(out, jsonField{"waivers", r.Waivers})
+	}
+	if r.Baseline != nil {
+		out = append(out, jsonField{"baseline", r.Baseline})
+	}
+	return out
 }
 
 // YAML writes the report as YAML: the JSON document's fields, in YAML.

@@ -15,6 +15,7 @@ type junitSuites struct {
 	Tests    int          `xml:"tests,attr"`
 	Failures int          `xml:"failures,attr"`
 	Errors   int          `xml:"errors,attr"`
+	Skipped  int          `xml:"skipped,attr,omitempty"`
 	Suites   []junitSuite `xml:"testsuite"`
 }
 
@@ -23,6 +24,7 @@ type junitSuite struct {
 	Tests     int         `xml:"tests,attr"`
 	Failures  int         `xml:"failures,attr"`
 	Errors    int         `xml:"errors,attr"`
+	Skipped   int         `xml:"skipped,attr,omitempty"`
 	Timestamp string      `xml:"timestamp,attr"`
 	Cases     []junitCase `xml:"testcase"`
 }
@@ -32,7 +34,13 @@ type junitCase struct {
 	Classname string        `xml:"classname,attr"`
 	Failure   *junitProblem `xml:"failure,omitempty"`
 	Error     *junitProblem `xml:"error,omitempty"`
+	Skipped   *junitSkipped `xml:"skipped,omitempty"`
 	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+type junitSkipped struct {
+	Message string `xml:"message,attr"`
+	Text    string `xml:",chardata"`
 }
 
 type junitProblem struct {
@@ -44,7 +52,8 @@ type junitProblem struct {
 // JUnit writes one test suite per cluster and one test case per cluster × rule: a rule with
 // deny findings fails (the findings are the failure text), warnings go to system-out, a rule
 // that could not be evaluated (ruleErrors) errs, and a cluster that could not be audited has
-// one erroring case.
+// one erroring case. Waived findings fail nothing: a rule whose deny findings are all waived
+// is skipped, with the waivers as the text.
 func JUnit(w io.Writer, r *Report) error {
 	out := junitSuites{Name: "fleetaudit"}
 	for _, c := range r.Clusters {
@@ -55,9 +64,12 @@ func JUnit(w io.Writer, r *Report) error {
 		} else {
 			by := map[string][]string{}
 			warns := map[string][]string{}
+			waived := map[string][]string{}
 			for _, f := range c.Findings {
 				line := fmt.Sprintf("[%s] %s: %s", f.Severity, f.Resource.String(), f.Message)
-				if f.Kind == "deny" {
+				if f.Waived() {
+					waived[f.RuleID] = append(waived[f.RuleID], line+" (waived: "+f.Waiver.String()+")")
+				} else if f.Kind == "deny" {
 					by[f.RuleID] = append(by[f.RuleID], line)
 				} else {
 					warns[f.RuleID] = append(warns[f.RuleID], line)
@@ -75,6 +87,12 @@ func JUnit(w io.Writer, r *Report) error {
 				} else if lines := by[ru.ID]; len(lines) > 0 {
 					tc.Failure = &junitProblem{Message: fmt.Sprintf("%d findings", len(lines)), Type: string(ru.Severity), Text: strings.Join(lines, "\n")}
 					s.Failures++
+				} else if lines := waived[ru.ID]; len(lines) > 0 {
+					tc.Skipped = &junitSkipped{Message: fmt.Sprintf("%d findings waived (accepted risk)", len(lines)), Text: strings.Join(lines, "\n")}
+					s.Skipped++
+				}
+				if tc.Skipped == nil && len(waived[ru.ID]) > 0 {
+					tc.SystemOut = strings.TrimPrefix(tc.SystemOut+"\n"+strings.Join(waived[ru.ID], "\n"), "\n")
 				}
 				s.Cases = append(s.Cases, tc)
 			}
@@ -83,6 +101,7 @@ func JUnit(w io.Writer, r *Report) error {
 		out.Tests += s.Tests
 		out.Failures += s.Failures
 		out.Errors += s.Errors
+		out.Skipped += s.Skipped
 		out.Suites = append(out.Suites, s)
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {

@@ -31,20 +31,10 @@ func Markdown(w io.Writer, r *Report) error {
 	}
 	if ch := r.Changes; ch != nil {
 		fmt.Fprintf(&b, "\n## Changes since %s\n\n%d new, %d resolved, %d unchanged.\n\n", ch.Previous.Format("2006-01-02 15:04 UTC"), len(ch.New), len(ch.Resolved), ch.Unchanged)
-		for _, sec := range []struct {
-			title string
-			fs    []policy.Finding
-		}{{"New", ch.New}, {"Resolved", ch.Resolved}} {
-			if len(sec.fs) == 0 {
-				continue
-			}
-			fmt.Fprintf(&b, "### %s\n\n| severity | cluster | rule | resource | message |\n|---|---|---|---|---|\n", sec.title)
-			for _, f := range sec.fs {
-				fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", md(string(f.Severity)), md(f.Cluster), md(f.RuleID), code(f.Resource.String()), md(f.Message))
-			}
-			b.WriteString("\n")
-		}
+		markdownFindingList(&b, "New", ch.New)
+		markdownFindingList(&b, "Resolved", ch.Resolved)
 	}
+	markdownBaseline(&b, r)
 	b.WriteString("\n## Controls\n")
 	for _, g := range controlGroups(r) {
 		fmt.Fprintf(&b, "\n### %s (%d passed, %d failed, %d controls)\n\n| control | title | status | clusters passed / failed / not evaluated | findings | rules |\n|---|---|---|---|---|---|\n",
@@ -60,7 +50,7 @@ func Markdown(w io.Writer, r *Report) error {
 		for _, c := range r.Clusters {
 			for _, f := range c.Findings {
 				if f.Severity == sev {
-					rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s | %s | %s |", md(c.Name), md(f.RuleID), md(f.ControlOf("CIS")), code(f.Resource.String()), md(f.Message), md(f.Remediation)))
+					rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s | %s | %s |", md(c.Name), md(f.RuleID), md(f.ControlOf("CIS")), code(f.Resource.String()), md(withWaiver(f)), md(f.Remediation)))
 				}
 			}
 		}
@@ -69,6 +59,7 @@ func Markdown(w io.Writer, r *Report) error {
 		}
 		fmt.Fprintf(&b, "\n### %s (%d)\n\n| cluster | rule | CIS id | resource | finding | remediation |\n|---|---|---|---|---|---|\n%s\n", sev, len(rows), strings.Join(rows, "\n"))
 	}
+	markdownAcceptedRisk(&b, r)
 	b.WriteString("\n## Cost and capacity mix\n\n| cluster | per hour | per month | nodes by capacity type | idle per hour |\n|---|---|---|---|---|\n")
 	for _, c := range r.Clusters {
 		if c.Cost == nil {
@@ -94,6 +85,18 @@ func Markdown(w io.Writer, r *Report) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// markdownFindingList writes a titled table of findings (nothing when there are none).
+func markdownFindingList(b *strings.Builder, title string, fs []policy.Finding) {
+	if len(fs) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "### %s\n\n| severity | cluster | rule | resource | message |\n|---|---|---|---|---|\n", title)
+	for _, f := range fs {
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", md(string(f.Severity)), md(f.Cluster), md(f.RuleID), code(f.Resource.String()), md(f.Message))
+	}
+	b.WriteString("\n")
 }
 
 // md makes text safe in a Markdown table cell: HTML is written as entities (a name such as

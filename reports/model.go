@@ -3,15 +3,14 @@ package reports
 import (
 	"cmp"
 	"maps"
-	"regexp"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/fleetaudit/fleetaudit/internal/binding"
 	"github.com/fleetaudit/fleetaudit/internal/facts"
 	"github.com/fleetaudit/fleetaudit/internal/fleet"
 	"github.com/fleetaudit/fleetaudit/internal/policy"
+	"github.com/fleetaudit/fleetaudit/internal/waiver"
 )
 
 // ReportSchemaVersion identifies the layout of the report model as JSON (docs/report.md):
@@ -35,6 +34,11 @@ type Report struct {
 	Controls []ControlResult `json:"controls"`
 	// Changes since the previous report of the same history folder; nil for the first.
 	Changes *Changes `json:"changes,omitempty"`
+	// Waivers is the waiver file's effect (--waivers): findings waived, waivers expiring
+	// soon, expired and stale. nil without a waiver file.
+	Waivers *waiver.Summary `json:"waivers,omitempty"`
+	// Baseline compares the run with a baseline report (--baseline); nil without one.
+	Baseline *Baseline `json:"baseline,omitempty"`
 }
 
 // RuleInfo describes one rule.
@@ -48,15 +52,22 @@ type RuleInfo struct {
 	Controls   []policy.Control  `json:"controls,omitempty"`
 	// Reads are the facts paths the rule reads (METADATA custom.reads); empty: every path.
 	Reads []string `json:"reads,omitempty"`
+	// Description, Remediation and References are the rule's METADATA (SARIF rule help).
+	Description string   `json:"description,omitempty"`
+	Remediation string   `json:"remediation,omitempty"`
+	References  []string `json:"references,omitempty"`
 }
 
 // Summary is the fleet at a glance.
 type Summary struct {
-	Clusters   int            `json:"clusters"`
-	Audited    int            `json:"audited"`
-	Incomplete int            `json:"incomplete"`
-	Failed     int            `json:"failed"`
-	Findings   map[string]int `json:"findings"` // by severity
+	Clusters   int `json:"clusters"`
+	Audited    int `json:"audited"`
+	Incomplete int `json:"incomplete"`
+	Failed     int `json:"failed"`
+	// Findings counts the open findings (not waived) by severity.
+	Findings map[string]int `json:"findings"`
+	// Waived counts the findings an accepted risk waives (with --waivers).
+	Waived int `json:"waived,omitempty"`
 	// MonthlyCost sums the priced nodes of every cluster (USD).
 	MonthlyCost float64 `json:"monthlyCost"`
 	// Profile and UpgradeReady count gate decisions, when a profile was given.
@@ -159,13 +170,18 @@ func (b *Builder) Keep(c *facts.Cluster) *CostSummary {
 }
 
 // Build assembles the report from an audit, the kept cost summaries (by cluster) and gate
-// decisions (optional).
+// decisions (optional). With waivers, the built-in rule of expired waivers is among the rules.
 func Build(a *fleet.Audit, rules []*policy.Rule, costs map[string]*CostSummary, decisions []policy.Decision, profileID string, now time.Time) *Report {
 	r := &Report{SchemaVersion: ReportSchemaVersion, GeneratedAt: now.UTC().Truncate(time.Second),
-		Summary: Summary{Clusters: len(a.Clusters), Findings: map[string]int{}, Profile: profileID}, Clusters: []ClusterReport{}, Rules: []RuleInfo{}}
+		Summary: Summary{Clusters: len(a.Clusters), Findings: map[string]int{}, Profile: profileID}, Clusters: []ClusterReport{}, Rules: []RuleInfo{},
+		Waivers: a.Waivers}
+	if a.Waivers != nil {
+		rules = append(slices.Clip(rules), waiver.ExpiredRule())
+	}
 	for _, ru := range rules {
 		r.Rules = append(r.Rules, RuleInfo{ID: ru.ID, Title: ru.Title, Category: ru.Category, Severity: ru.Severity,
-			Severities: ru.Severities, Controls: ru.Controls, Reads: ru.Reads})
+			Severities: ru.Severities, Controls: ru.Controls, Reads: ru.Reads,
+			Description: ru.Description, Remediation: ru.Remediation, References: ru.References})
 	}
 	for _, s := range policy.Severities {
 		r.Summary.Findings[string(s)] = 0
@@ -203,7 +219,11 @@ func Build(a *fleet.Audit, rules []*policy.Rule, costs map[string]*CostSummary, 
 			r.Summary.Failed++
 		}
 		for _, f := range c.Findings {
-			r.Summary.Findings[string(f.Severity)]++
+			if f.Waived() {
+				r.Summary.Waived++
+			} else {
+				r.Summary.Findings[string(f.Severity)]++
+			}
 		}
 		if cr.Cost != nil {
 			r.Summary.MonthlyCost += cr.Cost.Monthly
@@ -217,45 +237,38 @@ func Build(a *fleet.Audit, rules []*policy.Rule, costs map[string]*CostSummary, 
 	return r
 }
 
-var digits = regexp.MustCompile(`[0-9]+(\.[0-9]+)?`)
-
-// findingKey identifies a finding across runs: the same rule, resource and message, with the
-// numbers in the message ignored (they change from run to run: percentages, costs, counts).
-func findingKey(f policy.Finding) string {
-	res := f.Resource // kinds compared case-insensitively: v1alpha1 reports wrote "node/n1"
-	return f.Cluster + "\x00" + f.RuleID + "\x00" + f.Kind + "\x00" + strings.ToLower(res.Kind) + "/" + res.Namespace + "/" + res.Name +
-		"\x00" + digits.ReplaceAllString(f.Message, "#")
+// FindingsWhere is the report's findings that keep accepts, most severe first.
+func (r *Report) FindingsWhere(keep func(policy.Finding) bool) []policy.Finding {
+	var out []policy.Finding
+	for _, c := range r.Clusters {
+		for _, f := range c.Findings {
+			if keep(f) {
+				out = append(out, f)
+			}
+		}
+	}
+	policy.SortFindings(out)
+	return out
 }
 
-// Diff fills r.Changes against the previous report.
+// Diff fills r.Changes against the previous report: findings are the same across runs when
+// their identities match (see compare).
 func (r *Report) Diff(prev *Report) {
 	if prev == nil {
 		return
 	}
 	ch := &Changes{Previous: prev.GeneratedAt, New: []policy.Finding{}, Resolved: []policy.Finding{}, Scores: []ScoreChange{}}
-	before, after := map[string]policy.Finding{}, map[string]policy.Finding{}
-	for _, c := range prev.Clusters {
-		for _, f := range c.Findings {
-			before[findingKey(f)] = f
+	seen, resolved := compare(prev, r)
+	for i, c := range r.Clusters {
+		for j, f := range c.Findings {
+			if seen[i][j] {
+				ch.Unchanged++
+			} else {
+				ch.New = append(ch.New, f)
+			}
 		}
 	}
-	for _, c := range r.Clusters {
-		for _, f := range c.Findings {
-			after[findingKey(f)] = f
-		}
-	}
-	for _, k := range slices.Sorted(maps.Keys(after)) {
-		if _, ok := before[k]; ok {
-			ch.Unchanged++
-		} else {
-			ch.New = append(ch.New, after[k])
-		}
-	}
-	for _, k := range slices.Sorted(maps.Keys(before)) {
-		if _, ok := after[k]; !ok {
-			ch.Resolved = append(ch.Resolved, before[k])
-		}
-	}
+	ch.Resolved = append(ch.Resolved, resolved...)
 	prevScores := map[[2]string]float64{}
 	for _, c := range prev.Clusters {
 		for fw, s := range c.Scores {
@@ -270,6 +283,5 @@ func (r *Report) Diff(prev *Report) {
 		}
 	}
 	policy.SortFindings(ch.New)
-	policy.SortFindings(ch.Resolved)
 	r.Changes = ch
 }

@@ -198,6 +198,9 @@ func findingResult(f policy.Finding, ts metav1.Timestamp) orv1.ReportResult {
 	if f.Kind == "deny" {
 		res.Result = "fail"
 	}
+	if f.Waived() { // as Kyverno reports a policy exception: skip, with who accepted the risk
+		res.Result = "skip"
+	}
 	// A finding about the cluster as a whole has no resource: the report's scope is the cluster.
 	if f.Resource.Kind != "Cluster" {
 		res.Subjects = []corev1.ObjectReference{{APIVersion: f.Resource.APIVersion, Kind: f.Resource.Kind,
@@ -209,6 +212,12 @@ func findingResult(f policy.Finding, ts metav1.Timestamp) orv1.ReportResult {
 	}
 	if f.Remediation != "" {
 		props["remediation"] = f.Remediation
+	}
+	if w := f.Waiver; w != nil {
+		props["waiver.owner"], props["waiver.reason"], props["waiver.expires"], props["waiver.source"] = w.Owner, w.Reason, w.Expires, w.Source
+		if w.Ticket != "" {
+			props["waiver.ticket"] = w.Ticket
+		}
 	}
 	if len(props) > 0 {
 		res.Properties = props

@@ -37,6 +37,7 @@ var formats = []Format{
 		Render: joinedFiles(WGPolicyReports), Files: WGPolicyReports},
 	{Name: "openreports", Description: "openreports.io/v1alpha1 Reports per cluster", File: "openreports",
 		Render: joinedFiles(OpenReports), Files: OpenReports},
+	{Name: "sarif", Description: "SARIF 2.1.0 for code-scanning tools (waived findings as suppressions)", File: "report.sarif", Render: SARIF},
 }
 
 // Formats lists the registered formats.

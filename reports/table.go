@@ -17,7 +17,7 @@ import (
 func Table(w io.Writer, a *Report) error {
 	var b strings.Builder
 	counts := map[policy.Severity]int{}
-	failed, partial := 0, 0
+	failed, partial, waived := 0, 0, 0
 	for i, r := range a.Clusters {
 		if i > 0 {
 			b.WriteString("\n")
@@ -47,10 +47,24 @@ func Table(w io.Writer, a *Report) error {
 			continue
 		}
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "  SEVERITY\tRULE\tCATEGORY\tRESOURCE\tMESSAGE")
+		// A STATUS column only when waivers or a baseline can fill it.
+		status := a.Waivers != nil || a.Baseline != nil
+		if status {
+			fmt.Fprint(tw, "  STATUS\tSEVERITY\tRULE\tCATEGORY\tRESOURCE\tMESSAGE\n")
+		} else {
+			fmt.Fprint(tw, "  SEVERITY\tRULE\tCATEGORY\tRESOURCE\tMESSAGE\n")
+		}
 		for _, f := range r.Findings {
-			counts[f.Severity]++
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", f.Severity, plain(f.RuleID), f.Category, plain(f.Resource.String()), plain(f.Message))
+			if f.Waived() {
+				waived++
+			} else {
+				counts[f.Severity]++
+			}
+			lead := "  "
+			if status {
+				lead += findingStatus(f) + "\t"
+			}
+			fmt.Fprintf(tw, "%s%s\t%s\t%s\t%s\t%s\n", lead, f.Severity, plain(f.RuleID), f.Category, plain(f.Resource.String()), plain(f.Message))
 		}
 		if err := tw.Flush(); err != nil {
 			return err
@@ -65,9 +79,38 @@ func Table(w io.Writer, a *Report) error {
 			b.WriteString(",")
 		}
 	}
+	if bl := a.Baseline; bl != nil {
+		fmt.Fprintf(&b, "; against the baseline: %d new, %d unchanged, %d resolved", bl.New, bl.Unchanged, len(bl.Resolved))
+	}
+	if a.Waivers != nil {
+		fmt.Fprintf(&b, "; %d waived", waived)
+		if n := len(a.Waivers.Stale) + len(a.Waivers.Expired) + len(a.Waivers.ExpiringSoon); n > 0 {
+			fmt.Fprintf(&b, " (waivers: %d expiring soon, %d expired, %d stale)", len(a.Waivers.ExpiringSoon), len(a.Waivers.Expired), len(a.Waivers.Stale))
+		}
+	}
 	b.WriteString("\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// findingStatus is the STATUS cell: "new" against a baseline, then "waived until DATE" (and
+// "soon" when it expires within 14 days); "-" for neither.
+func findingStatus(f policy.Finding) string {
+	var parts []string
+	if f.Baseline == policy.BaselineNew {
+		parts = append(parts, "new")
+	}
+	if w := f.Waiver; w != nil {
+		s := "waived until " + w.Expires
+		if w.ExpiringSoon {
+			s += " (soon)"
+		}
+		parts = append(parts, s)
+	}
+	if len(parts) == 0 {
+		return "-"
+	}
+	return strings.Join(parts, ", ")
 }
 
 // plain makes text safe for a terminal: control characters (escape sequences that could

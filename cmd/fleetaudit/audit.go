@@ -10,16 +10,19 @@ import (
 
 	"github.com/fleetaudit/fleetaudit/internal/fleet"
 	"github.com/fleetaudit/fleetaudit/internal/policy"
+	"github.com/fleetaudit/fleetaudit/internal/waiver"
 	"github.com/fleetaudit/fleetaudit/reports"
 	"github.com/fleetaudit/fleetaudit/rules"
 )
 
-// ruleFlags choose the rules, their parameters and the limits of their evaluation.
+// ruleFlags choose the rules, their parameters and the limits of their evaluation, and the
+// waivers applied to their findings.
 type ruleFlags struct {
 	dirs        []string
 	params      string
 	evalTimeout time.Duration
 	maxFindings int
+	waivers     string
 }
 
 // register adds the rule flags of a command that evaluates rules.
@@ -41,6 +44,31 @@ func (r *ruleFlags) registerFiles(cmd *cobra.Command) {
 	})
 	_ = cmd.MarkFlagDirname("rules")
 	_ = cmd.MarkFlagFilename("params", "yaml", "yml", "json")
+}
+
+// registerWaivers adds --waivers (audit, report, gate, serve: the commands whose findings
+// count toward something a waiver can take them out of).
+func (r *ruleFlags) registerWaivers(cmd *cobra.Command) {
+	addFlags(cmd, groupRules, func(fs *pflag.FlagSet) {
+		fs.StringVar(&r.waivers, "waivers", "", "WaiverList file of accepted risks: waived findings stay in the output, marked, and leave --fail-on, scores and gate blocks (never the non-waivable checks)")
+	})
+	_ = cmd.MarkFlagFilename("waivers", "yaml", "yml")
+}
+
+// loadWaivers reads --waivers, checking its rule IDs against the engine's rules.
+func (r *ruleFlags) loadWaivers(e *policy.Engine) (*waiver.Set, error) {
+	if r.waivers == "" {
+		return nil, nil
+	}
+	ids := make([]string, 0, len(e.Rules()))
+	for _, ru := range e.Rules() {
+		ids = append(ids, ru.ID)
+	}
+	set, err := waiver.Load(r.waivers, ids)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return set, nil
 }
 
 func (r *ruleFlags) engine(ctx context.Context, removed []rules.RemovedAPI) (*policy.Engine, error) {
@@ -70,7 +98,12 @@ func prepare(ctx context.Context, src *sourceFlags, rf *ruleFlags) (*policy.Engi
 	if err != nil {
 		return nil, nil, fleet.Options{}, err
 	}
+	waivers, err := rf.loadWaivers(engine)
+	if err != nil {
+		return nil, nil, fleet.Options{}, err
+	}
 	jobs, opts, err := src.jobs()
+	opts.Waivers = waivers
 	return engine, jobs, opts, err
 }
 
@@ -79,6 +112,7 @@ func newAuditCmd(c *cli) *cobra.Command {
 		src    = sourceFlags{stderr: c.stderr}
 		rf     ruleFlags
 		bf     boundFlags
+		bl     baselineFlags
 		output string
 		failOn string
 	)
@@ -89,20 +123,26 @@ func newAuditCmd(c *cli) *cobra.Command {
 
 The fleet is every context of the kubeconfig (or those given with --context), a snapshot
 folder (--snapshot), or the embedded demo fleet (--demo). -n NAMESPACE shows only the
-findings about objects in that namespace; --fail-on then judges the findings shown.`,
+findings about objects in that namespace; --fail-on then judges the findings shown.
+--baseline FILE marks each finding new or unchanged against an earlier report, and
+--fail-on-new fails only on new ones.`,
 		Example: `  fleetaudit audit --demo
   fleetaudit audit --context prod --context staging
   fleetaudit audit --context prod,staging -o json --fail-on high
   fleetaudit audit --snapshot facts/ -n payments -o yaml
   fleetaudit audit --rules my-rules/ --params my-params.yaml
+  fleetaudit audit --demo --waivers examples/waivers.yaml --fail-on high
+  fleetaudit audit --baseline last-week.json --fail-on-new high
   fleetaudit audit --cis job --request-timeout 20s`,
 		Args: cobra.NoArgs,
 	}
 	src.register(cmd)
 	rf.register(cmd)
+	rf.registerWaivers(cmd)
 	bf.register(cmd)
+	bl.register(cmd, true)
 	addFlags(cmd, groupRules, func(fs *pflag.FlagSet) {
-		enumVarP(fs, &failOn, "fail-on", "", "none", failOnValues(), "exit 1 when a finding is at or above this severity")
+		enumVarP(fs, &failOn, "fail-on", "", "none", failOnValues(), "exit 1 when a finding (not waived) is at or above this severity")
 	})
 	registerOutput(cmd, &output, reports.FormatNames(false))
 	src.kube.registerNamespace(cmd, groupOutput, "show only the findings about objects in this namespace")
@@ -114,6 +154,10 @@ findings about objects in that namespace; --fail-on then judges the findings sho
 				return exitUsage, usagef("--fail-on: %v", err)
 			}
 			threshold = s
+		}
+		base, failOnNew, err := bl.load()
+		if err != nil {
+			return exitUsage, err
 		}
 		ctx := cmd.Context()
 		engine, jobs, opts, err := prepare(ctx, &src, &rf)
@@ -129,21 +173,27 @@ findings about objects in that namespace; --fail-on then judges the findings sho
 		}
 		audit = filterNamespace(audit, src.kube.namespace)
 		r := reports.Build(audit, engine.Rules(), nil, nil, "", audit.GeneratedAt)
+		if base != nil {
+			r.CompareBaseline(filterReportNamespace(base, src.kube.namespace), bl.file)
+		}
 		if err := reports.Write(c.stdout, r, output); err != nil {
 			return exitUsage, fmt.Errorf("write output: %w", err)
 		}
-		return auditExitCode(audit, threshold), nil
+		return auditExitCode(audit, r, threshold, failOnNew), nil
 	})
 	return cmd
 }
 
 // auditExitCode: an incomplete audit (3) outranks findings (1), because a cluster that was
-// not audited may hide findings.
-func auditExitCode(a *fleet.Audit, failOn policy.Severity) int {
+// not audited may hide findings. --fail-on judges every open finding, --fail-on-new only
+// those the baseline did not have.
+func auditExitCode(a *fleet.Audit, r *reports.Report, failOn, failOnNew policy.Severity) int {
 	switch {
 	case a.Incomplete():
 		return exitIncomplete
 	case failOn != "" && a.WorstSeverity().AtLeast(failOn):
+		return exitFindings
+	case failOnNew != "" && r.NewAtLeast(failOnNew):
 		return exitFindings
 	}
 	return exitOK

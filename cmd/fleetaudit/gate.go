@@ -36,6 +36,7 @@ func newGateCmd(c *cli) *cobra.Command {
 	}
 	src.register(cmd)
 	rf.register(cmd)
+	rf.registerWaivers(cmd)
 	addFlags(cmd, groupRules, func(fs *pflag.FlagSet) {
 		fs.StringVar(&profileFile, "profile", "", "ClusterProfile file, or with --catalog a profile NAME[@VERSION] of the catalog (required)")
 		fs.BoolVar(&explain, "explain", false, "list every rule evaluated and its outcome")
@@ -97,7 +98,7 @@ func gate(ctx context.Context, src *sourceFlags, rf *ruleFlags, p *profile.Profi
 	}
 	now := time.Now()
 	fleet.Each(ctx, targeted, opts, func(i int, c *facts.Cluster) {
-		run.Add(engine.Gate(ctx, targeted[i].Name, c, p, now))
+		run.Add(fleet.Gate(ctx, engine, opts, targeted[i].Name, c, p, now))
 	})
 	res := run.Finish()
 	if output == "table" {

@@ -3,13 +3,13 @@ package main
 import (
 	"github.com/fleetaudit/fleetaudit/internal/fleet"
 	"github.com/fleetaudit/fleetaudit/internal/policy"
+	"github.com/fleetaudit/fleetaudit/reports"
 )
 
 // findingInNamespace reports whether f is about an object in namespace ns: a namespaced
 // object of ns, or the Namespace ns itself (no quota, no LimitRange).
 func findingInNamespace(f policy.Finding, ns string) bool {
-	r := f.Resource
-	return r.Namespace == ns || (r.Kind == "Namespace" && r.Namespace == "" && r.Name == ns)
+	return f.Resource.NamespaceScope() == ns
 }
 
 // filterNamespace returns a copy of the audit with only the findings in namespace ns (all
@@ -18,16 +18,36 @@ func filterNamespace(a *fleet.Audit, ns string) *fleet.Audit {
 	if ns == "" {
 		return a
 	}
-	out := &fleet.Audit{GeneratedAt: a.GeneratedAt, Clusters: make([]fleet.Result, len(a.Clusters))}
+	out := &fleet.Audit{GeneratedAt: a.GeneratedAt, Clusters: make([]fleet.Result, len(a.Clusters)), Waivers: a.Waivers}
 	for i, r := range a.Clusters {
-		kept := []policy.Finding{}
-		for _, f := range r.Findings {
-			if findingInNamespace(f, ns) {
-				kept = append(kept, f)
-			}
-		}
-		r.Findings = kept
+		r.Findings = inNamespace(r.Findings, ns)
 		out.Clusters[i] = r
 	}
 	return out
+}
+
+// filterReportNamespace is filterNamespace for a report read from a file (a baseline, so that
+// findings outside the namespace do not count as resolved).
+func filterReportNamespace(r *reports.Report, ns string) *reports.Report {
+	if ns == "" {
+		return r
+	}
+	out := *r
+	out.Clusters = make([]reports.ClusterReport, len(r.Clusters))
+	for i, c := range r.Clusters {
+		c.Findings = inNamespace(c.Findings, ns)
+		out.Clusters[i] = c
+	}
+	return &out
+}
+
+// inNamespace is the findings about objects in namespace ns.
+func inNamespace(fs []policy.Finding, ns string) []policy.Finding {
+	kept := []policy.Finding{}
+	for _, f := range fs {
+		if findingInNamespace(f, ns) {
+			kept = append(kept, f)
+		}
+	}
+	return kept
 }

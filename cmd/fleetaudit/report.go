@@ -51,6 +51,7 @@ func newReportCmd(c *cli) *cobra.Command {
 		src         = sourceFlags{stderr: c.stderr}
 		rf          ruleFlags
 		bf          boundFlags
+		bl          baselineFlags
 		rep         reportFlags
 		out         outputDir
 		profileFile string
@@ -62,12 +63,15 @@ func newReportCmd(c *cli) *cobra.Command {
 with an index.html of all runs. -n NAMESPACE keeps only the findings in that namespace.`,
 		Example: `  fleetaudit report --output-dir reports/ --demo
   fleetaudit report --output-dir reports/ --profile platform-1.35.yaml --format html,junit
-  fleetaudit report --output-dir reports/ --keep 30 --keep-for 720h`,
+  fleetaudit report --output-dir reports/ --keep 30 --keep-for 720h
+  fleetaudit report --output-dir reports/ --baseline accepted/report.json`,
 		Args: cobra.NoArgs,
 	}
 	src.register(cmd)
 	rf.register(cmd)
+	rf.registerWaivers(cmd)
 	bf.register(cmd)
+	bl.register(cmd, false)
 	addFlags(cmd, groupRules, func(fs *pflag.FlagSet) {
 		fs.StringVar(&profileFile, "profile", "", "ClusterProfile: add the gate's upgrade decisions to the report")
 	})
@@ -82,13 +86,17 @@ with an index.html of all runs. -n NAMESPACE keeps only the findings in that nam
 		if err != nil {
 			return exitUsage, err
 		}
-		return report(cmd.Context(), &src, &rf, &bf, rep, dir, profileFile, c.stdout)
+		return report(cmd.Context(), &src, &rf, &bf, &bl, rep, dir, profileFile, c.stdout)
 	})
 	return cmd
 }
 
-func report(ctx context.Context, src *sourceFlags, rf *ruleFlags, bf *boundFlags, rep reportFlags, out, profileFile string, stdout io.Writer) (int, error) {
+func report(ctx context.Context, src *sourceFlags, rf *ruleFlags, bf *boundFlags, bl *baselineFlags, rep reportFlags, out, profileFile string, stdout io.Writer) (int, error) {
 	formats, err := rep.list()
+	if err != nil {
+		return exitUsage, err
+	}
+	base, _, err := bl.load()
 	if err != nil {
 		return exitUsage, err
 	}
@@ -114,7 +122,7 @@ func report(ctx context.Context, src *sourceFlags, rf *ruleFlags, bf *boundFlags
 		cs := builder.Keep(c)
 		var d *policy.Decision
 		if p != nil && p.Targets(c.Name) {
-			dec := engine.Gate(ctx, c.Name, c, p, now)
+			dec := fleet.Gate(ctx, engine, opts, c.Name, c, p, now)
 			d = &dec
 		}
 		mu.Lock()
@@ -136,6 +144,9 @@ func report(ctx context.Context, src *sourceFlags, rf *ruleFlags, bf *boundFlags
 	}
 	audit = filterNamespace(audit, src.kube.namespace)
 	r := reports.Build(audit, engine.Rules(), costs, decisions, profileID, now)
+	if base != nil {
+		r.CompareBaseline(filterReportNamespace(base, src.kube.namespace), bl.file)
+	}
 	dir, err := reports.History{Dir: out, Keep: rep.keep, KeepFor: rep.keepFor}.Write(r, formats)
 	if err != nil {
 		return exitUsage, fmt.Errorf("write report: %w", err)

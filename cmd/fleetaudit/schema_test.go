@@ -50,7 +50,7 @@ func TestConfigSchemaUpToDate(t *testing.T) {
 		"fail-on": `"enum":["info","low","medium","high","critical","none"]`,
 		"context": `"items":{"type":"string"},"type":["array","string"]`,
 		"timeout": `"default":"1m0s"`,
-		"format":  `"items":{"enum":["json","yaml","html","md","junit","csv","policyreport","openreports"]}`,
+		"format":  `"items":{"enum":["json","yaml","html","md","junit","csv","policyreport","openreports","sarif"]}`,
 	} {
 		b, _ := json.Marshal(doc.Properties[name])
 		if !strings.Contains(string(b), want) {

@@ -67,6 +67,7 @@ func newServeCmd(c *cli) *cobra.Command {
 	}
 	src.register(cmd)
 	rf.register(cmd)
+	rf.registerWaivers(cmd)
 	addFlags(cmd, groupServe, func(fs *pflag.FlagSet) {
 		fs.Var(durationFlag(&sf.interval, 5*time.Minute, above[time.Duration](0)), "interval", "time between audits")
 		fs.Var(floatFlag(&sf.jitter, 0.1, between[float64](0, 1, false)), "jitter", "random extra share of the interval, to spread load (0-1)")

@@ -19,6 +19,8 @@ import (
 	"github.com/fleetaudit/fleetaudit/internal/binding"
 	"github.com/fleetaudit/fleetaudit/internal/facts"
 	"github.com/fleetaudit/fleetaudit/internal/policy"
+	"github.com/fleetaudit/fleetaudit/internal/profile"
+	"github.com/fleetaudit/fleetaudit/internal/waiver"
 )
 
 // Options tune a fleet run.
@@ -40,8 +42,12 @@ type Options struct {
 	Bound func(cluster string) map[string]any
 	// State, when set, gives each cluster's place in the profile catalog (Result.Profile).
 	State func(c *facts.Cluster) *binding.State
-	// Log receives one debug record per cluster audited; nil discards.
+	// Log receives one debug record per cluster audited, and a warning per stale or expired
+	// waiver of a run; nil discards.
 	Log *slog.Logger
+	// Waivers, when set, are applied to each cluster's findings after evaluation and before
+	// its scores (policy.Finding.Waiver), at Now; expired ones become findings.
+	Waivers *waiver.Set
 }
 
 func (o Options) withDefaults() Options {
@@ -143,6 +149,8 @@ type Result struct {
 type Audit struct {
 	GeneratedAt time.Time `json:"generatedAt"`
 	Clusters    []Result  `json:"clusters"`
+	// Waivers summarises the waiver file's effect on the run (nil without Options.Waivers).
+	Waivers *waiver.Summary `json:"waivers,omitempty"`
 }
 
 // Each runs fn on every job's facts with at most o.Workers jobs at once; fn is called
@@ -194,6 +202,7 @@ func Run(ctx context.Context, jobs []Job, engine *policy.Engine, o Options, keep
 	o = o.withDefaults()
 	a := &Audit{GeneratedAt: o.Now().UTC().Truncate(time.Second), Clusters: make([]Result, len(jobs))}
 	keepErrs := make([]error, len(jobs))
+	matched := make([][]int, len(jobs))
 	// Each cluster's evaluation begins with its collection: rules start as soon as the facts
 	// they read are final (see policy.Evaluation).
 	evals := make([]*policy.Evaluation, len(jobs))
@@ -210,23 +219,66 @@ func Run(ctx context.Context, jobs []Job, engine *policy.Engine, o Options, keep
 		if keep != nil {
 			keepErrs[i] = keep(c)
 		}
-		a.Clusters[i] = evaluate(evals[i], engine, c)
+		a.Clusters[i], matched[i] = evaluate(evals[i], engine, c, o.Waivers, a.GeneratedAt)
 		if o.State != nil {
 			a.Clusters[i].Profile = o.State(c)
 		}
 		evals[i] = nil
 	})
 	slices.SortFunc(a.Clusters, func(x, y Result) int { return cmp.Compare(x.Cluster, y.Cluster) })
+	a.Waivers = summarizeWaivers(o, a, matched)
 	return a, errors.Join(keepErrs...)
 }
 
-// Evaluate turns one cluster's facts into its audit result.
-func Evaluate(ctx context.Context, engine *policy.Engine, c *facts.Cluster) Result {
-	return evaluate(engine.Begin(ctx), engine, c)
+// summarizeWaivers sums each waiver's matches over the run, and warns of the waivers that
+// matched nothing (stale) or expired.
+func summarizeWaivers(o Options, a *Audit, matched [][]int) *waiver.Summary {
+	if o.Waivers == nil {
+		return nil
+	}
+	total := make([]int, len(o.Waivers.Waivers))
+	for _, m := range matched {
+		for i, n := range m {
+			total[i] += n
+		}
+	}
+	waived := 0
+	for _, r := range a.Clusters {
+		for _, f := range r.Findings {
+			if f.Waived() {
+				waived++
+			}
+		}
+	}
+	s := o.Waivers.Summarize(total, waived, a.GeneratedAt)
+	for _, w := range s.Stale {
+		o.Log.Warn("stale waiver: it matched no finding of the run; delete it, or fix its rule, clusters, namespace or resource",
+			"waiver", w.Source, "rule", w.Rule, "clusters", strings.Join(w.Clusters, ","))
+	}
+	for _, w := range s.Expired {
+		o.Log.Warn("expired waiver: it no longer waives anything; renew it or delete it", "waiver", w.Source, "rule", w.Rule, "expired", w.Expires, "owner", w.Owner)
+	}
+	return s
 }
 
-// evaluate finishes an evaluation begun during c's collection.
-func evaluate(ev *policy.Evaluation, engine *policy.Engine, c *facts.Cluster) Result {
+// Gate is policy.Engine.Gate with o.Waivers applied to the findings at now (see
+// policy.Engine.GateWaived): the gate of audit, report, gate and serve waives alike.
+func Gate(ctx context.Context, engine *policy.Engine, o Options, cluster string, c *facts.Cluster, p *profile.Profile, now time.Time) policy.Decision {
+	if o.Waivers == nil {
+		return engine.Gate(ctx, cluster, c, p, now)
+	}
+	return engine.GateWaived(ctx, cluster, c, p, now, func(fs []policy.Finding) { o.Waivers.Apply(fs, now) })
+}
+
+// Evaluate turns one cluster's facts into its audit result (no waivers).
+func Evaluate(ctx context.Context, engine *policy.Engine, c *facts.Cluster) Result {
+	r, _ := evaluate(engine.Begin(ctx), engine, c, nil, time.Time{})
+	return r
+}
+
+// evaluate finishes an evaluation begun during c's collection, applying waivers at now
+// before the scores; it returns how many findings each waiver matched.
+func evaluate(ev *policy.Evaluation, engine *policy.Engine, c *facts.Cluster, waivers *waiver.Set, now time.Time) (Result, []int) {
 	r := Result{
 		Cluster: c.Name, Server: c.Server, Status: c.Status(), Nodes: len(c.Nodes),
 		CollectedAt: c.CollectedAt, Collection: c.Collection, Findings: []policy.Finding{},
@@ -239,21 +291,26 @@ func evaluate(ev *policy.Evaluation, engine *policy.Engine, c *facts.Cluster) Re
 	}
 	if r.Status == facts.StatusFailed {
 		ev.Stop()
-		return r
+		return r, nil
 	}
 	fs, err := ev.Finish(c)
 	errs := policy.AsRuleErrors(err)
 	if err != nil && errs == nil {
 		r.Status, r.Problem = facts.StatusFailed, err.Error()
-		return r
+		return r, nil
 	}
 	if len(errs) > 0 { // like a collector that failed: the findings stand, the cluster is partial
 		r.Status, r.RuleErrors = facts.StatusPartial, errs
 		r.Problem = strings.TrimPrefix(r.Problem+"; rules: "+errs.Error(), "; ")
 	}
+	expired, matched := waivers.Apply(fs, now)
+	if len(expired) > 0 {
+		fs = append(fs, expired...)
+		policy.SortFindings(fs)
+	}
 	r.Findings = fs
 	r.Scores = engine.Scores(c, fs, errs)
-	return r
+	return r, matched
 }
 
 // Incomplete reports whether any cluster could not be fully audited.
@@ -266,13 +323,13 @@ func (a *Audit) Incomplete() bool {
 	return false
 }
 
-// WorstSeverity is the highest severity among all findings (deny and warn), or "" when
-// there is none.
+// WorstSeverity is the highest severity among all open findings (deny and warn, not
+// waived), or "" when there is none.
 func (a *Audit) WorstSeverity() policy.Severity {
 	var worst policy.Severity
 	for _, r := range a.Clusters {
 		for _, f := range r.Findings {
-			if f.Severity.Rank() > worst.Rank() {
+			if !f.Waived() && f.Severity.Rank() > worst.Rank() {
 				worst = f.Severity
 			}
 		}

@@ -34,9 +34,13 @@ func (b *builder) cluster(r fleet.Result, c *facts.Cluster) {
 	}
 	type catSev struct{ cat, sev string }
 	type ruleKey struct{ rule, cat, sev string }
-	findings, violations := map[catSev]float64{}, map[ruleKey]float64{}
+	findings, violations, waived := map[catSev]float64{}, map[ruleKey]float64{}, map[[2]string]float64{}
 	riskySubjects := map[[2]string]map[policy.ResourceRef]bool{}
 	for _, f := range r.Findings {
+		if f.Waived() {
+			waived[[2]string{f.RuleID, string(f.Severity)}]++
+			continue
+		}
 		findings[catSev{string(f.Category), string(f.Severity)}]++
 		if f.Kind != "deny" {
 			continue
@@ -55,6 +59,9 @@ func (b *builder) cluster(r fleet.Result, c *facts.Cluster) {
 	}
 	for _, k := range slices.SortedFunc(maps.Keys(violations), func(a, b ruleKey) int { return cmpStr(a.rule+a.sev, b.rule+b.sev) }) {
 		b.add("fleetaudit_rule_violations", violations[k], name, k.rule, k.cat, k.sev)
+	}
+	for _, k := range slices.SortedFunc(maps.Keys(waived), func(a, b [2]string) int { return cmpStr(a[0]+a[1], b[0]+b[1]) }) {
+		b.add("fleetaudit_waived_findings", waived[k], name, k[0], k[1])
 	}
 	for _, k := range slices.SortedFunc(maps.Keys(riskySubjects), func(a, b [2]string) int { return cmpStr(a[0]+a[1], b[0]+b[1]) }) {
 		b.add("fleetaudit_rbac_risky_subjects", float64(len(riskySubjects[k])), name, k[0], k[1])
@@ -141,7 +148,7 @@ func (b *builder) posture(cluster string, r fleet.Result) {
 			continue
 		}
 		state := "open"
-		if waived(f) {
+		if f.Waived() {
 			state = "waived"
 		}
 		levels := map[string]bool{}
@@ -168,6 +175,3 @@ func (b *builder) posture(cluster string, r fleet.Result) {
 		b.add("fleetaudit_control_failed", boolValue(failed[k]), cluster, k[0], k[1])
 	}
 }
-
-// waived reports whether a finding is waived (it then counts as accepted risk, not open).
-func waived(policy.Finding) bool { return false }

@@ -35,8 +35,9 @@ func (d desc) Name() string { return d.name }
 // Families lists every metric family fleetaudit emits.
 var Families = []desc{
 	{"fleetaudit_cluster_info", "Cluster metadata (value 1): Kubernetes version, managed platform and audit status.", []string{"cluster", "version", "platform", "status"}},
-	{"fleetaudit_findings", "Findings (deny and warn) of the last audit by category and severity.", []string{"cluster", "category", "severity"}},
-	{"fleetaudit_rule_violations", "Deny findings of the last audit per rule.", []string{"cluster", "rule", "category", "severity"}},
+	{"fleetaudit_findings", "Open findings (deny and warn, not waived) of the last audit by category and severity.", []string{"cluster", "category", "severity"}},
+	{"fleetaudit_rule_violations", "Open deny findings (not waived) of the last audit per rule.", []string{"cluster", "rule", "category", "severity"}},
+	{"fleetaudit_waived_findings", "Findings of the last audit that a waiver (--waivers) accepts, per rule.", []string{"cluster", "rule", "severity"}},
 	{"fleetaudit_pss_violations", "Deny findings of Pod Security Standards controls per namespace, by level (baseline, restricted) and state (open, waived).", []string{"cluster", "namespace", "level", "state"}},
 	{"fleetaudit_control_failed", "Whether a control of a compliance framework failed on the cluster in the last audit (1) or not (0), for every control a rule cites.", []string{"cluster", "framework", "control"}},
 	{"fleetaudit_compliance_score_ratio", "Compliance score per framework: passed / evaluated controls (rbac rules, cis scored checks).", []string{"cluster", "framework"}},

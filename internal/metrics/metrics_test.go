@@ -41,6 +41,9 @@ func snapshot() *Snapshot {
 				{RuleID: "FA-RBAC-001", Category: "compliance", Framework: "rbac", Severity: "critical", Kind: "deny", Resource: policy.ResourceRef{Kind: "User", Name: "a"}},
 				{RuleID: "FA-RBAC-001", Category: "compliance", Framework: "rbac", Severity: "critical", Kind: "deny", Resource: policy.ResourceRef{Kind: "User", Name: "b"}},
 				{RuleID: "FA-COST-003", Category: "cost", Severity: "medium", Kind: "warn", Resource: policy.ResourceRef{Kind: "Cluster", Name: "prod"}},
+				// Waived: counted apart, in no other family.
+				{RuleID: "FA-RBAC-001", Category: "compliance", Framework: "rbac", Severity: "critical", Kind: "deny", Resource: policy.ResourceRef{Kind: "User", Name: "c"},
+					Waiver: &policy.Waiver{Owner: "o", Reason: "r", Expires: "2099-01-01", Source: "w.yaml:4"}},
 			},
 			Profile: &binding.State{Profile: "std", HeldTo: "std@1.0.0", Runs: "std@1.0.0", Newest: "std@1.1.0", UpdateAvailable: true}}}},
 		Finished: at.Add(time.Minute), Duration: 1500 * time.Millisecond,
@@ -54,13 +57,16 @@ func TestExpositionText(t *testing.T) {
 	c := New()
 	c.Update(snapshot())
 	const want = `
-# HELP fleetaudit_findings Findings (deny and warn) of the last audit by category and severity.
+# HELP fleetaudit_findings Open findings (deny and warn, not waived) of the last audit by category and severity.
 # TYPE fleetaudit_findings gauge
 fleetaudit_findings{category="compliance",cluster="prod",severity="critical"} 2
 fleetaudit_findings{category="cost",cluster="prod",severity="medium"} 1
-# HELP fleetaudit_rule_violations Deny findings of the last audit per rule.
+# HELP fleetaudit_rule_violations Open deny findings (not waived) of the last audit per rule.
 # TYPE fleetaudit_rule_violations gauge
 fleetaudit_rule_violations{category="compliance",cluster="prod",rule="FA-RBAC-001",severity="critical"} 2
+# HELP fleetaudit_waived_findings Findings of the last audit that a waiver (--waivers) accepts, per rule.
+# TYPE fleetaudit_waived_findings gauge
+fleetaudit_waived_findings{cluster="prod",rule="FA-RBAC-001",severity="critical"} 1
 # HELP fleetaudit_rbac_risky_subjects Subjects (users, groups, service accounts) with a deny finding of an RBAC risk rule.
 # TYPE fleetaudit_rbac_risky_subjects gauge
 fleetaudit_rbac_risky_subjects{cluster="prod",risk="FA-RBAC-001",severity="critical"} 2
@@ -114,7 +120,7 @@ fleetaudit_cluster_last_success_timestamp_seconds{cluster="prod"} 1.8e+09
 # TYPE fleetaudit_audit_duration_seconds gauge
 fleetaudit_audit_duration_seconds 1.5
 `
-	names := []string{"fleetaudit_findings", "fleetaudit_rule_violations", "fleetaudit_rbac_risky_subjects", "fleetaudit_compliance_score_ratio",
+	names := []string{"fleetaudit_findings", "fleetaudit_rule_violations", "fleetaudit_waived_findings", "fleetaudit_rbac_risky_subjects", "fleetaudit_compliance_score_ratio",
 		"fleetaudit_cis_checks", "fleetaudit_cluster_info", "fleetaudit_profile_info", "fleetaudit_profile_update_available", "fleetaudit_collector_up", "fleetaudit_rule_errors", "fleetaudit_quota_utilization_ratio",
 		"fleetaudit_resource_requests", "fleetaudit_nodes", "fleetaudit_cost_usd_per_hour", "fleetaudit_upgrade_ready",
 		"fleetaudit_upgrade_blockers", "fleetaudit_cluster_last_success_timestamp_seconds", "fleetaudit_audit_duration_seconds"}
@@ -229,6 +235,7 @@ func TestPostureSeries(t *testing.T) {
 			finding("W-2", "shop", "deny", pss("restricted/run-as-non-root")),
 			finding("W-2", "batch", "deny", pss("restricted/run-as-non-root")),
 			finding("W-3", "shop", "warn", policy.Control{Framework: "NSA", ID: "net-policies"}),
+			waivedFinding(finding("W-2", "ops", "deny", pss("restricted/run-as-non-root"))),
 		}},
 		{Cluster: "down", Status: facts.StatusFailed},
 	}}
@@ -239,6 +246,7 @@ func TestPostureSeries(t *testing.T) {
 # TYPE fleetaudit_pss_violations gauge
 fleetaudit_pss_violations{cluster="c1",level="baseline",namespace="shop",state="open"} 2
 fleetaudit_pss_violations{cluster="c1",level="restricted",namespace="batch",state="open"} 1
+fleetaudit_pss_violations{cluster="c1",level="restricted",namespace="ops",state="waived"} 1
 fleetaudit_pss_violations{cluster="c1",level="restricted",namespace="shop",state="open"} 1
 # HELP fleetaudit_control_failed Whether a control of a compliance framework failed on the cluster in the last audit (1) or not (0), for every control a rule cites.
 # TYPE fleetaudit_control_failed gauge
@@ -250,4 +258,9 @@ fleetaudit_control_failed{cluster="c1",control="restricted/run-as-non-root",fram
 	if err := testutil.CollectAndCompare(c, strings.NewReader(want), "fleetaudit_pss_violations", "fleetaudit_control_failed"); err != nil {
 		t.Error(err)
 	}
+}
+
+func waivedFinding(f policy.Finding) policy.Finding {
+	f.Waiver = &policy.Waiver{Owner: "sec@example.com"}
+	return f
 }

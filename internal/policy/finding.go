@@ -29,7 +29,48 @@ type Finding struct {
 	References  []string  `json:"references,omitempty"`
 	// Details holds any further fields the rule put in its finding object.
 	Details map[string]any `json:"details,omitempty"`
+	// Waiver, when set, is the accepted risk that waives the finding (internal/waiver): the
+	// finding stays in every output, marked, but no longer counts toward --fail-on, compliance
+	// scores, open-finding counts or gate blocks.
+	Waiver *Waiver `json:"waiver,omitempty"`
+	// Baseline says whether the finding was in the baseline report (--baseline); empty
+	// without one.
+	Baseline BaselineState `json:"baseline,omitempty"`
 }
+
+// Waived reports whether an accepted risk waives the finding.
+func (f Finding) Waived() bool { return f.Waiver != nil }
+
+// Waiver is the accepted risk a finding is waived by: who accepted it, why, and until when.
+type Waiver struct {
+	Owner  string `json:"owner"`
+	Reason string `json:"reason"`
+	// Expires is the last day the waiver applies (YYYY-MM-DD, UTC; inclusive).
+	Expires string `json:"expires"`
+	Ticket  string `json:"ticket,omitempty"`
+	// Source is where the waiver is written, as file:line.
+	Source string `json:"source"`
+	// ExpiringSoon: the waiver expires within 14 days of the run.
+	ExpiringSoon bool `json:"expiringSoon,omitempty"`
+}
+
+// String is the waiver in one line, for tables and gate warnings.
+func (w *Waiver) String() string {
+	s := "accepted by " + w.Owner + " until " + w.Expires
+	if w.Ticket != "" {
+		s += " (" + w.Ticket + ")"
+	}
+	return s
+}
+
+// BaselineState is a finding's state against a baseline report.
+type BaselineState string
+
+// Baseline states: a finding of the run that the baseline did not have, or had.
+const (
+	BaselineNew       BaselineState = "new"
+	BaselineUnchanged BaselineState = "unchanged"
+)
 
 // Category is a rule's area.
 type Category string
@@ -66,6 +107,16 @@ func (r ResourceRef) String() string {
 		s += r.Namespace + "/"
 	}
 	return s + r.Name
+}
+
+// NamespaceScope is the namespace the object is in, or is: a namespaced object's namespace,
+// a Namespace object's own name (a missing ResourceQuota is about that namespace); "" for
+// other cluster-scoped objects (nodes, cluster roles, users, groups).
+func (r ResourceRef) NamespaceScope() string {
+	if r.Namespace == "" && r.Kind == "Namespace" {
+		return r.Name
+	}
+	return r.Namespace
 }
 
 // Compare orders references by kind, namespace, name and field path.

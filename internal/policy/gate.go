@@ -32,7 +32,10 @@ type Decision struct {
 	// below the blocking severity, and warnings), sorted; an allowed move still reports them.
 	Warnings []string `json:"warnings"`
 	// Blocking are the deny findings that block.
-	Blocking    []Finding `json:"blocking,omitempty"`
+	Blocking []Finding `json:"blocking,omitempty"`
+	// Waived are the findings of the gate's rules that accepted risks waive: they would
+	// have blocked (or warned) and do not; each is also a warning.
+	Waived      []Finding `json:"waived,omitempty"`
 	CollectedAt time.Time `json:"collectedAt,omitzero"`
 	// Overrides are the operator's per-cluster requirement overrides that applied, each with
 	// its reason (from the bindings).
@@ -49,6 +52,8 @@ type RuleOutcome struct {
 	// Result is pass, deny or warn.
 	Result   string `json:"result"`
 	Findings int    `json:"findings"`
+	// Waived counts the findings an accepted risk waives (they neither block nor warn).
+	Waived int `json:"waived,omitempty"`
 	// Blocking tells whether this rule's deny findings block under the profile.
 	Blocking bool `json:"blocking"`
 }
@@ -173,6 +178,17 @@ func denyRuleErrors(d Decision, err error) Decision {
 // plain (for compliance scores), once with the profile and the scores; the upgrade rules' (and
 // the profile's extra rules') deny findings at or above the profile's blocking severity deny.
 func (e *Engine) Gate(ctx context.Context, cluster string, c *facts.Cluster, p *profile.Profile, now time.Time) Decision {
+	return e.GateWaived(ctx, cluster, c, p, now, nil)
+}
+
+// GateWaived is Gate where waive (nil: none) marks the findings that accepted risks cover
+// (Finding.Waiver) after each evaluation: a waived finding neither lowers the compliance
+// scores the rules see nor blocks; it is listed in Waived and as a warning. The fail-closed
+// checks and the non-waivable checks are not findings, so no waiver reaches them.
+func (e *Engine) GateWaived(ctx context.Context, cluster string, c *facts.Cluster, p *profile.Profile, now time.Time, waive func([]Finding)) Decision {
+	if waive == nil {
+		waive = func([]Finding) {}
+	}
 	d := Decision{Cluster: cluster, Profile: p.ID(), Target: p.Spec.KubernetesVersion, Reasons: []string{}, Warnings: []string{}}
 	deny := func(format string, a ...any) Decision {
 		d.Reasons = append(d.Reasons, fmt.Sprintf(format, a...))
@@ -197,6 +213,7 @@ func (e *Engine) Gate(ctx context.Context, cluster string, c *facts.Cluster, p *
 	if err != nil {
 		return denyRuleErrors(d, err)
 	}
+	waive(first)
 	pin, err := p.Input()
 	if err != nil {
 		return deny("%v", err)
@@ -205,6 +222,7 @@ func (e *Engine) Gate(ctx context.Context, cluster string, c *facts.Cluster, p *
 	if err != nil {
 		return denyRuleErrors(d, err)
 	}
+	waive(findings)
 	blockingSev, _ := ParseSeverity(p.BlockingSeverity())
 	blocks := func(r *Rule) bool {
 		return r.Category == "upgrade" || slices.Contains(p.Spec.Requirements.Rules, r.ID)
@@ -217,6 +235,14 @@ func (e *Engine) Gate(ctx context.Context, cluster string, c *facts.Cluster, p *
 		out := RuleOutcome{ID: r.ID, Title: r.Title, Category: r.Category, Result: "pass", Blocking: blocks(r)}
 		for _, f := range byRule[r.ID] {
 			out.Findings++
+			if f.Waived() { // an accepted risk: shown, never judged
+				out.Waived++
+				if blocks(r) {
+					d.Waived = append(d.Waived, f)
+					d.Warnings = append(d.Warnings, fmt.Sprintf("waived %s %s: %s (%s)", f.RuleID, f.Severity, f.Message, f.Waiver))
+				}
+				continue
+			}
 			switch {
 			case f.Kind == "deny" && blocks(r) && f.Severity.AtLeast(blockingSev):
 				d.Blocking = append(d.Blocking, f)
@@ -232,6 +258,7 @@ func (e *Engine) Gate(ctx context.Context, cluster string, c *facts.Cluster, p *
 		d.Explain = append(d.Explain, out)
 	}
 	SortFindings(d.Blocking)
+	SortFindings(d.Waived)
 	for _, f := range d.Blocking {
 		d.Reasons = append(d.Reasons, fmt.Sprintf("%s %s: %s", f.RuleID, f.Severity, f.Message))
 	}

@@ -95,3 +95,50 @@ func TestGateDecisions(t *testing.T) {
 		}
 	}
 }
+
+// TestGateWaivedFindingsDoNotBlock: a waived blocking finding no longer blocks; it is listed
+// in Waived and as a warning naming who accepted it. Findings the waiver does not cover
+// still block.
+func TestGateWaivedFindingsDoNotBlock(t *testing.T) {
+	e, err := New(context.Background(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+	c := readyCluster(t, "v1.33.0", now.Add(-time.Minute))
+	c.Upgrade.PDBs = []facts.PDB{
+		{Namespace: "db", Name: "pg", DisruptionsAllowed: 0, CurrentHealthy: 1, DesiredHealthy: 1, ExpectedPods: 1},
+		{Namespace: "web", Name: "front", DisruptionsAllowed: 0, CurrentHealthy: 1, DesiredHealthy: 1, ExpectedPods: 1},
+	}
+	p := gateProfile(t, "")
+	if d := e.Gate(ctx, "c1", c, p, now); d.Allowed || len(d.Blocking) != 2 {
+		t.Fatalf("two PDBs that allow no disruption must block: %v", d.Reasons)
+	}
+	waivePG := func(fs []Finding) {
+		for i := range fs {
+			if fs[i].RuleID == "FA-UPG-005" && fs[i].Resource.Name == "pg" {
+				fs[i].Waiver = &Waiver{Owner: "dba@example.com", Reason: "pg has a standby", Expires: "2027-01-31", Source: "w.yaml:4"}
+			}
+		}
+	}
+	d := e.GateWaived(ctx, "c1", c, p, now, waivePG)
+	if d.Allowed || len(d.Blocking) != 1 || d.Blocking[0].Resource.Name != "front" || len(d.Waived) != 1 || d.Waived[0].Resource.Name != "pg" {
+		t.Errorf("the waived PDB must not block, the other must: blocking %v, waived %v", d.Blocking, d.Waived)
+	}
+	waiveAll := func(fs []Finding) {
+		for i := range fs {
+			fs[i].Waiver = &Waiver{Owner: "dba@example.com", Reason: "r", Expires: "2027-01-31", Source: "w.yaml:4"}
+		}
+	}
+	d = e.GateWaived(ctx, "c1", c, p, now, waiveAll)
+	want := "waived FA-UPG-005 high: PodDisruptionBudget db/pg allows 0 disruptions"
+	if !d.Allowed || len(d.Reasons) != 0 || len(d.Warnings) != 2 || !strings.HasPrefix(d.Warnings[0], want) || !strings.HasSuffix(d.Warnings[0], "(accepted by dba@example.com until 2027-01-31)") {
+		t.Errorf("with both waived the move is allowed, each waiver a warning: %v %v", d.Reasons, d.Warnings)
+	}
+	for _, o := range d.Explain {
+		if o.ID == "FA-UPG-005" && (o.Result != "pass" || o.Findings != 2 || o.Waived != 2) {
+			t.Errorf("explain of a rule whose findings are all waived: %+v", o)
+		}
+	}
+}

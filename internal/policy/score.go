@@ -21,7 +21,7 @@ func newScore(passed, evaluated int) Score {
 
 // Scores computes the compliance score of each framework on one cluster:
 //   - a rule framework (rbac): evaluated = the framework's rules; passed = those with no deny
-//     finding on the cluster (warnings do not fail a control);
+//     finding on the cluster (warnings do not fail a control, nor do waived findings);
 //   - cis: evaluated = scored kube-bench checks that passed or failed; passed = those that
 //     passed (WARN and INFO checks are manual and not counted), taken from the facts.
 //
@@ -30,7 +30,7 @@ func newScore(passed, evaluated int) Score {
 func (e *Engine) Scores(c *facts.Cluster, findings []Finding, notEvaluated RuleErrors) map[string]Score {
 	failed, skip := map[string]bool{}, map[string]bool{}
 	for _, f := range findings {
-		if f.Kind == "deny" {
+		if f.Kind == "deny" && !f.Waived() {
 			failed[f.RuleID] = true
 		}
 	}

@@ -113,7 +113,7 @@ func (s *Server) AuditOnce(ctx context.Context) error {
 	for _, p := range latestProfiles(s.cfg.Profiles) {
 		for _, r := range audit.Clusters {
 			if p.Targets(r.Cluster) {
-				d := s.cfg.Engine.Gate(ctx, r.Cluster, st.Facts[r.Cluster], p, st.Finished)
+				d := fleet.Gate(ctx, s.cfg.Engine, s.cfg.Options, r.Cluster, st.Facts[r.Cluster], p, st.Finished)
 				d.Explain = nil
 				st.Decisions = append(st.Decisions, d)
 			}
@@ -312,7 +312,7 @@ func (s *Server) decide(ctx context.Context, cluster string, p *profile.Profile)
 	if st := s.State(); st != nil {
 		c = st.Facts[cluster]
 	}
-	return s.cfg.Engine.Gate(ctx, cluster, c, p, s.cfg.Now())
+	return fleet.Gate(ctx, s.cfg.Engine, s.cfg.Options, cluster, c, p, s.cfg.Now())
 }
 
 // Handler serves health, readiness and (when mux is given more) other plain-HTTP endpoints.
