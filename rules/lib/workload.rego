@@ -193,3 +193,28 @@ cis(id) := {"framework": "CIS", "id": id, "version": "cis-1.12"}
 
 # seccomp_allowed are the seccomp profile types a pod or container may set (unset included).
 seccomp_allowed := {"", "RuntimeDefault", "Localhost"}
+
+# ---- NetworkPolicies ----------------------------------------------------------------
+
+policies := object.get(facts, "networkPolicies", [])
+
+policy_namespaces := {p.namespace | some p in policies}
+
+# networked maps each namespace to its workloads off the host network (those
+# NetworkPolicies govern), in the facts' order.
+networked[ns] := ws if {
+	some ns in {w.namespace | some w in items; not w.pod.hostNetwork}
+	ws := [w | some w in items; w.namespace == ns; not w.pod.hostNetwork]
+}
+
+# examples names workloads for a message: "2 workloads (Deployment/web, StatefulSet/db)",
+# at most three by name.
+examples(ws) := sprintf("%d workload%s (%s%s)", [count(ws), plural(count(ws)), concat(", ", [sprintf("%s/%s", [w.kind, w.name]) | some w in array.slice(ws, 0, 3)]), more(count(ws))])
+
+plural(1) := ""
+
+plural(n) := "s" if n != 1
+
+more(n) := "" if n <= 3
+
+more(n) := ", …" if n > 3

@@ -1,5 +1,6 @@
-# The compliant restricted pod of the fixture passes every Pod Security Standards control.
-package fleetaudit.workload.pss_compliant_test
+# The compliant restricted pod of the fixture passes every Pod Security Standards control,
+# and every other workload rule.
+package fleetaudit.workload.compliant_test
 
 import data.fleetaudit.lib.workload_fixture as fx
 
@@ -12,6 +13,24 @@ pss_rules := [
 	"pss_volume_types", "pss_privilege_escalation", "pss_run_as_non_root",
 	"pss_run_as_non_root_user", "pss_seccomp_restricted", "pss_capabilities_restricted",
 ]
+
+# other_deny_rules and warn_rules are the packages of the other workload rules.
+other_deny_rules := [
+	"image_mutable_tag", "image_registry", "requests_missing", "memory_limit_missing",
+	"default_serviceaccount_token", "netpol_missing", "netpol_default_deny", "default_namespace",
+]
+
+warn_rules := ["image_digest", "probes_missing"]
+
+test_compliant_pod_passes_every_other_workload_rule if {
+	params := {"workload": {"images": {"allowed_registries": ["registry.example.com"]}}}
+	every name in other_deny_rules {
+		count(data.fleetaudit.workload[name].deny) == 0 with input as fx.inp([fx.compliant]) with data.fleetaudit.params as params
+	}
+	every name in warn_rules {
+		count(data.fleetaudit.workload[name].warn) == 0 with input as fx.inp([fx.compliant]) with data.fleetaudit.params as params
+	}
+}
 
 test_compliant_restricted_pod_passes_every_pss_rule if {
 	count(pss_rules) == 17
