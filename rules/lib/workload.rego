@@ -21,21 +21,18 @@ exempt(ns) if {
 	glob.match(pattern, null, ns)
 }
 
-# items are the workloads outside exempt namespaces, in the facts' order.
+# items are the workloads the rules judge: those outside exempt namespaces, in the facts'
+# order. (What findings say about a workload, its title, paths and level note, is worked out
+# per finding: most workloads have none, and OPA's builtins are dear enough that preparing
+# it for every workload costs more than it saves.)
 items := [w | some w in object.get(facts, "items", []); not exempt(w.namespace)]
 
+api_version(w) := w.apiVersion if {
+	w.apiVersion != ""
+} else := k8s.workload_api_version(w.kind)
+
 # name is how a message names a workload: "Deployment shop/web".
-name(w) := sprintf("%s %s/%s", [w.kind, w.namespace, w.name])
-
-containers(w) := object.get(w.pod, "containers", [])
-
-# regular are the containers of spec.containers (not init or ephemeral ones).
-regular(w) := [c | some c in containers(w); c.type == "container"]
-
-# sc is a container's own security context; pod_sc the pod's.
-sc(c) := object.get(c, "securityContext", {})
-
-pod_sc(w) := object.get(w.pod, "securityContext", {})
+name(w) := concat("", [w.kind, " ", w.namespace, "/", w.name])
 
 # ---- Pod Security Standards level of a namespace --------------------------------------
 
@@ -68,10 +65,8 @@ label_levels(ns) := [{"mode": mode, "value": value, "level": read_level(mode, va
 
 # pss[ns] is {level, source} for every namespace with workloads: the strictest of its
 # enforce, audit and warn labels (the first of those modes on a tie), else the fleet default.
-pss[ns] := level_of(ns) if {
-	some w in items
-	ns := w.namespace
-}
+# (Complete documents, not partial rules: a lookup in a partial rule walks every item.)
+pss := {ns: level_of(ns) | some ns in {w.namespace | some w in items}}
 
 level_of(ns) := {"level": top.level, "source": label_source(top)} if {
 	labels := label_levels(ns)
@@ -96,59 +91,79 @@ fleet_default := {"level": "restricted", "source": sprintf("no pod-security labe
 	not value in object.keys(levels)
 }
 
-# pss_items are the workloads a control of level ("baseline" or "restricted") applies to:
-# those in namespaces at that level or a stricter one. Privileged namespaces get none.
-pss_items(level) := [w |
-	some w in items
-	levels[pss[w.namespace].level] >= levels[level]
-]
+# pss_items are, by control level (baseline, restricted), the workloads the controls of that
+# level apply to: those in namespaces at that level or a stricter one. Privileged
+# namespaces get none.
+pss_items := {level: [w | some w in items; levels[pss[w.namespace].level] >= rank] |
+	some level in ["baseline", "restricted"]
+	rank := levels[level]
+}
 
 # note says which level applies to w and where it comes from, for messages.
-note(w) := sprintf("(PSS %s applies in namespace %s: %s)", [p.level, w.namespace, p.source]) if p := pss[w.namespace]
+note(w) := notes[w.namespace]
+
+notes := {ns: sprintf("(PSS %s applies in namespace %s: %s)", [p.level, ns, p.source]) | some ns, p in pss}
 
 # ---- field paths --------------------------------------------------------------------
 
 # spec_path is the path of the pod spec in the workload's object.
-spec_path(w) := "spec" if w.kind == "Pod"
+spec_path(w) := object.get(spec_paths, w.kind, "spec.template.spec")
 
-spec_path(w) := "spec.jobTemplate.spec.template.spec" if w.kind == "CronJob"
-
-spec_path(w) := "spec.template.spec" if not w.kind in {"Pod", "CronJob"}
+spec_paths := {"Pod": "spec", "CronJob": "spec.jobTemplate.spec.template.spec"}
 
 container_lists := {"container": "containers", "initContainer": "initContainers", "ephemeralContainer": "ephemeralContainers"}
 
 container_kinds := {"container": "container", "initContainer": "init container", "ephemeralContainer": "ephemeral container"}
 
-join_path(base, "") := base
+# pod_path, container_path and volume_path are paths of fields in the workload's object
+# ("spec.template.spec.containers[name=app].securityContext.privileged").
+pod_path(w, field) := path_of(w, {"field": field})
 
-join_path(base, field) := concat(".", [base, field]) if field != ""
+container_path(w, c, field) := path_of(w, container_at(c, field))
 
-pod_path(w, field) := join_path(spec_path(w), field)
+volume_path(w, v, field) := path_of(w, {"list": "volumes", "name": v.name, "field": field})
 
-container_path(w, c, field) := join_path(sprintf("%s.%s[name=%s]", [spec_path(w), object.get(container_lists, c.type, "containers"), c.name]), field)
+container_at(c, field) := {"list": object.get(container_lists, c.type, "containers"), "name": c.name, "field": field}
 
-volume_path(w, v, field) := join_path(sprintf("%s.volumes[name=%s]", [spec_path(w), v.name]), field)
+# path_of is the path of a place's "at": {path} from the object's root, or {list, name,
+# field} / {field} under the pod spec (field "" for the item itself).
+path_of(w, at) := at.path if {
+	at.path
+} else := join_path(concat("", [spec_path(w), ".", at.list, "[name=", at.name, "]"]), at.field) if {
+	at.list
+} else := join_path(spec_path(w), at.field)
+
+join_path(base, field) := base if {
+	field == ""
+} else := concat(".", [base, field])
 
 # ---- places and findings ------------------------------------------------------------
 
-# A place is where a finding points: {path, label} plus container for a container. detail,
-# when not "", is the value found there, shown after the label.
-pod_place(w, field, detail) := {"path": pod_path(w, field), "label": with_detail("the pod", detail)}
+# A place is where a finding points: "label" names it in messages, followed by the value
+# found there in brackets when detail is not ""; "at" locates it (see path_of); "container"
+# names a container. (Paths are worked out only for the finding's fieldPath.)
+pod_place(field, detail) := {"at": {"field": field}, "label": with_detail("the pod", detail)}
 
 # field_place is a pod spec field named by its own label ("hostNetwork=true").
-field_place(w, field, label) := {"path": pod_path(w, field), "label": label}
+field_place(field, label) := {"at": {"field": field}, "label": label}
 
-container_place(w, c, field, detail) := {
-	"path": container_path(w, c, field),
-	"label": with_detail(sprintf("%s %q", [object.get(container_kinds, c.type, "container"), c.name]), detail),
+container_place(c, field, detail) := {
+	"at": container_at(c, field),
+	"label": with_detail(concat("", [object.get(container_kinds, c.type, "container"), " \"", c.name, "\""]), detail),
 	"container": c.name,
 }
 
-volume_place(w, v, field, detail) := {"path": volume_path(w, v, field), "label": with_detail(sprintf("volume %q", [v.name]), detail)}
+volume_place(v, field, detail) := {
+	"at": {"list": "volumes", "name": v.name, "field": field},
+	"label": with_detail(concat("", ["volume \"", v.name, "\""]), detail),
+}
 
-with_detail(label, "") := label
+# root_place is a path from the object's root ("metadata.namespace"), with no label.
+root_place(path) := {"at": {"path": path}, "label": ""}
 
-with_detail(label, detail) := sprintf("%s [%s]", [label, detail]) if detail != ""
+with_detail(label, detail) := label if {
+	detail == ""
+} else := concat("", [label, " [", detail, "]"])
 
 # where lists the places for a message: `container "app" [SYS_ADMIN], init container "x"`.
 where(places) := concat(", ", [p.label | some p in places])
@@ -158,35 +173,29 @@ where(places) := concat(", ", [p.label | some p in places])
 finding(w, places, msg) := object.union(
 	{
 		"msg": msg,
-		"resource": object.union(resource(w), {"fieldPath": finding_path(w, places)}),
+		"resource": {"apiVersion": api_version(w), "kind": w.kind, "namespace": w.namespace, "name": w.name, "fieldPath": finding_path(w, places)},
 	},
 	container_fields([p.container | some p in places; p.container]),
 )
 
-finding_path(_, places) := places[0].path if count(places) == 1
+finding_path(w, places) := path_of(w, places[0].at) if {
+	count(places) == 1
+} else := spec_path(w)
 
-finding_path(w, places) := spec_path(w) if count(places) != 1
-
-container_fields(names) := {} if count(names) == 0
-
-container_fields(names) := {"container": names[0], "containers": names} if count(names) == 1
-
-container_fields(names) := {"containers": names} if count(names) > 1
-
-resource(w) := k8s.ref(api_version(w), w.kind, w.namespace, w.name)
-
-api_version(w) := w.apiVersion if w.apiVersion != ""
-
-api_version(w) := k8s.workload_api_version(w.kind) if object.get(w, "apiVersion", "") == ""
+container_fields(names) := {} if {
+	count(names) == 0
+} else := {"container": names[0], "containers": names} if {
+	count(names) == 1
+} else := {"containers": names}
 
 # pss_finding is a finding of a Pod Security Standards rule: "<workload>: <what> <places>
 # (PSS <level> applies in namespace <ns>: <source>)".
 pss_finding(w, places, what) := finding(w, places, sprintf("%s: %s %s %s", [name(w), what, where(places), note(w)]))
 
 # with_controls adds controls (beyond the rule's) to a finding when there are any.
-with_controls(f, controls) := f if count(controls) == 0
-
-with_controls(f, controls) := object.union(f, {"controls": controls}) if count(controls) > 0
+with_controls(f, controls) := f if {
+	count(controls) == 0
+} else := object.union(f, {"controls": controls})
 
 # cis is a CIS Kubernetes Benchmark control of the edition the rules cite.
 cis(id) := {"framework": "CIS", "id": id, "version": "cis-1.12"}
@@ -202,9 +211,8 @@ policy_namespaces := {p.namespace | some p in policies}
 
 # networked maps each namespace to its workloads off the host network (those
 # NetworkPolicies govern), in the facts' order.
-networked[ns] := ws if {
+networked := {ns: [w | some w in items; w.namespace == ns; not w.pod.hostNetwork] |
 	some ns in {w.namespace | some w in items; not w.pod.hostNetwork}
-	ws := [w | some w in items; w.namespace == ns; not w.pod.hostNetwork]
 }
 
 # examples names workloads for a message: "2 workloads (Deployment/web, StatefulSet/db)",

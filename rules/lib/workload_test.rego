@@ -35,23 +35,23 @@ test_namespace_missing_from_facts_uses_the_fleet_default if {
 test_fleet_default_overridden if {
 	p := wl.pss.shop with input as labelled({}) with data.fleetaudit.params as {"workload": {"pss": {"default_level": "restricted"}}}
 	p.level == "restricted"
-	count(wl.pss_items("restricted")) == 1 with input as labelled({}) with data.fleetaudit.params as {"workload": {"pss": {"default_level": "restricted"}}}
+	count(wl.pss_items.restricted) == 1 with input as labelled({}) with data.fleetaudit.params as {"workload": {"pss": {"default_level": "restricted"}}}
 }
 
 test_fleet_default_privileged_turns_unlabelled_namespaces_off if {
 	params := {"workload": {"pss": {"default_level": "privileged"}}}
-	count(wl.pss_items("baseline")) == 0 with input as labelled({}) with data.fleetaudit.params as params
-	count(wl.pss_items("baseline")) == 1 with input as labelled({"audit": "baseline"}) with data.fleetaudit.params as params
+	count(wl.pss_items.baseline) == 0 with input as labelled({}) with data.fleetaudit.params as params
+	count(wl.pss_items.baseline) == 1 with input as labelled({"audit": "baseline"}) with data.fleetaudit.params as params
 }
 
 test_privileged_label_wins_over_a_strict_default if {
 	params := {"workload": {"pss": {"default_level": "restricted"}}}
-	count(wl.pss_items("baseline")) == 0 with input as labelled({"enforce": "privileged"}) with data.fleetaudit.params as params
+	count(wl.pss_items.baseline) == 0 with input as labelled({"enforce": "privileged"}) with data.fleetaudit.params as params
 }
 
 test_baseline_namespace_gets_baseline_controls_only if {
-	count(wl.pss_items("baseline")) == 1 with input as labelled({"enforce": "baseline"})
-	count(wl.pss_items("restricted")) == 0 with input as labelled({"enforce": "baseline"})
+	count(wl.pss_items.baseline) == 1 with input as labelled({"enforce": "baseline"})
+	count(wl.pss_items.restricted) == 0 with input as labelled({"enforce": "baseline"})
 }
 
 test_invalid_enforce_value_is_restricted if {
@@ -86,18 +86,25 @@ test_no_workload_facts_no_items if {
 	count(wl.items) == 0 with input as {"cluster": {}}
 }
 
+# item is workload w as the rules see it, in namespace shop.
+item(w) := x if {
+	x := wl.items[0] with input as fx.inp([w])
+}
+
 test_field_paths_by_kind if {
-	c := {"name": "app", "type": "container"}
-	wl.container_path({"kind": "Deployment"}, c, "securityContext.privileged") == "spec.template.spec.containers[name=app].securityContext.privileged"
-	wl.container_path({"kind": "Pod"}, {"name": "x", "type": "initContainer"}, "") == "spec.initContainers[name=x]"
-	wl.container_path({"kind": "CronJob"}, {"name": "d", "type": "ephemeralContainer"}, "securityContext") == "spec.jobTemplate.spec.template.spec.ephemeralContainers[name=d].securityContext"
-	wl.pod_path({"kind": "Job"}, "hostPID") == "spec.template.spec.hostPID"
-	wl.volume_path({"kind": "StatefulSet"}, {"name": "data"}, "hostPath") == "spec.template.spec.volumes[name=data].hostPath"
+	w := item(fx.compliant)
+	wl.container_path(w, w.pod.containers[0], "securityContext.privileged") == "spec.template.spec.containers[name=app].securityContext.privileged"
+	pod := item(object.union(fx.compliant, {"kind": "Pod"}))
+	wl.container_path(pod, pod.pod.containers[1], "") == "spec.initContainers[name=setup]"
+	cj := item(object.union(fx.compliant, {"kind": "CronJob"}))
+	wl.container_path(cj, cj.pod.containers[2], "securityContext") == "spec.jobTemplate.spec.template.spec.ephemeralContainers[name=debug].securityContext"
+	wl.pod_path(item(object.union(fx.compliant, {"kind": "Job"})), "hostPID") == "spec.template.spec.hostPID"
+	wl.volume_path(item(object.union(fx.compliant, {"kind": "StatefulSet"})), {"name": "data"}, "hostPath") == "spec.template.spec.volumes[name=data].hostPath"
 }
 
 test_finding_names_one_container if {
-	w := fx.compliant
-	f := wl.finding(w, [wl.container_place(w, w.pod.containers[1], "securityContext.privileged", "")], "m")
+	w := item(fx.compliant)
+	f := wl.finding(w, [wl.container_place(w.pod.containers[1], "securityContext.privileged", "")], "m")
 	f == {
 		"msg": "m",
 		"resource": {"apiVersion": "apps/v1", "kind": "Deployment", "namespace": "shop", "name": "web", "fieldPath": "spec.template.spec.initContainers[name=setup].securityContext.privileged"},
@@ -106,16 +113,31 @@ test_finding_names_one_container if {
 	}
 }
 
-test_finding_lists_several_containers_at_the_pod_spec if {
-	w := fx.compliant
-	places := [wl.pod_place(w, "securityContext.runAsUser", "0"), wl.container_place(w, w.pod.containers[0], "securityContext.runAsUser", "")]
+test_finding_at_several_places_points_at_the_pod_spec if {
+	w := item(fx.compliant)
+	places := [wl.pod_place("securityContext.runAsUser", "0"), wl.container_place(w.pod.containers[0], "securityContext.runAsUser", ""), wl.container_place(w.pod.containers[2], "securityContext.runAsUser", "")]
 	f := wl.finding(w, places, "m")
 	f.resource.fieldPath == "spec.template.spec"
-	f.containers == ["app"]
-	f.container == "app"
-	wl.where(places) == `the pod [0], container "app"`
+	f.containers == ["app", "debug"]
+	not f.container
+	wl.where(places) == `the pod [0], container "app", ephemeral container "debug"`
+}
+
+test_finding_without_containers if {
+	w := item(fx.compliant)
+	f := wl.finding(w, [wl.field_place("hostPID", "hostPID=true")], "m")
+	f.resource.fieldPath == "spec.template.spec.hostPID"
+	not f.containers
 }
 
 test_api_version_falls_back_on_the_kind if {
-	wl.resource({"kind": "CronJob", "apiVersion": "", "namespace": "ops", "name": "backup"}).apiVersion == "batch/v1"
+	wl.api_version({"kind": "CronJob", "apiVersion": ""}) == "batch/v1"
+	wl.api_version({"kind": "CronJob", "apiVersion": "batch/v1beta1"}) == "batch/v1beta1"
+}
+
+test_note_and_name if {
+	w := item(fx.compliant)
+	wl.name(w) == "Deployment shop/web"
+	n := wl.note(w) with input as fx.inp([fx.compliant])
+	n == "(PSS restricted applies in namespace shop: label pod-security.kubernetes.io/enforce=restricted)"
 }

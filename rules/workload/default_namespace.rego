@@ -22,6 +22,6 @@ import data.fleetaudit.lib.workload as wl
 deny contains finding if {
 	some w in wl.items
 	w.namespace == "default"
-	places := [{"path": "metadata.namespace", "label": ""}]
+	places := [wl.root_place("metadata.namespace")]
 	finding := wl.finding(w, places, sprintf("%s runs in the default namespace", [wl.name(w)]))
 }

@@ -25,8 +25,8 @@ import data.fleetaudit.lib.workload as wl
 
 deny contains finding if {
 	some w in wl.items
-	object.get(w.pod, "serviceAccount", "") in {"", "default"}
 	w.pod.automountToken == true
-	places := [wl.field_place(w, "automountServiceAccountToken", "")]
+	object.get(w.pod, "serviceAccount", "") in {"", "default"}
+	places := [wl.field_place("automountServiceAccountToken", "")]
 	finding := wl.finding(w, places, sprintf("%s runs as the default ServiceAccount of namespace %s with its token mounted", [wl.name(w), w.namespace]))
 }

@@ -23,8 +23,8 @@ import data.fleetaudit.lib.workload as wl
 
 warn contains finding if {
 	some w in wl.items
-	places := [wl.container_place(w, c, "image", c.image.ref) |
-		some c in wl.containers(w)
+	places := [wl.container_place(c, "image", c.image.ref) |
+		some c in w.pod.containers
 		object.get(c.image, "digest", "") == ""
 		not object.get(c.image, "tag", "") in {"", "latest"}
 	]

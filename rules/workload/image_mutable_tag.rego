@@ -21,12 +21,11 @@ import data.fleetaudit.lib.workload as wl
 
 deny contains finding if {
 	some w in wl.items
-	places := [wl.container_place(w, c, "image", c.image.ref) | some c in wl.containers(w); mutable(c.image)]
+	places := [wl.container_place(c, "image", c.image.ref) |
+		some c in w.pod.containers
+		object.get(c.image, "digest", "") == ""
+		object.get(c.image, "tag", "") in {"", "latest"}
+	]
 	count(places) > 0
 	finding := wl.finding(w, places, sprintf("%s: image tagged latest or untagged, without a digest: %s", [wl.name(w), wl.where(places)]))
-}
-
-mutable(image) if {
-	object.get(image, "digest", "") == ""
-	object.get(image, "tag", "") in {"", "latest"}
 }

@@ -27,8 +27,8 @@ allowed := object.get(wl.params, ["images", "allowed_registries"], [])
 deny contains finding if {
 	count(allowed) > 0
 	some w in wl.items
-	places := [wl.container_place(w, c, "image", sprintf("%s from %s", [c.image.ref, c.image.registry])) |
-		some c in wl.containers(w)
+	places := [wl.container_place(c, "image", sprintf("%s from %s", [c.image.ref, c.image.registry])) |
+		some c in w.pod.containers
 		not trusted(c.image.registry)
 	]
 	count(places) > 0

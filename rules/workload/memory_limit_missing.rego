@@ -20,9 +20,10 @@ import data.fleetaudit.lib.workload as wl
 
 deny contains finding if {
 	some w in wl.items
-	places := [wl.container_place(w, c, "resources.limits.memory", "") |
-		some c in wl.regular(w)
-		object.get(c, ["limits", "memoryBytes"], null) == null
+	places := [wl.container_place(c, "resources.limits.memory", "") |
+		some c in w.pod.containers
+		c.type == "container"
+		not c.limits.memoryBytes
 	]
 	count(places) > 0
 	finding := wl.finding(w, places, sprintf("%s: containers without a memory limit: %s", [wl.name(w), wl.where(places)]))

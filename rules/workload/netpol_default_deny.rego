@@ -25,19 +25,24 @@ import data.fleetaudit.lib.workload as wl
 
 deny contains finding if {
 	some ns, ws in wl.networked
+	ns in wl.policy_namespaces
+	not ns in default_deny_ingress
 	policies := [p.name | some p in wl.policies; p.namespace == ns]
-	count(policies) > 0
-	not default_deny_ingress(ns)
 	finding := {
-		"msg": sprintf("namespace %s runs %s and has %d NetworkPolicies (%s), none of which denies all ingress (podSelector {}, policyTypes Ingress, no ingress rules)", [ns, wl.examples(ws), count(policies), concat(", ", policies)]),
+		"msg": sprintf("namespace %s runs %s and has %s (%s), none of which denies all ingress (podSelector {}, policyTypes Ingress, no ingress rules)", [ns, wl.examples(ws), policy_count(count(policies)), concat(", ", policies)]),
 		"resource": k8s.namespace_resource(ns),
 	}
 }
 
-default_deny_ingress(ns) if {
+# default_deny_ingress are the namespaces with a policy that selects every pod and allows
+# no ingress.
+default_deny_ingress contains p.namespace if {
 	some p in wl.policies
-	p.namespace == ns
 	p.selectsAll == true
 	"Ingress" in p.policyTypes
 	p.ingressRules == 0
 }
+
+policy_count(1) := "1 NetworkPolicy"
+
+policy_count(n) := sprintf("%d NetworkPolicies", [n]) if n != 1

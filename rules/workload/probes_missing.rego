@@ -24,13 +24,22 @@ import data.fleetaudit.lib.workload as wl
 warn contains finding if {
 	some w in wl.items
 	not runs_to_completion(w)
-	places := [wl.container_place(w, c, "", detail(missing)) |
-		some c in wl.regular(w)
-		missing := [p | some p in ["liveness", "readiness"]; not c[sprintf("%sProbe", [p])]]
-		count(missing) > 0
+	places := [wl.container_place(c, "", detail(missing)) |
+		some c in w.pod.containers
+		c.type == "container"
+		not probed(c)
+		missing := [p | some p, field in probes; not c[field]]
 	]
 	count(places) > 0
 	finding := wl.finding(w, places, sprintf("%s: containers without a liveness or readiness probe: %s", [wl.name(w), wl.where(places)]))
+}
+
+# probes are the probes judged by name, with their field in the facts (in this order).
+probes := {"liveness": "livenessProbe", "readiness": "readinessProbe"}
+
+probed(c) if {
+	c.livenessProbe == true
+	c.readinessProbe == true
 }
 
 runs_to_completion(w) if w.kind in {"Job", "CronJob"}

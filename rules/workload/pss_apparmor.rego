@@ -29,11 +29,11 @@ import data.fleetaudit.lib.workload as wl
 field := "securityContext.appArmorProfile.type"
 
 deny contains finding if {
-	some w in wl.pss_items("baseline")
-	pod := [wl.pod_place(w, field, p) | p := object.get(wl.pod_sc(w), "appArmorProfile", ""); not allowed(p)]
-	cs := [wl.container_place(w, c, field, p) |
-		some c in wl.containers(w)
-		p := object.get(wl.sc(c), "appArmorProfile", "")
+	some w in wl.pss_items.baseline
+	pod := [wl.pod_place(field, p) | p := w.pod.securityContext.appArmorProfile; not allowed(p)]
+	cs := [wl.container_place(c, field, p) |
+		some c in w.pod.containers
+		p := c.securityContext.appArmorProfile
 		not allowed(p)
 	]
 	places := array.concat(pod, cs)

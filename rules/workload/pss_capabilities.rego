@@ -31,14 +31,15 @@ allowed := {
 }
 
 deny contains finding if {
-	some w in wl.pss_items("baseline")
+	some w in wl.pss_items.baseline
 	added := [[c, bad] |
-		some c in wl.containers(w)
-		bad := [cap | some cap in object.get(wl.sc(c), "capabilitiesAdd", []); not cap in allowed]
+		some c in w.pod.containers
+		c.securityContext.capabilitiesAdd
+		bad := [cap | some cap in c.securityContext.capabilitiesAdd; not cap in allowed]
 		count(bad) > 0
 	]
 	count(added) > 0
-	places := [wl.container_place(w, c, "securityContext.capabilities.add", concat(", ", bad)) | some [c, bad] in added]
+	places := [wl.container_place(c, "securityContext.capabilities.add", concat(", ", bad)) | some [c, bad] in added]
 	f := wl.pss_finding(w, places, "capabilities added beyond the baseline set:")
 	net_raw := [wl.cis("5.2.8") | some [_, bad] in added; "NET_RAW" in bad]
 	finding := wl.with_controls(f, array.slice(net_raw, 0, 1))

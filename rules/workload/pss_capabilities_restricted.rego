@@ -25,22 +25,22 @@ package fleetaudit.workload.pss_capabilities_restricted
 import data.fleetaudit.lib.workload as wl
 
 deny contains finding if {
-	some w in wl.pss_items("restricted")
+	some w in wl.pss_items.restricted
 	bad := [[c, problems] |
-		some c in wl.containers(w)
+		some c in w.pod.containers
 		problems := array.concat(missing_drop(c), extra_adds(c))
 		count(problems) > 0
 	]
 	count(bad) > 0
-	places := [wl.container_place(w, c, "securityContext.capabilities", concat("; ", problems)) | some [c, problems] in bad]
+	places := [wl.container_place(c, "securityContext.capabilities", concat("; ", problems)) | some [c, problems] in bad]
 	f := wl.pss_finding(w, places, "capabilities not dropped to ALL plus at most NET_BIND_SERVICE:")
 	net_raw := [wl.cis("5.2.8") | some [c, _] in bad; keeps_net_raw(c)]
 	finding := wl.with_controls(f, array.slice(net_raw, 0, 1))
 }
 
-drops(c) := object.get(wl.sc(c), "capabilitiesDrop", [])
+drops(c) := object.get(c, ["securityContext", "capabilitiesDrop"], [])
 
-adds(c) := object.get(wl.sc(c), "capabilitiesAdd", [])
+adds(c) := object.get(c, ["securityContext", "capabilitiesAdd"], [])
 
 missing_drop(c) := [] if "ALL" in drops(c)
 

@@ -27,10 +27,10 @@ import data.fleetaudit.lib.workload as wl
 fields := [["hostNetwork", "5.2.5"], ["hostPID", "5.2.3"], ["hostIPC", "5.2.4"]]
 
 deny contains finding if {
-	some w in wl.pss_items("baseline")
+	some w in wl.pss_items.baseline
 	shared := [f | some f in fields; w.pod[f[0]] == true]
 	count(shared) > 0
-	places := [wl.field_place(w, f[0], sprintf("%s=true", [f[0]])) | some f in shared]
+	places := [wl.field_place(f[0], sprintf("%s=true", [f[0]])) | some f in shared]
 	f := wl.pss_finding(w, places, "shares the node's namespaces:")
 	finding := wl.with_controls(f, [wl.cis(s[1]) | some s in shared])
 }

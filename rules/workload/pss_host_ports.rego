@@ -23,10 +23,11 @@ package fleetaudit.workload.pss_host_ports
 import data.fleetaudit.lib.workload as wl
 
 deny contains finding if {
-	some w in wl.pss_items("baseline")
-	places := [wl.container_place(w, c, "ports", concat(", ", [sprintf("%d", [p]) | some p in ports])) |
-		some c in wl.containers(w)
-		ports := [p | some p in object.get(c, "hostPorts", []); p != 0]
+	some w in wl.pss_items.baseline
+	places := [wl.container_place(c, "ports", concat(", ", [sprintf("%d", [p]) | some p in ports])) |
+		some c in w.pod.containers
+		c.hostPorts
+		ports := [p | some p in c.hostPorts; p != 0]
 		count(ports) > 0
 	]
 	count(places) > 0

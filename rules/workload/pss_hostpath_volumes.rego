@@ -25,9 +25,9 @@ package fleetaudit.workload.pss_hostpath_volumes
 import data.fleetaudit.lib.workload as wl
 
 deny contains finding if {
-	some w in wl.pss_items("baseline")
-	places := [wl.volume_place(w, v, "hostPath", object.get(v, "hostPath", "")) |
-		some v in object.get(w.pod, "volumes", [])
+	some w in wl.pss_items.baseline
+	places := [wl.volume_place(v, "hostPath", object.get(v, "hostPath", "")) |
+		some v in w.pod.volumes
 		v.type == "hostPath"
 	]
 	count(places) > 0

@@ -27,9 +27,9 @@ import data.fleetaudit.lib.workload as wl
 field := "securityContext.windowsOptions.hostProcess"
 
 deny contains finding if {
-	some w in wl.pss_items("baseline")
-	pod := [wl.pod_place(w, field, "") | wl.pod_sc(w).windowsHostProcess == true]
-	cs := [wl.container_place(w, c, field, "") | some c in wl.containers(w); wl.sc(c).windowsHostProcess == true]
+	some w in wl.pss_items.baseline
+	pod := [wl.pod_place(field, "") | w.pod.securityContext.windowsHostProcess == true]
+	cs := [wl.container_place(c, field, "") | some c in w.pod.containers; c.securityContext.windowsHostProcess == true]
 	places := array.concat(pod, cs)
 	count(places) > 0
 	finding := wl.pss_finding(w, places, "windowsOptions.hostProcess=true on")

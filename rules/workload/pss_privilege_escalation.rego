@@ -23,10 +23,10 @@ package fleetaudit.workload.pss_privilege_escalation
 import data.fleetaudit.lib.workload as wl
 
 deny contains finding if {
-	some w in wl.pss_items("restricted")
-	places := [wl.container_place(w, c, "securityContext.allowPrivilegeEscalation", shown(v)) |
-		some c in wl.containers(w)
-		v := object.get(wl.sc(c), "allowPrivilegeEscalation", null)
+	some w in wl.pss_items.restricted
+	places := [wl.container_place(c, "securityContext.allowPrivilegeEscalation", shown(v)) |
+		some c in w.pod.containers
+		v := object.get(c, ["securityContext", "allowPrivilegeEscalation"], null)
 		v != false
 	]
 	count(places) > 0

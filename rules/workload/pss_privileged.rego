@@ -24,10 +24,10 @@ package fleetaudit.workload.pss_privileged
 import data.fleetaudit.lib.workload as wl
 
 deny contains finding if {
-	some w in wl.pss_items("baseline")
-	places := [wl.container_place(w, c, "securityContext.privileged", "") |
-		some c in wl.containers(w)
-		wl.sc(c).privileged == true
+	some w in wl.pss_items.baseline
+	places := [wl.container_place(c, "securityContext.privileged", "") |
+		some c in w.pod.containers
+		c.securityContext.privileged == true
 	]
 	count(places) > 0
 	finding := wl.pss_finding(w, places, "securityContext.privileged=true on")

@@ -21,10 +21,10 @@ package fleetaudit.workload.pss_proc_mount
 import data.fleetaudit.lib.workload as wl
 
 deny contains finding if {
-	some w in wl.pss_items("baseline")
-	places := [wl.container_place(w, c, "securityContext.procMount", m) |
-		some c in wl.containers(w)
-		m := object.get(wl.sc(c), "procMount", "")
+	some w in wl.pss_items.baseline
+	places := [wl.container_place(c, "securityContext.procMount", m) |
+		some c in w.pod.containers
+		m := c.securityContext.procMount
 		not m in {"", "Default"}
 	]
 	count(places) > 0

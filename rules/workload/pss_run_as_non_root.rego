@@ -29,12 +29,12 @@ import data.fleetaudit.lib.workload as wl
 field := "securityContext.runAsNonRoot"
 
 deny contains finding if {
-	some w in wl.pss_items("restricted")
-	pod_value := object.get(wl.pod_sc(w), "runAsNonRoot", null)
-	pod := [wl.pod_place(w, field, "false") | pod_value == false]
-	cs := [wl.container_place(w, c, field, detail) |
-		some c in wl.containers(w)
-		detail := container_detail(object.get(wl.sc(c), "runAsNonRoot", null), pod_value)
+	some w in wl.pss_items.restricted
+	pod_value := object.get(w.pod, ["securityContext", "runAsNonRoot"], null)
+	pod := [wl.pod_place(field, "false") | pod_value == false]
+	cs := [wl.container_place(c, field, detail) |
+		some c in w.pod.containers
+		detail := container_detail(object.get(c, ["securityContext", "runAsNonRoot"], null), pod_value)
 	]
 	places := array.concat(pod, cs)
 	count(places) > 0

@@ -24,9 +24,9 @@ import data.fleetaudit.lib.workload as wl
 field := "securityContext.runAsUser"
 
 deny contains finding if {
-	some w in wl.pss_items("restricted")
-	pod := [wl.pod_place(w, field, "") | wl.pod_sc(w).runAsUser == 0]
-	cs := [wl.container_place(w, c, field, "") | some c in wl.containers(w); wl.sc(c).runAsUser == 0]
+	some w in wl.pss_items.restricted
+	pod := [wl.pod_place(field, "") | w.pod.securityContext.runAsUser == 0]
+	cs := [wl.container_place(c, field, "") | some c in w.pod.containers; c.securityContext.runAsUser == 0]
 	places := array.concat(pod, cs)
 	count(places) > 0
 	finding := wl.pss_finding(w, places, "runAsUser=0 on")

@@ -29,11 +29,11 @@ import data.fleetaudit.lib.workload as wl
 field := "securityContext.seccompProfile.type"
 
 deny contains finding if {
-	some w in wl.pss_items("baseline")
-	pod := [wl.pod_place(w, field, p) | p := object.get(wl.pod_sc(w), "seccompProfile", ""); not p in wl.seccomp_allowed]
-	cs := [wl.container_place(w, c, field, p) |
-		some c in wl.containers(w)
-		p := object.get(wl.sc(c), "seccompProfile", "")
+	some w in wl.pss_items.baseline
+	pod := [wl.pod_place(field, p) | p := w.pod.securityContext.seccompProfile; not p in wl.seccomp_allowed]
+	cs := [wl.container_place(c, field, p) |
+		some c in w.pod.containers
+		p := c.securityContext.seccompProfile
 		not p in wl.seccomp_allowed
 	]
 	places := array.concat(pod, cs)

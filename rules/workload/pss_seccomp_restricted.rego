@@ -29,12 +29,12 @@ field := "securityContext.seccompProfile.type"
 valid := {"RuntimeDefault", "Localhost"}
 
 deny contains finding if {
-	some w in wl.pss_items("restricted")
-	pod_value := object.get(wl.pod_sc(w), "seccompProfile", "")
-	pod := [wl.pod_place(w, field, pod_value) | pod_value != ""; not pod_value in valid]
-	cs := [wl.container_place(w, c, field, detail) |
-		some c in wl.containers(w)
-		detail := container_detail(object.get(wl.sc(c), "seccompProfile", ""), pod_value)
+	some w in wl.pss_items.restricted
+	pod_value := object.get(w.pod, ["securityContext", "seccompProfile"], "")
+	pod := [wl.pod_place(field, pod_value) | pod_value != ""; not pod_value in valid]
+	cs := [wl.container_place(c, field, detail) |
+		some c in w.pod.containers
+		detail := container_detail(object.get(c, ["securityContext", "seccompProfile"], ""), pod_value)
 	]
 	places := array.concat(pod, cs)
 	count(places) > 0

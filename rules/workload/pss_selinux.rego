@@ -36,11 +36,11 @@ allowed_types := {"", "container_t", "container_init_t", "container_kvm_t"} if {
 }
 
 deny contains finding if {
-	some w in wl.pss_items("baseline")
-	pod := [wl.pod_place(w, field, concat(", ", bad)) | bad := forbidden(object.get(wl.pod_sc(w), "seLinux", {})); count(bad) > 0]
-	cs := [wl.container_place(w, c, field, concat(", ", bad)) |
-		some c in wl.containers(w)
-		bad := forbidden(object.get(wl.sc(c), "seLinux", {}))
+	some w in wl.pss_items.baseline
+	pod := [wl.pod_place(field, concat(", ", bad)) | bad := forbidden(w.pod.securityContext.seLinux); count(bad) > 0]
+	cs := [wl.container_place(c, field, concat(", ", bad)) |
+		some c in w.pod.containers
+		bad := forbidden(c.securityContext.seLinux)
 		count(bad) > 0
 	]
 	places := array.concat(pod, cs)

@@ -51,9 +51,9 @@ minor := object.get(input.cluster, ["version", "minor"], 999)
 safe(name) if since[name] <= minor
 
 deny contains finding if {
-	some w in wl.pss_items("baseline")
-	bad := [s | some s in object.get(wl.pod_sc(w), "sysctls", []); not safe(s)]
+	some w in wl.pss_items.baseline
+	bad := [s | some s in w.pod.securityContext.sysctls; not safe(s)]
 	count(bad) > 0
-	places := [wl.pod_place(w, "securityContext.sysctls", concat(", ", bad))]
+	places := [wl.pod_place("securityContext.sysctls", concat(", ", bad))]
 	finding := wl.pss_finding(w, places, "sysctls outside the safe set:")
 }

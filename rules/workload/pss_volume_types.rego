@@ -30,9 +30,9 @@ allowed := {
 }
 
 deny contains finding if {
-	some w in wl.pss_items("restricted")
-	places := [wl.volume_place(w, v, "", v.type) |
-		some v in object.get(w.pod, "volumes", [])
+	some w in wl.pss_items.restricted
+	places := [wl.volume_place(v, "", v.type) |
+		some v in w.pod.volumes
 		not v.type in allowed
 	]
 	count(places) > 0

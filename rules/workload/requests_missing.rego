@@ -22,9 +22,10 @@ import data.fleetaudit.lib.workload as wl
 
 deny contains finding if {
 	some w in wl.items
-	places := [wl.container_place(w, c, "resources.requests", sprintf("no %s request", [concat(" or ", missing)])) |
-		some c in wl.regular(w)
-		missing := [r | some r in ["cpu", "memory"]; not requested(c, r)]
+	places := [wl.container_place(c, "resources.requests", sprintf("no %s request", [concat(" or ", missing)])) |
+		some c in w.pod.containers
+		c.type == "container"
+		missing := [r | some r, f in fields; not c.requests[f]; not c.limits[f]]
 		count(missing) > 0
 	]
 	count(places) > 0
@@ -32,7 +33,3 @@ deny contains finding if {
 }
 
 fields := {"cpu": "cpuMillis", "memory": "memoryBytes"}
-
-requested(c, r) if object.get(c, ["requests", fields[r]], null) != null
-
-requested(c, r) if object.get(c, ["limits", fields[r]], null) != null
