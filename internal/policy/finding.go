@@ -83,10 +83,13 @@ const (
 	CategoryUpgrade    Category = "upgrade"
 	// CategoryDrift: the cluster differs from the profile version it is held to.
 	CategoryDrift Category = "drift"
+	// CategoryWorkload: how workloads run (Pod Security Standards, images, probes,
+	// resources, ServiceAccount tokens, NetworkPolicies).
+	CategoryWorkload Category = "workload"
 )
 
 // Categories lists every valid category.
-var Categories = []Category{CategoryCompliance, CategoryQuota, CategoryCost, CategoryUpgrade, CategoryDrift}
+var Categories = []Category{CategoryCompliance, CategoryQuota, CategoryCost, CategoryUpgrade, CategoryDrift, CategoryWorkload}
 
 // ResourceRef names the object a finding is about, in the shape of a Kubernetes
 // ObjectReference: Kind in its API CamelCase ("PodDisruptionBudget"), Namespace empty for

@@ -165,7 +165,7 @@ func (r *Rule) validate() error {
 	case r.Severity.Rank() == 0:
 		return fmt.Errorf("METADATA custom.severity %q is not one of info, low, medium, high, critical", r.Severity)
 	case !slices.Contains(Categories, r.Category):
-		return fmt.Errorf("METADATA custom.category %q is not one of compliance, quota, cost, upgrade, drift", r.Category)
+		return fmt.Errorf("METADATA custom.category %q is not one of compliance, quota, cost, upgrade, drift, workload", r.Category)
 	}
 	r.Severities = []Severity{r.Severity}
 	if r.severitiesDecl != nil {

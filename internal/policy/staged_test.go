@@ -19,8 +19,8 @@ import (
 	"github.com/fleetaudit/fleetaudit/internal/testkit/synth"
 )
 
-// fixtures are facts documents with findings from most rules: the demo fleet and a
-// synthetic 10k-object cluster.
+// fixtures are facts documents with findings from most rules: the demo fleet, a
+// synthetic 10k-object cluster and the workload rules' fixture.
 func fixtures(t testing.TB) []*facts.Cluster {
 	t.Helper()
 	var out []*facts.Cluster
@@ -43,7 +43,7 @@ func fixtures(t testing.TB) []*facts.Cluster {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return append(out, synth.Facts(synth.Generate(3, 0, synth.ShapeFor(10000)), prices, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)))
+	return append(out, synth.Facts(synth.Generate(3, 0, synth.ShapeFor(10000)), prices, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)), workloadFixture())
 }
 
 // The direct conversion gives the same Rego value as encoding/json and parsing, for every
