@@ -193,7 +193,7 @@ func judgedRules(c ClusterReport) func(RuleInfo) bool {
 func countsAsOpen(f policy.Finding) bool { return !f.Waived() }
 
 func frameworkRank(name string) int {
-	if i := slices.Index([]string{"CIS", "NSA", "PSS", "FinOps"}, name); i >= 0 {
+	if i := slices.Index([]string{"CIS", "NSA", "PSS", "FinOps", "K8s"}, name); i >= 0 {
 		return i
 	}
 	return 100

@@ -125,16 +125,29 @@ func policyReports(r *Report, dir string, doc reportDoc) (map[string][]byte, err
 	return out, nil
 }
 
-// missingFacts maps the facts paths that failed collectors did not (fully) write to why.
+const notRun = " collector did not run on this cluster"
+
+// missingFacts maps the facts paths that failed collectors did not (fully) write, and those
+// of collectors that did not run at all, to why.
 func missingFacts(runs []facts.CollectorRun) map[string]string {
 	out := map[string]string{}
 	writes := collectors.Writes()
+	ran := map[string]bool{}
 	for _, run := range runs {
+		ran[run.Collector] = true
 		if run.OK() {
 			continue
 		}
 		for _, p := range writes[run.Collector] {
 			out[p] = "not judged: the " + run.Collector + " collector failed (" + run.Error + ")"
+		}
+	}
+	for name, paths := range writes { // not configured, or a snapshot older than the collector
+		if ran[name] {
+			continue
+		}
+		for _, p := range paths {
+			out[p] = "not judged: the " + name + notRun
 		}
 	}
 	return out
@@ -145,7 +158,12 @@ func missingFacts(runs []facts.CollectorRun) map[string]string {
 func unjudged(ru RuleInfo, missing map[string]string) string {
 	for _, p := range slices.Sorted(maps.Keys(missing)) {
 		if len(ru.Reads) == 0 {
-			return missing[p]
+			// A rule that reads everything needs what ran to be complete, not every
+			// optional collector (CIS) to have run.
+			if !strings.HasSuffix(missing[p], notRun) {
+				return missing[p]
+			}
+			continue
 		}
 		for _, r := range ru.Reads {
 			if r == p || strings.HasPrefix(p, r+".") || strings.HasPrefix(r, p+".") {

@@ -64,6 +64,8 @@ func TestRulesOfFailedCollectorsAreSkipped(t *testing.T) {
 		{ID: "RBAC-2", Title: "reads rbac, found something", Category: "compliance", Severity: "high", Reads: []string{"rbac.roles"}},
 		{ID: "COST-1", Title: "reads cost", Category: "cost", Severity: "low", Reads: []string{"cost", "nodes"}},
 		{ID: "ANY-1", Title: "reads everything", Category: "compliance", Severity: "low"},
+		// No workloads collector ran (a snapshot older than it): its rules are not judged either.
+		{ID: "WL-1", Title: "reads workloads", Category: "workload", Severity: "high", Reads: []string{"workloads"}},
 	}
 	r := Build(a, rules, nil, nil, "", time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC))
 	files, err := Render(r, "openreports")
@@ -80,7 +82,7 @@ func TestRulesOfFailedCollectorsAreSkipped(t *testing.T) {
 	}
 	skip := "skip not judged: the rbac collector failed (list clusterroles: forbidden)"
 	if got["RBAC-1"] != skip || got["ANY-1"] != skip || got["COST-1"] != "pass " || !strings.HasPrefix(got["RBAC-2"], "fail") ||
-		doc.Summary.Skip != 2 || doc.Summary.Pass != 1 {
+		got["WL-1"] != "skip not judged: the workloads collector did not run on this cluster" || doc.Summary.Skip != 3 || doc.Summary.Pass != 1 {
 		t.Errorf("results %q, summary %+v", got, doc.Summary)
 	}
 }

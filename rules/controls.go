@@ -127,7 +127,7 @@ func ParseCatalog(files map[string][]byte) (*Catalog, error) {
 
 // frameworkRank orders frameworks in reports: CIS, NSA, PSS, then the rest.
 func frameworkRank(name string) int {
-	if i := slices.Index([]string{"CIS", "NSA", "PSS", "FinOps"}, name); i >= 0 {
+	if i := slices.Index([]string{"CIS", "NSA", "PSS", "FinOps", "K8s"}, name); i >= 0 {
 		return i
 	}
 	return 100

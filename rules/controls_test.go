@@ -11,7 +11,7 @@ func TestControlCatalog(t *testing.T) {
 	for _, fw := range c.Frameworks {
 		names = append(names, fw.Name)
 	}
-	if got := strings.Join(names, ","); got != "CIS,NSA,PSS,FinOps" {
+	if got := strings.Join(names, ","); got != "CIS,NSA,PSS,FinOps,K8s" {
 		t.Fatalf("frameworks %s", got)
 	}
 	if d, known, ok := c.Lookup("CIS", "5.2.2"); !known || !ok || d.Title != "Minimize the admission of privileged containers" || d.Section != "5.2 Pod Security Standards" {

@@ -85,9 +85,28 @@ func TestRulesDocListsEveryRuleWithItsControls(t *testing.T) {
 			continue
 		}
 		for _, c := range r.Controls {
-			if !strings.Contains(row, c.Framework+" "+c.ID) {
+			if !strings.Contains(row, c.Framework+" ") || !containsToken(row, c.ID) {
 				t.Errorf("docs/rules.md row of %s does not name %s", r.ID, c)
 			}
 		}
+	}
+}
+
+// containsToken reports whether id occurs in s not as part of a longer id.
+func containsToken(s, id string) bool {
+	part := func(b byte) bool {
+		return b == '.' || b == '-' || b == '/' || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
+	}
+	for i := 0; ; {
+		j := strings.Index(s[i:], id)
+		if j < 0 {
+			return false
+		}
+		j += i
+		end := j + len(id)
+		if (j == 0 || !part(s[j-1])) && (end == len(s) || !part(s[end]) || s[end] == '.' && (end+1 == len(s) || !part(s[end+1]))) {
+			return true
+		}
+		i = j + 1
 	}
 }

@@ -12,6 +12,7 @@
 #   severity: medium
 #   category: workload
 #   controls:
+#     - {framework: K8s, id: resources}
 #     - {framework: NSA, id: net-resource-policies}
 #   remediation: Set resources.limits.memory on every container (at or a little above its request).
 package fleetaudit.workload.memory_limit_missing

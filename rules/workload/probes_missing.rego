@@ -13,7 +13,8 @@
 #   reads: [workloads]
 #   severity: low
 #   category: workload
-#   controls: []
+#   controls:
+#     - {framework: K8s, id: probes}
 #   remediation: >-
 #     Add a readinessProbe that checks the container can serve, and a livenessProbe that
 #     checks it is not stuck (with a startupProbe for slow starts).

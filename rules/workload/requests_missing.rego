@@ -14,6 +14,7 @@
 #   severity: medium
 #   category: workload
 #   controls:
+#     - {framework: K8s, id: resources}
 #     - {framework: NSA, id: net-resource-policies}
 #   remediation: Set resources.requests.cpu and resources.requests.memory on every container.
 package fleetaudit.workload.requests_missing
