@@ -13,8 +13,8 @@ import (
 	"github.com/fleetaudit/fleetaudit/reports"
 )
 
-// demoWaivers waives the demo fleet's three critical findings and prod-eu-west's blocking
-// PDB; the last waiver (line 25) matches nothing.
+// demoWaivers waives the demo fleet's six critical findings and prod-eu-west's blocking
+// PDB; the waiver of line 25 matches nothing.
 const demoWaivers = `apiVersion: fleetaudit.io/v1alpha1
 kind: WaiverList
 waivers:
@@ -44,6 +44,9 @@ waivers:
     owner: security-team@example.com
     reason: the break-glass user there was removed
     expires: 2099-12-31
+  - {rule: FA-WL-002, clusters: prod-eu-west, resource: Pod/debug-tools, owner: platform-team@example.com, reason: debug pod, expires: 2099-12-31}
+  - {rule: FA-WL-002, clusters: staging-eastus, resource: Deployment/runner, owner: ci-team@example.com, reason: CI builds images, expires: 2099-12-31}
+  - {rule: FA-WL-011, clusters: staging-eastus, resource: DaemonSet/windows-exporter, owner: observability-team@example.com, reason: Windows node metrics, expires: 2099-12-31}
 `
 
 func writeFile(t *testing.T, name, body string) string {
@@ -76,7 +79,7 @@ func TestWaiversOnDemoAudit(t *testing.T) {
 			}
 		}
 	}
-	if len(waived) != 4 || a.Summary.Findings["critical"] != 0 || a.Summary.Waived != 4 {
+	if len(waived) != 7 || a.Summary.Findings["critical"] != 0 || a.Summary.Waived != 7 {
 		t.Fatalf("%d findings waived, summary %+v", len(waived), a.Summary)
 	}
 	for _, f := range waived {
