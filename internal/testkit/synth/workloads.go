@@ -73,7 +73,8 @@ func addWorkloads(c *Cluster, r *rand.Rand) {
 			if old > 0 {
 				rsHash, replicas = fmt.Sprintf("%08x", r.Uint32()), 0
 				tmpl = *tmpl.DeepCopy()
-				tmpl.Spec.Containers[0].Image = strings.TrimSuffix(tmpl.Spec.Containers[0].Image, fmt.Sprintf(":1.%d", version)) + fmt.Sprintf(":1.%d", version-old)
+				// An older tag; a pinned digest stays (that revision changed something else).
+				tmpl.Spec.Containers[0].Image = strings.Replace(tmpl.Spec.Containers[0].Image, fmt.Sprintf(":1.%d", version), fmt.Sprintf(":1.%d", max(0, version-old)), 1)
 			}
 			tmpl.Labels = map[string]string{"app": dep.Name, "pod-template-hash": rsHash}
 			c.ReplicaSets = append(c.ReplicaSets, &appsv1.ReplicaSet{
