@@ -1,6 +1,7 @@
 package collectors_test
 
 import (
+	"runtime"
 	"testing"
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -69,4 +70,20 @@ func BenchmarkWrittenVersions(b *testing.B) {
 			_ = collectors.WrittenVersions(o, gv, "CronJob")
 		}
 	}
+}
+
+// BenchmarkBuildWorkloads reports, besides the usual figures, the allocations per 1,000 pods
+// (running and pending pods of the synthetic cluster, most of them owned by ReplicaSets).
+func BenchmarkBuildWorkloads(b *testing.B) {
+	c := benchCluster(b)
+	in := c.WorkloadObjects()
+	b.ReportAllocs()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for b.Loop() {
+		_ = collectors.BuildWorkloads(in)
+	}
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(len(in.Pods)), "pods")
+	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(b.N)/float64(len(in.Pods))*1000, "allocs/1kpods")
 }

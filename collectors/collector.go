@@ -90,6 +90,7 @@ func All(cfg Config) []Collector {
 		RBAC{},
 		UsageCollector{Config: cfg.Usage},
 		Cost{Config: cfg.Cost}, // after usage: allocates with its per-pod usage
+		Workloads{},            // before upgrade: its CronJob LIST spares upgrade's metadata scan of them
 		Upgrade{Config: cfg.Upgrade},
 	}
 	if len(cfg.CIS.Sources) > 0 {

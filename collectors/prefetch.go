@@ -77,6 +77,31 @@ var lists = map[string]func(t Target) func(context.Context, metav1.ListOptions) 
 			return t.Client.AppsV1().DaemonSets("").List(ctx, o)
 		}
 	},
+	"replicasets": func(t Target) func(context.Context, metav1.ListOptions) (runtime.Object, error) {
+		return func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+			return t.Client.AppsV1().ReplicaSets("").List(ctx, o)
+		}
+	},
+	"jobs": func(t Target) func(context.Context, metav1.ListOptions) (runtime.Object, error) {
+		return func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+			return t.Client.BatchV1().Jobs("").List(ctx, o)
+		}
+	},
+	"cronjobs": func(t Target) func(context.Context, metav1.ListOptions) (runtime.Object, error) {
+		return func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+			return t.Client.BatchV1().CronJobs("").List(ctx, o)
+		}
+	},
+	"namespaces": func(t Target) func(context.Context, metav1.ListOptions) (runtime.Object, error) {
+		return func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+			return t.Client.CoreV1().Namespaces().List(ctx, o)
+		}
+	},
+	"networkpolicies": func(t Target) func(context.Context, metav1.ListOptions) (runtime.Object, error) {
+		return func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+			return t.Client.NetworkingV1().NetworkPolicies("").List(ctx, o)
+		}
+	},
 	"apiserver-leases": func(t Target) func(context.Context, metav1.ListOptions) (runtime.Object, error) {
 		return func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
 			o.LabelSelector = "apiserver.kubernetes.io/identity=kube-apiserver"

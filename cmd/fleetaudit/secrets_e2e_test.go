@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -20,7 +21,8 @@ import (
 
 // TestNoSecretValueInAnyOutput seeds Secrets whose value could leak (a plain Secret, one
 // applied with kubectl so the value also sits in its last-applied annotation, and a Helm
-// release whose values hold it), audits with Helm release reading on, and greps every report
+// release whose values hold it) and workloads that carry it in env, arguments and
+// annotations, audits with Helm release reading on, and greps every report
 // format, the snapshot and the audit output for the value, plain and base64.
 func TestNoSecretValueInAnyOutput(t *testing.T) {
 	const value = "s3cr3t-V4LUE-f1eetaudit-9d2c"
@@ -40,6 +42,17 @@ func TestNoSecretValueInAnyOutput(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// The value also sits where workloads carry values: a Deployment's env, arguments and
+	// template annotations, and a running pod's env and annotations.
+	spec := corev1.PodSpec{NodeName: "n1", Containers: []corev1.Container{{Name: "app", Image: "app:1", Args: []string{"--password=" + value},
+		Env: []corev1.EnvVar{{Name: "PASSWORD", Value: value}}}}}
+	meta := metav1.ObjectMeta{Labels: map[string]string{"app": "web"}, Annotations: map[string]string{"note": value}}
+	if _, err := c.Admin.AppsV1().Deployments("app").Create(ctx, &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "app"},
+		Spec: appsv1.DeploymentSpec{Selector: &metav1.LabelSelector{MatchLabels: meta.Labels}, Template: corev1.PodTemplateSpec{ObjectMeta: meta, Spec: spec}}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	c.CreateNode(t, "n1", testcluster.NodeOptions{})
+	c.CreatePod(t, &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "debug", Namespace: "app", Annotations: meta.Annotations}, Spec: spec})
 	dir := t.TempDir()
 	kc := filepath.Join(dir, "kubeconfig")
 	if err := testcluster.WriteKubeconfig(kc, f.Contexts()...); err != nil {
@@ -86,6 +99,9 @@ func TestNoSecretValueInAnyOutput(t *testing.T) {
 	snap, _ := os.ReadFile(filepath.Join(out, "snapshot", "vault.json"))
 	if !strings.Contains(string(snap), `"chart": "vaultish"`) {
 		t.Errorf("the Helm release was not collected; the test would prove nothing about it")
+	}
+	if !strings.Contains(string(snap), `"ref": "app:1"`) || !strings.Contains(string(snap), `"name": "debug"`) {
+		t.Errorf("the Deployment and the pod were not collected as workloads; the test would prove nothing about them")
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -322,8 +323,15 @@ func TestLeastPrivilege(t *testing.T) {
 			t.Errorf("collector %s failed as the chart's ServiceAccount: %s", run.Collector, run.Error)
 		}
 	}
-	if len(r.Collection) < 5 || r.Status != "ok" {
+	if len(r.Collection) < 6 || r.Status != "ok" {
 		t.Fatalf("audit as the ServiceAccount: %s %s", r.Status, r.Problem)
+	}
+	var ran []string
+	for _, run := range r.Collection {
+		ran = append(ran, run.Collector)
+	}
+	if !slices.Contains(ran, "workloads") {
+		t.Errorf("the workloads collector did not run as the ServiceAccount: %v", ran)
 	}
 	var skew bool
 	for _, fd := range r.Findings {

@@ -76,6 +76,8 @@ func TestDecodeRejects(t *testing.T) {
 		"no name":       {with(`"name": "prod"`, `"name": ""`), `name: empty: every facts document names its cluster`},
 		"lost section": {with(`"collection": [`, `"collection": [{"collector": "rbac", "durationSeconds": 0.1}, `),
 			`rbac: missing, but collection says the rbac collector succeeded: take the snapshot again, or record the collector's error in collection`},
+		"lost workloads": {with(`"collection": [`, `"collection": [{"collector": "workloads", "durationSeconds": 0.1}, `),
+			`workloads: missing, but collection says the workloads collector succeeded`},
 	} {
 		_, err := Decode([]byte(tc.doc))
 		var de *DecodeError

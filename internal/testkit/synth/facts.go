@@ -1,7 +1,10 @@
 package synth
 
 import (
+	"slices"
 	"time"
+
+	corev1 "k8s.io/api/core/v1"
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
@@ -19,10 +22,11 @@ func Facts(c *Cluster, prices *pricing.Table, collected time.Time) *facts.Cluste
 	for _, n := range c.Nodes {
 		f.Nodes = append(f.Nodes, collectors.NodeFacts(n))
 	}
+	pods := c.RunningPods()
 	f.RBAC = collectors.BuildRBAC(collectors.RBACObjects{ClusterRoles: c.ClusterRoles, Roles: c.Roles,
-		ClusterRoleBindings: c.ClusterRoleBindings, RoleBindings: c.RoleBindings, ServiceAccounts: c.ServiceAccounts, Pods: c.Pods})
-	f.Usage = collectors.BuildUsage(c.Pods, c.Quotas, c.LimitRanges, nil, collectors.UsageUnavailable)
-	f.Cost = collectors.ComputeCost(f.Nodes, c.Pods, nil, collectors.CostConfig{Prices: prices, SpotFallbackDiscount: collectors.DefaultSpotFallbackDiscount})
+		ClusterRoleBindings: c.ClusterRoleBindings, RoleBindings: c.RoleBindings, ServiceAccounts: c.ServiceAccounts, Pods: pods})
+	f.Usage = collectors.BuildUsage(pods, c.Quotas, c.LimitRanges, nil, collectors.UsageUnavailable)
+	f.Cost = collectors.ComputeCost(f.Nodes, pods, nil, collectors.CostConfig{Prices: prices, SpotFallbackDiscount: collectors.DefaultSpotFallbackDiscount})
 	u := &facts.Upgrade{APIServers: []facts.APIServer{{ID: "apiserver-1"}}, Workloads: []facts.ReplicaWorkload{}, APIUse: []facts.APIUse{}}
 	for _, p := range c.PDBs {
 		u.PDBs = append(u.PDBs, collectors.PDBFacts(p))
@@ -37,8 +41,32 @@ func Facts(c *Cluster, prices *pricing.Table, collected time.Time) *facts.Cluste
 		u.APIUse = append(u.APIUse, collectors.WrittenVersions(o, schema.GroupVersion{Group: "batch", Version: "v1"}, "CronJob")...)
 	}
 	f.Upgrade = u
-	for _, name := range []string{facts.IdentityCollector, "rbac", "usage", "cost", "upgrade"} {
+	f.Workloads = collectors.BuildWorkloads(c.WorkloadObjects())
+	for _, name := range []string{facts.IdentityCollector, "rbac", "usage", "cost", "workloads", "upgrade"} {
 		f.Collection = append(f.Collection, facts.CollectorRun{Collector: name})
 	}
 	return f
+}
+
+// RunningPods are the pods a live collection keeps (Running, Pending, or no phase yet).
+func (c *Cluster) RunningPods() []*corev1.Pod {
+	out := make([]*corev1.Pod, 0, len(c.Pods))
+	for _, p := range c.Pods {
+		if p.Status.Phase == corev1.PodRunning || p.Status.Phase == corev1.PodPending || p.Status.Phase == "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// WorkloadObjects are the objects the workloads collector reads from the cluster once seeded
+// (the old-API objects are CronJobs there too).
+func (c *Cluster) WorkloadObjects() collectors.WorkloadObjects {
+	cronJobs := slices.Clone(c.CronJobs)
+	for _, m := range c.OldAPIObjects {
+		cronJobs = append(cronJobs, legacyCronJob(m))
+	}
+	return collectors.WorkloadObjects{Pods: c.RunningPods(), Deployments: c.Deployments, StatefulSets: c.StatefulSets,
+		DaemonSets: c.DaemonSets, ReplicaSets: c.ReplicaSets, Jobs: c.Jobs, CronJobs: cronJobs, Namespaces: c.Namespaces,
+		NetworkPolicies: c.NetworkPolicies, ServiceAccounts: c.ServiceAccounts}
 }

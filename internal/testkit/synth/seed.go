@@ -126,11 +126,43 @@ func Seed(ctx context.Context, cs kubernetes.Interface, c *Cluster, workers int)
 		},
 		func() error {
 			return run(len(c.OldAPIObjects), func(i int) error {
-				m := c.OldAPIObjects[i]
-				cj := &batchv1.CronJob{ObjectMeta: metav1.ObjectMeta{Name: m.Name, Namespace: m.Namespace, Annotations: m.Annotations},
-					Spec: batchv1.CronJobSpec{Schedule: "0 * * * *", JobTemplate: batchv1.JobTemplateSpec{Spec: batchv1.JobSpec{Template: corev1.PodTemplateSpec{
-						Spec: corev1.PodSpec{RestartPolicy: corev1.RestartPolicyNever, Containers: []corev1.Container{{Name: "job", Image: "job"}}}}}}}}
-				_, err := cs.BatchV1().CronJobs(m.Namespace).Create(ctx, cj, opts)
+				cj := legacyCronJob(c.OldAPIObjects[i])
+				_, err := cs.BatchV1().CronJobs(cj.Namespace).Create(ctx, cj, opts)
+				return err
+			})
+		},
+		func() error {
+			return run(len(c.CronJobs), func(i int) error {
+				_, err := cs.BatchV1().CronJobs(c.CronJobs[i].Namespace).Create(ctx, c.CronJobs[i], opts)
+				return err
+			})
+		},
+		func() error {
+			return run(len(c.Jobs), func(i int) error {
+				_, err := cs.BatchV1().Jobs(c.Jobs[i].Namespace).Create(ctx, c.Jobs[i], opts)
+				return err
+			})
+		},
+		func() error {
+			return run(len(c.ReplicaSets), func(i int) error {
+				rs, err := cs.AppsV1().ReplicaSets(c.ReplicaSets[i].Namespace).Create(ctx, c.ReplicaSets[i], opts)
+				if err != nil {
+					return err
+				}
+				rs.Status = c.ReplicaSets[i].Status
+				_, err = cs.AppsV1().ReplicaSets(rs.Namespace).UpdateStatus(ctx, rs, metav1.UpdateOptions{})
+				return err
+			})
+		},
+		func() error {
+			return run(len(c.DaemonSets), func(i int) error {
+				_, err := cs.AppsV1().DaemonSets(c.DaemonSets[i].Namespace).Create(ctx, c.DaemonSets[i], opts)
+				return err
+			})
+		},
+		func() error {
+			return run(len(c.NetworkPolicies), func(i int) error {
+				_, err := cs.NetworkingV1().NetworkPolicies(c.NetworkPolicies[i].Namespace).Create(ctx, c.NetworkPolicies[i], opts)
 				return err
 			})
 		},
@@ -158,4 +190,11 @@ func Seed(ctx context.Context, cs kubernetes.Interface, c *Cluster, workers int)
 		}
 	}
 	return nil
+}
+
+// legacyCronJob is the CronJob an old-API object's metadata stands for.
+func legacyCronJob(m *metav1.PartialObjectMetadata) *batchv1.CronJob {
+	return &batchv1.CronJob{ObjectMeta: metav1.ObjectMeta{Name: m.Name, Namespace: m.Namespace, Annotations: m.Annotations},
+		Spec: batchv1.CronJobSpec{Schedule: "0 * * * *", JobTemplate: batchv1.JobTemplateSpec{Spec: batchv1.JobSpec{Template: corev1.PodTemplateSpec{
+			Spec: corev1.PodSpec{RestartPolicy: corev1.RestartPolicyNever, Containers: []corev1.Container{{Name: "job", Image: "job"}}}}}}}}
 }

@@ -1,7 +1,8 @@
 // Package synth generates deterministic synthetic clusters (seeded) with realistic shapes:
 // nodes of mixed capacity types, namespaces, Deployments and StatefulSets with pods that
-// request resources, RBAC roles and bindings, ServiceAccounts, quotas, PDBs, and objects last
-// written with old API versions. The raw objects feed the collectors' pure functions (the
+// request resources, RBAC roles and bindings, ServiceAccounts, quotas, PDBs, objects last
+// written with old API versions, and the workloads side (full pod specs, ReplicaSets,
+// DaemonSets, CronJobs and Jobs, Pod Security labels, NetworkPolicies; see workloads.go). The raw objects feed the collectors' pure functions (the
 // benchmarks of their computation), a live test cluster (the end-to-end benchmark), or
 // facts documents for snapshot fleets.
 package synth
@@ -11,7 +12,9 @@ import (
 	"math/rand/v2"
 
 	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -20,7 +23,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 )
 
-// Shape sizes a cluster. Scale 1 is about 10,000 objects.
+// Shape sizes a cluster. Scale 1 is about 10,000 objects, plus about 2,000 of the workloads
+// side (ReplicaSets, Jobs and their pods, DaemonSet pods, CronJobs, NetworkPolicies).
 type Shape struct {
 	Nodes, Namespaces, DeploymentsPerNS, PodsPerDeployment, StatefulSetsPerNS int
 	RolesPerNS, ClusterRoles, ClusterRoleBindings                             int
@@ -51,6 +55,11 @@ type Cluster struct {
 	Quotas              []*corev1.ResourceQuota
 	LimitRanges         []*corev1.LimitRange
 	PDBs                []*policyv1.PodDisruptionBudget
+	ReplicaSets         []*appsv1.ReplicaSet
+	DaemonSets          []*appsv1.DaemonSet
+	Jobs                []*batchv1.Job
+	CronJobs            []*batchv1.CronJob
+	NetworkPolicies     []*networkingv1.NetworkPolicy
 	// OldAPIObjects are metadata of objects last written with old API versions.
 	OldAPIObjects []*metav1.PartialObjectMetadata
 }
@@ -59,7 +68,8 @@ type Cluster struct {
 func (c *Cluster) Objects() int {
 	return len(c.Nodes) + len(c.Namespaces) + len(c.Pods) + len(c.Deployments) + len(c.StatefulSets) + len(c.ClusterRoles) +
 		len(c.Roles) + len(c.ClusterRoleBindings) + len(c.RoleBindings) + len(c.ServiceAccounts) + len(c.Quotas) +
-		len(c.LimitRanges) + len(c.PDBs) + len(c.OldAPIObjects)
+		len(c.LimitRanges) + len(c.PDBs) + len(c.OldAPIObjects) + len(c.ReplicaSets) + len(c.DaemonSets) + len(c.Jobs) +
+		len(c.CronJobs) + len(c.NetworkPolicies)
 }
 
 var instanceTypes = []struct{ typ, cpu, mem string }{{"m5.large", "2", "8Gi"}, {"m6i.xlarge", "4", "16Gi"}, {"c5.large", "2", "4Gi"}, {"r5.large", "2", "16Gi"}}
@@ -184,6 +194,7 @@ func Generate(seed uint64, i int, shape Shape) *Cluster {
 			Annotations:   map[string]string{corev1.LastAppliedConfigAnnotation: `{"apiVersion":"` + old + `","kind":"CronJob"}`},
 			ManagedFields: []metav1.ManagedFieldsEntry{{Manager: "kubectl", Operation: metav1.ManagedFieldsOperationUpdate, APIVersion: old}}}})
 	}
+	addWorkloads(c, rand.New(rand.NewPCG(seed^0x776f726b6c6f6164, uint64(i))))
 	return c
 }
 

@@ -166,6 +166,9 @@ func (c *Cluster) start(bins Binaries, pki *PKI, o Options) error {
 		"--endpoint-reconciler-type=none",
 		"--v=0",
 	}
+	if o.AllowPrivileged {
+		c.APIServerArgs = append(c.APIServerArgs, "--allow-privileged=true")
+	}
 	if o.WebhookClientCert {
 		args, err := pki.admissionConfigArgs(c.Dir)
 		if err != nil {

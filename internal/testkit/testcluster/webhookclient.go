@@ -23,6 +23,9 @@ type Options struct {
 	// WebhookClientName, issued by the fleet's PKI) to admission webhooks, through an
 	// AdmissionConfiguration whose kubeconfig has a "*" user (any webhook host).
 	WebhookClientCert bool
+	// AllowPrivileged starts the API servers with --allow-privileged=true, as real clusters
+	// run, so privileged containers can be created (the default refuses them).
+	AllowPrivileged bool
 }
 
 // admissionConfigArgs writes the admission configuration into dir and returns the flag.
