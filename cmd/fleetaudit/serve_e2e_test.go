@@ -74,6 +74,14 @@ func TestServeScrapedByPrometheus(t *testing.T) {
 	testprom.Require(t)
 	f := testcluster.Start(t, "east")
 	seedObservableCluster(t, f.Clusters[0])
+	// A log shipper that mounts the node's logs: a Pod Security (baseline) violation for the
+	// workload posture panels.
+	f.Clusters[0].CreatePod(t, &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "log-shipper", Namespace: "web"}, Spec: corev1.PodSpec{
+		Volumes: []corev1.Volume{{Name: "logs", VolumeSource: corev1.VolumeSource{HostPath: &corev1.HostPathVolumeSource{Path: "/var/log"}}}},
+		Containers: []corev1.Container{{Name: "shipper", Image: "fluent/fluent-bit:3.2", Resources: corev1.ResourceRequirements{
+			Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("10m"), corev1.ResourceMemory: resource.MustParse("16Mi")},
+			Limits:   corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("10m"), corev1.ResourceMemory: resource.MustParse("16Mi")}}}},
+	}})
 	dir := t.TempDir()
 	kc := filepath.Join(dir, "kubeconfig")
 	if err := testcluster.WriteKubeconfig(kc, f.Contexts()...); err != nil {
