@@ -153,3 +153,41 @@ func TestWorkloadPostureLiveEndToEnd(t *testing.T) {
 		t.Log(fmt.Sprint(got))
 	}
 }
+
+// TestDemoShowsWorkloadPosture: the demo fleet shows the workload posture rules to a
+// newcomer: findings of at least 15 distinct workload rules, each with its controls, and the
+// PSS controls in the report's control table.
+func TestDemoShowsWorkloadPosture(t *testing.T) {
+	code, out, errOut := runCLI(t, "audit", "--demo", "-o", "json")
+	if code == exitUsage || code == exitIncomplete {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	a := decodeAudit(t, out)
+	ids := map[string]bool{}
+	for _, c := range a.Clusters {
+		for _, fi := range c.Findings {
+			if fi.Category != "workload" {
+				continue
+			}
+			ids[fi.RuleID] = true
+			if len(fi.Controls) == 0 {
+				t.Errorf("%s on %s has no controls", fi.RuleID, fi.Resource)
+			}
+		}
+	}
+	if len(ids) < 15 {
+		t.Errorf("demo workload findings from %d rules, want at least 15: %v", len(ids), ids)
+	}
+	pss := 0
+	for _, ctl := range a.Controls {
+		if ctl.Framework == "PSS" {
+			pss++
+			if ctl.Status == "" || len(ctl.Rules) == 0 {
+				t.Errorf("control row %+v", ctl)
+			}
+		}
+	}
+	if pss != 17 {
+		t.Errorf("%d PSS controls in the control table, want all 17", pss)
+	}
+}
