@@ -273,7 +273,7 @@ func TestRulesListFramework(t *testing.T) {
 		t.Errorf("--framework FinOps: exit %d\n%s", code, out)
 	}
 	code, _, errOut = runCLI(t, "rules", "list", "--framework", "iso27001")
-	if code != exitUsage || !strings.Contains(errOut, "frameworks cited: CIS, FinOps, NSA") {
+	if code != exitUsage || !strings.Contains(errOut, "frameworks cited: CIS, FinOps, K8s, NSA, PSS") {
 		t.Errorf("unknown framework: exit %d, %s", code, errOut)
 	}
 }

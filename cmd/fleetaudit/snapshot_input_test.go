@@ -99,7 +99,7 @@ func TestMaxSnapshotSizeFlag(t *testing.T) {
 			t.Errorf("%s: exit %d %s", bad, code, errOut)
 		}
 	}
-	for _, ok := range []string{"30Ki", "1Gi", "1000000"} {
+	for _, ok := range []string{"60Ki", "1Gi", "1000000"} {
 		if code, _, errOut := runCLI(t, "audit", "--snapshot", dir, "--max-snapshot-size", ok); code == exitUsage {
 			t.Errorf("%s: exit %d %s", ok, code, errOut)
 		}

@@ -55,8 +55,8 @@ func TestManifestsAndChartFilesAreCurrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) != 5 {
-		t.Errorf("expected alerts and 4 dashboards to be synced, got %d", len(files))
+	if len(files) != 6 {
+		t.Errorf("expected alerts and 5 dashboards to be synced, got %d", len(files))
 	}
 	for dst, src := range files {
 		a, _ := os.ReadFile(dst)
@@ -101,7 +101,7 @@ func TestChartValues(t *testing.T) {
 			t.Errorf("chart renders no %s", k)
 		}
 	}
-	if kinds["ConfigMap"] != 4 {
+	if kinds["ConfigMap"] != 5 {
 		t.Errorf("want one dashboard ConfigMap per dashboard, got %d", kinds["ConfigMap"])
 	}
 	off := map[string]int{}

@@ -88,6 +88,8 @@ waivers:
     owner: sec@example.com
     reason: nobody there
     expires: 2027-06-30
+  - {rule: FA-WL-002, clusters: "*", owner: sec@example.com, reason: debug pod and CI runner, expires: 2027-06-30}
+  - {rule: FA-WL-011, clusters: staging-eastus, owner: sec@example.com, reason: windows node metrics, expires: 2027-06-30}
 `), ruleIDs(engine))
 	if err != nil {
 		t.Fatal(err)
@@ -116,8 +118,8 @@ waivers:
 			}
 		}
 	}
-	if n != 3 || len(us.Findings) != len(clusterOf(plain, "prod-us-central").Findings) {
-		t.Errorf("%d findings waived (want the 3 critical ones), and waived findings must stay in the results", n)
+	if n != 6 || len(us.Findings) != len(clusterOf(plain, "prod-us-central").Findings) {
+		t.Errorf("%d findings waived (want the 6 critical ones), and waived findings must stay in the results", n)
 	}
 	for _, f := range us.Findings {
 		if f.RuleID == "FA-RBAC-016" && (f.Waiver == nil || !f.Waiver.ExpiringSoon || f.Waiver.Source != "w.yaml:4") {
@@ -138,7 +140,7 @@ waivers:
 		t.Errorf("expired-waiver findings %+v", expired)
 	}
 	s := waived.Waivers
-	if s == nil || s.Waived != 3 || len(s.Stale) != 1 || s.Stale[0].Source != "w.yaml:29" || len(s.Expired) != 1 || s.Expired[0].Matched != 2 ||
+	if s == nil || s.Waived != 6 || len(s.Stale) != 1 || s.Stale[0].Source != "w.yaml:29" || len(s.Expired) != 1 || s.Expired[0].Matched != 2 ||
 		len(s.ExpiringSoon) != 1 || s.ExpiringSoon[0].Rule != "FA-RBAC-016" {
 		t.Errorf("summary %+v", s)
 	}
