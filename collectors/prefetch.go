@@ -134,9 +134,15 @@ func (t Target) prefetch(ctx context.Context, names []string) {
 		}
 		f := &future{done: make(chan struct{})}
 		t.shared.futures[name] = f
+		trim := trims[name]
 		go func() {
 			defer close(f.done)
-			f.err = listEach(ctx, t, name, lists[name](t), func() { f.items = f.items[:0] }, func(o runtime.Object) { f.items = append(f.items, o) })
+			f.err = listEach(ctx, t, name, lists[name](t), func() { f.items = f.items[:0] }, func(o runtime.Object) {
+				if trim != nil {
+					trim(o)
+				}
+				f.items = append(f.items, o)
+			})
 		}()
 	}
 }
