@@ -46,7 +46,7 @@ func (b *podSpecBuilder) spec(ns string, annotations map[string]string, spec *co
 	} else if m := b.automount[nsName{ns, sa}]; m != nil {
 		mount = *m
 	}
-	out := facts.PodSpec{HostNetwork: spec.HostNetwork, HostPID: spec.HostPID, HostIPC: spec.HostIPC,
+	out := facts.PodSpec{HostNetwork: spec.HostNetwork, HostPID: spec.HostPID, HostIPC: spec.HostIPC, OS: podOS(spec),
 		SecurityContext: podSecurityContext(spec.SecurityContext), ServiceAccount: sa, AutomountToken: mount,
 		Volumes:    make([]facts.Volume, 0, len(spec.Volumes)),
 		Containers: make([]facts.Container, 0, len(spec.Containers)+len(spec.InitContainers)+len(spec.EphemeralContainers))}
@@ -276,4 +276,12 @@ func VolumeType(v *corev1.VolumeSource) string {
 		return "image"
 	}
 	return "unknown"
+}
+
+// podOS is spec.os.name, or "".
+func podOS(spec *corev1.PodSpec) string {
+	if spec.OS == nil {
+		return ""
+	}
+	return string(spec.OS.Name)
 }

@@ -94,7 +94,7 @@ func TestBuildWorkloadsJudgesEachTemplateOnce(t *testing.T) {
 func TestPodSpecFacts(t *testing.T) {
 	procUnmasked := corev1.UnmaskedProcMount
 	spec := corev1.PodSpec{
-		ServiceAccountName: "builder", HostNetwork: true, HostPID: true, HostIPC: false,
+		ServiceAccountName: "builder", HostNetwork: true, HostPID: true, HostIPC: false, OS: &corev1.PodOS{Name: corev1.Linux},
 		SecurityContext: &corev1.PodSecurityContext{RunAsNonRoot: ptr(true), RunAsUser: ptr(int64(1000)), RunAsGroup: ptr(int64(2000)),
 			FSGroup: ptr(int64(3000)), SupplementalGroups: []int64{5},
 			SeccompProfile:  &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
@@ -138,7 +138,7 @@ func TestPodSpecFacts(t *testing.T) {
 	sas := []*corev1.ServiceAccount{{ObjectMeta: metav1.ObjectMeta{Namespace: "ci", Name: "builder"}, AutomountServiceAccountToken: ptr(false)}}
 	got := newPodSpecBuilder(sas).spec("ci", annotations, &spec)
 
-	want := facts.PodSpec{HostNetwork: true, HostPID: true, ServiceAccount: "builder", AutomountToken: false,
+	want := facts.PodSpec{HostNetwork: true, HostPID: true, OS: "linux", ServiceAccount: "builder", AutomountToken: false,
 		SecurityContext: facts.SecurityContext{RunAsNonRoot: ptr(true), RunAsUser: ptr(int64(1000)), RunAsGroup: ptr(int64(2000)),
 			SeccompProfile: "RuntimeDefault", AppArmorProfile: "RuntimeDefault", SELinux: &facts.SELinux{Type: "spc_t", Level: "s0"},
 			Sysctls: []string{"net.core.somaxconn"}, WindowsHostProcess: ptr(false)},

@@ -37,6 +37,10 @@ type PodSpec struct {
 	HostNetwork bool `json:"hostNetwork,omitempty"`
 	HostPID     bool `json:"hostPID,omitempty"`
 	HostIPC     bool `json:"hostIPC,omitempty"`
+	// OS is spec.os.name (linux or windows); empty when unset. Pod Security exempts Windows
+	// pods from its Linux-only restricted controls (privilege escalation, seccomp,
+	// capabilities) from Kubernetes 1.25.
+	OS string `json:"os,omitempty"`
 	// SecurityContext is the pod-level security context; containers inherit what they leave
 	// unset (Container.SecurityContext holds only what the container sets itself).
 	SecurityContext SecurityContext `json:"securityContext"`

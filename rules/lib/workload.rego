@@ -31,6 +31,16 @@ api_version(w) := w.apiVersion if {
 	w.apiVersion != ""
 } else := k8s.workload_api_version(w.kind)
 
+# linux_only(w) holds when the restricted controls Pod Security marks Linux-only (privilege
+# escalation, seccomp, capabilities) apply to w: always, except to a pod with spec.os.name
+# windows on Kubernetes 1.25 or later.
+linux_only(w) if not windows(w)
+
+windows(w) if {
+	object.get(w.pod, "os", "") == "windows"
+	object.get(input.cluster, ["version", "minor"], 999) >= 25
+}
+
 # name is how a message names a workload: "Deployment shop/web".
 name(w) := concat("", [w.kind, " ", w.namespace, "/", w.name])
 

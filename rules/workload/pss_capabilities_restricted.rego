@@ -8,7 +8,7 @@
 #   - ref: https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
 # custom:
 #   id: FA-WL-017
-#   reads: [workloads]
+#   reads: [workloads, version]
 #   severity: low
 #   category: workload
 #   controls:
@@ -26,6 +26,7 @@ import data.fleetaudit.lib.workload as wl
 
 deny contains finding if {
 	some w in wl.pss_items.restricted
+	wl.linux_only(w)
 	bad := [[c, problems] |
 		some c in w.pod.containers
 		problems := array.concat(missing_drop(c), extra_adds(c))

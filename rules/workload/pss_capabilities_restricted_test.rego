@@ -31,3 +31,12 @@ test_drop_all_add_net_bind_service_allowed if {
 test_baseline_namespace_not_judged if {
 	count(rule.deny) == 0 with input as fx.in_namespace(fx.without_sc(fx.compliant, "app", "capabilitiesDrop"), "shop", {"enforce": "baseline"})
 }
+
+# A Windows pod is exempt from this Linux-only restricted control from Kubernetes 1.25, not
+# before.
+test_windows_pod_exempt_from_1_25 if {
+	bad := object.union(fx.container_sc("app", {"capabilitiesDrop": []}), {"pod": {"os": "windows"}})
+	count(rule.deny) == 0 with input as object.union(fx.inp([bad]), {"cluster": {"version": {"minor": 34}}})
+	count(rule.deny) > 0 with input as object.union(fx.inp([bad]), {"cluster": {"version": {"minor": 24}}})
+	count(rule.deny) > 0 with input as object.union(fx.inp([object.union(bad, {"pod": {"os": "linux"}})]), {"cluster": {"version": {"minor": 34}}})
+}

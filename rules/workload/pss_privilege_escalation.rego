@@ -9,7 +9,7 @@
 #   - ref: https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
 # custom:
 #   id: FA-WL-013
-#   reads: [workloads]
+#   reads: [workloads, version]
 #   severity: medium
 #   category: workload
 #   controls:
@@ -24,6 +24,7 @@ import data.fleetaudit.lib.workload as wl
 
 deny contains finding if {
 	some w in wl.pss_items.restricted
+	wl.linux_only(w)
 	places := [wl.container_place(c, "securityContext.allowPrivilegeEscalation", shown(v)) |
 		some c in w.pod.containers
 		v := object.get(c, ["securityContext", "allowPrivilegeEscalation"], null)

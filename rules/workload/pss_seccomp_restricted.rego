@@ -10,7 +10,7 @@
 #   - ref: https://kubernetes.io/docs/tutorials/security/seccomp/
 # custom:
 #   id: FA-WL-016
-#   reads: [workloads]
+#   reads: [workloads, version]
 #   severity: low
 #   category: workload
 #   controls:
@@ -30,6 +30,7 @@ valid := {"RuntimeDefault", "Localhost"}
 
 deny contains finding if {
 	some w in wl.pss_items.restricted
+	wl.linux_only(w)
 	pod_value := object.get(w.pod, ["securityContext", "seccompProfile"], "")
 	pod := [wl.pod_place(field, pod_value) | pod_value != ""; not pod_value in valid]
 	cs := [wl.container_place(c, field, detail) |

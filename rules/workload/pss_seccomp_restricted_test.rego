@@ -37,3 +37,12 @@ test_baseline_namespace_not_judged if {
 test_pod_runtime_default_allowed if {
 	count(rule.deny) == 0 with input as fx.inp([fx.compliant])
 }
+
+# A Windows pod is exempt from this Linux-only restricted control from Kubernetes 1.25, not
+# before.
+test_windows_pod_exempt_from_1_25 if {
+	bad := object.union(fx.without_pod_sc(fx.compliant, "seccompProfile"), {"pod": {"os": "windows"}})
+	count(rule.deny) == 0 with input as object.union(fx.inp([bad]), {"cluster": {"version": {"minor": 34}}})
+	count(rule.deny) > 0 with input as object.union(fx.inp([bad]), {"cluster": {"version": {"minor": 24}}})
+	count(rule.deny) > 0 with input as object.union(fx.inp([object.union(bad, {"pod": {"os": "linux"}})]), {"cluster": {"version": {"minor": 34}}})
+}
