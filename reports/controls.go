@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/fleetaudit/fleetaudit/collectors"
 	"github.com/fleetaudit/fleetaudit/internal/facts"
 	"github.com/fleetaudit/fleetaudit/internal/policy"
 	"github.com/fleetaudit/fleetaudit/rules"
@@ -150,42 +149,15 @@ func buildControls(r *Report) []ControlResult {
 	return out
 }
 
-// judgedRules returns whether a rule was evaluated on the cluster: it did not err, and every
-// collector that writes a facts path it reads ran and succeeded.
+// judgedRules returns whether a rule was evaluated on the cluster: it did not err, and the
+// facts it reads were collected (the same test that makes a PolicyReport result "skip").
 func judgedRules(c ClusterReport) func(RuleInfo) bool {
 	erred := map[string]bool{}
 	for _, e := range c.RuleErrors {
 		erred[e.Rule] = true
 	}
-	ok := map[string]bool{}
-	for _, run := range c.Collection {
-		ok[run.Collector] = run.OK()
-	}
-	writers := map[string]string{}
-	for name, paths := range collectors.Writes() {
-		for _, p := range paths {
-			writers[p] = name
-		}
-	}
-	return func(ru RuleInfo) bool {
-		if erred[ru.ID] {
-			return false
-		}
-		if len(ru.Reads) == 0 { // reads everything: every collector that ran must have succeeded
-			for _, run := range c.Collection {
-				if !run.OK() {
-					return false
-				}
-			}
-			return true
-		}
-		for _, p := range ru.Reads {
-			if w, has := writers[p]; has && !ok[w] {
-				return false
-			}
-		}
-		return true
-	}
+	missing := missingFacts(c.Collection)
+	return func(ru RuleInfo) bool { return !erred[ru.ID] && unjudged(ru, missing) == "" }
 }
 
 // countsAsOpen reports whether a finding counts against its controls: a waived one is
