@@ -143,7 +143,7 @@ func buildControls(r *Report) []ControlResult {
 		out = append(out, *x)
 	}
 	slices.SortFunc(out, func(a, b ControlResult) int {
-		return cmp.Or(cmp.Compare(frameworkRank(a.Framework), frameworkRank(b.Framework)), cmp.Compare(a.Framework, b.Framework),
+		return cmp.Or(cmp.Compare(rules.FrameworkRank(a.Framework), rules.FrameworkRank(b.Framework)), cmp.Compare(a.Framework, b.Framework),
 			compareInFramework(cat, a, b), cmp.Compare(a.Version, b.Version))
 	})
 	return out
@@ -163,13 +163,6 @@ func judgedRules(c ClusterReport) func(RuleInfo) bool {
 // countsAsOpen reports whether a finding counts against its controls: a waived one is
 // accepted risk and does not fail them (as it fails no score).
 func countsAsOpen(f policy.Finding) bool { return !f.Waived() }
-
-func frameworkRank(name string) int {
-	if i := slices.Index([]string{"CIS", "NSA", "PSS", "FinOps", "K8s"}, name); i >= 0 {
-		return i
-	}
-	return 100
-}
 
 // compareInFramework orders two controls of one framework: by the catalog when both are of
 // its edition, else by their dotted ids.

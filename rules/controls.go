@@ -121,12 +121,13 @@ func ParseCatalog(files map[string][]byte) (*Catalog, error) {
 			c.Frameworks = append(c.Frameworks, fw)
 		}
 	}
-	slices.SortFunc(c.Frameworks, func(a, b Framework) int { return frameworkRank(a.Name) - frameworkRank(b.Name) })
+	slices.SortFunc(c.Frameworks, func(a, b Framework) int { return FrameworkRank(a.Name) - FrameworkRank(b.Name) })
 	return c, nil
 }
 
-// frameworkRank orders frameworks in reports: CIS, NSA, PSS, then the rest.
-func frameworkRank(name string) int {
+// FrameworkRank orders frameworks in the catalog and in reports: CIS, NSA, PSS, FinOps, K8s,
+// then the rest.
+func FrameworkRank(name string) int {
 	if i := slices.Index([]string{"CIS", "NSA", "PSS", "FinOps", "K8s"}, name); i >= 0 {
 		return i
 	}
