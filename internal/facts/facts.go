@@ -46,6 +46,26 @@ type Cluster struct {
 	Workloads *Workloads `json:"workloads,omitempty"`
 	// Collection records, per collector, whether it succeeded; see Status.
 	Collection []CollectorRun `json:"collection"`
+	// Source is set when the facts were built from files (manifests, a rendered Helm chart,
+	// a Kustomize overlay) rather than read from a cluster's API; nil for live clusters.
+	// Rules that judge API versions read it (removed APIs fail to apply at Version).
+	Source *Source `json:"source,omitempty"`
+}
+
+// Source describes facts built from files: what was read, and for which Kubernetes version
+// the objects are judged.
+type Source struct {
+	// Kind is "manifests" (YAML/JSON files or a folder), "helm" (a chart rendered with its
+	// values) or "kustomize" (a built overlay).
+	Kind string `json:"kind"`
+	// Path is the file, folder, chart or overlay as given ("-" for stdin).
+	Path string `json:"path"`
+	// KubeVersion is the Kubernetes version the objects are judged for (--kube-version, else
+	// the version of the Kubernetes API types fleetaudit is built with); Cluster.Version is
+	// the same version, parsed.
+	KubeVersion string `json:"kubeVersion"`
+	// Objects is how many objects were read.
+	Objects int `json:"objects"`
 }
 
 // Version is a parsed Kubernetes version, e.g. v1.34.4 → {1, 34, 4}.

@@ -77,6 +77,9 @@ type Job struct {
 	// again while the job still collects the rest (collectors.Target.Final); a job that reads
 	// whole documents need not call it.
 	Facts func(ctx context.Context, final FinalFunc) *facts.Cluster
+	// Locate, when set, gives the place in a file of a finding's resource (jobs whose facts
+	// are built from files); Run sets Finding.Location from it before waivers apply.
+	Locate func(policy.ResourceRef) *policy.Location
 }
 
 // FinalFunc hears that paths (facts.Paths) of c are final.
@@ -219,7 +222,7 @@ func Run(ctx context.Context, jobs []Job, engine *policy.Engine, o Options, keep
 		if keep != nil {
 			keepErrs[i] = keep(c)
 		}
-		a.Clusters[i], matched[i] = evaluate(evals[i], engine, c, o.Waivers, a.GeneratedAt)
+		a.Clusters[i], matched[i] = evaluate(evals[i], engine, c, jobs[i].Locate, o.Waivers, a.GeneratedAt)
 		if o.State != nil {
 			a.Clusters[i].Profile = o.State(c)
 		}
@@ -272,13 +275,13 @@ func Gate(ctx context.Context, engine *policy.Engine, o Options, cluster string,
 
 // Evaluate turns one cluster's facts into its audit result (no waivers).
 func Evaluate(ctx context.Context, engine *policy.Engine, c *facts.Cluster) Result {
-	r, _ := evaluate(engine.Begin(ctx), engine, c, nil, time.Time{})
+	r, _ := evaluate(engine.Begin(ctx), engine, c, nil, nil, time.Time{})
 	return r
 }
 
 // evaluate finishes an evaluation begun during c's collection, applying waivers at now
 // before the scores; it returns how many findings each waiver matched.
-func evaluate(ev *policy.Evaluation, engine *policy.Engine, c *facts.Cluster, waivers *waiver.Set, now time.Time) (Result, []int) {
+func evaluate(ev *policy.Evaluation, engine *policy.Engine, c *facts.Cluster, locate func(policy.ResourceRef) *policy.Location, waivers *waiver.Set, now time.Time) (Result, []int) {
 	r := Result{
 		Cluster: c.Name, Server: c.Server, Status: c.Status(), Nodes: len(c.Nodes),
 		CollectedAt: c.CollectedAt, Collection: c.Collection, Findings: []policy.Finding{},
@@ -302,6 +305,11 @@ func evaluate(ev *policy.Evaluation, engine *policy.Engine, c *facts.Cluster, wa
 	if len(errs) > 0 { // like a collector that failed: the findings stand, the cluster is partial
 		r.Status, r.RuleErrors = facts.StatusPartial, errs
 		r.Problem = strings.TrimPrefix(r.Problem+"; rules: "+errs.Error(), "; ")
+	}
+	if locate != nil {
+		for i := range fs {
+			fs[i].Location = locate(fs[i].Resource)
+		}
 	}
 	expired, matched := waivers.Apply(fs, now)
 	if len(expired) > 0 {

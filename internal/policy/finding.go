@@ -36,6 +36,34 @@ type Finding struct {
 	// Baseline says whether the finding was in the baseline report (--baseline); empty
 	// without one.
 	Baseline BaselineState `json:"baseline,omitempty"`
+	// Location is where the finding's object (or its offending field) is written, for
+	// findings on objects read from files (audit --manifests, --helm-chart, --kustomize);
+	// nil for live clusters and snapshots.
+	Location *Location `json:"location,omitempty"`
+}
+
+// Location is a place in a file: the object a finding is about, or the field the rule
+// names (ResourceRef.FieldPath) when the file has it.
+type Location struct {
+	// File is the file's path as given on the command line (slash-separated), "<stdin>",
+	// or, for a Helm chart, the template's path (the chart folder joined with
+	// templates/NAME.yaml).
+	File string `json:"file"`
+	// Line is the 1-based line of the field, else of the object's first line.
+	Line int `json:"line"`
+	// Column is the 1-based column of the field's key, when Line is a field's line.
+	Column int `json:"column,omitempty"`
+	// Rendered is true when File is a template and Line counts lines of its rendered
+	// output (Helm), which can differ from the template source.
+	Rendered bool `json:"rendered,omitempty"`
+}
+
+// String is "file:line" (with ":column" when known).
+func (l Location) String() string {
+	if l.Column > 0 {
+		return fmt.Sprintf("%s:%d:%d", l.File, l.Line, l.Column)
+	}
+	return fmt.Sprintf("%s:%d", l.File, l.Line)
 }
 
 // Waived reports whether an accepted risk waives the finding.
