@@ -50,7 +50,8 @@ type junitProblem struct {
 }
 
 // JUnit writes one test suite per cluster and one test case per cluster × rule: a rule with
-// deny findings fails (the findings are the failure text), warnings go to system-out, a rule
+// deny findings fails (the findings are the failure text, each after its file:line when it
+// was read from a file), warnings go to system-out, a rule
 // that could not be evaluated (ruleErrors) errs, and a cluster that could not be audited has
 // one erroring case. Waived findings fail nothing: a rule whose deny findings are all waived
 // is skipped, with the waivers as the text.
@@ -67,6 +68,9 @@ func JUnit(w io.Writer, r *Report) error {
 			waived := map[string][]string{}
 			for _, f := range c.Findings {
 				line := fmt.Sprintf("[%s] %s: %s", f.Severity, f.Resource.String(), f.Message)
+				if f.Location != nil { // a file's object: where, as compilers say it
+					line = f.Location.String() + ": " + line
+				}
 				if f.Waived() {
 					waived[f.RuleID] = append(waived[f.RuleID], line+" (waived: "+f.Waiver.String()+")")
 				} else if f.Kind == "deny" {

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
+	"path"
 	"strings"
 	"unicode"
 
@@ -85,7 +87,45 @@ type sarifResult struct {
 }
 
 type sarifLocation struct {
+	PhysicalLocation *sarifPhysical `json:"physicalLocation,omitempty"`
 	LogicalLocations []sarifLogical `json:"logicalLocations"`
+}
+
+// sarifPhysical is where in a file a finding is: set for findings on objects read from files
+// (policy.Finding.Location), so that code-scanning tools annotate the line.
+type sarifPhysical struct {
+	ArtifactLocation sarifArtifact `json:"artifactLocation"`
+	Region           *sarifRegion  `json:"region,omitempty"`
+}
+
+type sarifArtifact struct {
+	URI string `json:"uri"`
+	// URIBaseID is %SRCROOT% for a relative path: the folder the audit ran in (the
+	// repository root in CI), which is what code-scanning tools resolve it against.
+	URIBaseID string `json:"uriBaseId,omitempty"`
+}
+
+type sarifRegion struct {
+	StartLine   int `json:"startLine"`
+	StartColumn int `json:"startColumn,omitempty"`
+}
+
+// sarifPhysicalOf is l as a SARIF physical location; nil for stdin or a file inside a
+// packaged chart, which no tool can open.
+func sarifPhysicalOf(l *policy.Location) *sarifPhysical {
+	if l == nil || l.File == "" || l.File == "<stdin>" || strings.Contains(l.File, "#") {
+		return nil
+	}
+	p := &sarifPhysical{}
+	if path.IsAbs(l.File) {
+		p.ArtifactLocation.URI = (&url.URL{Scheme: "file", Path: l.File}).String()
+	} else {
+		p.ArtifactLocation = sarifArtifact{URI: (&url.URL{Path: path.Clean(l.File)}).String(), URIBaseID: "%SRCROOT%"}
+	}
+	if l.Line > 0 {
+		p.Region = &sarifRegion{StartLine: l.Line, StartColumn: l.Column}
+	}
+	return p
 }
 
 // sarifLogical is a logical location: in run.logicalLocations with its parent, in a result
@@ -229,6 +269,10 @@ func sarifResultOf(f policy.Finding, ruleIndex map[string]int, locs *sarifLocati
 		PartialFingerprints: map[string]string{sarifFingerprint: fingerprint(fp)},
 		BaselineState:       string(f.Baseline),
 		Properties:          map[string]any{"cluster": f.Cluster, "category": f.Category, "severity": f.Severity, "kind": f.Kind}}
+	res.Locations[0].PhysicalLocation = sarifPhysicalOf(f.Location)
+	if f.Location != nil && f.Location.Rendered {
+		res.Properties["renderedLocation"] = true // the line is in the template's rendered output
+	}
 	if len(f.Controls) > 0 {
 		res.Properties["controls"] = f.Controls
 	}

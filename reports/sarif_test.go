@@ -206,3 +206,77 @@ func TestSARIFFingerprintsAreStable(t *testing.T) {
 		t.Error("fingerprints must follow the identity, not the message")
 	}
 }
+
+// TestSARIFPhysicalLocations: findings on objects read from files carry the file and line
+// (relative paths against %SRCROOT%, absolute ones as file URIs), still validate, and keep
+// their logical location; stdin and files inside a packaged chart have none.
+func TestSARIFPhysicalLocations(t *testing.T) {
+	r := demoReport(t)
+	fs := r.Clusters[0].Findings
+	if len(fs) < 4 {
+		t.Fatalf("demo cluster %s has %d findings", r.Clusters[0].Name, len(fs))
+	}
+	fs[0].Location = &policy.Location{File: "deploy/app dir/web.yaml", Line: 12, Column: 7}
+	fs[1].Location = &policy.Location{File: "/abs/chart/templates/pdb.yaml", Line: 3, Rendered: true}
+	fs[2].Location = &policy.Location{File: "<stdin>", Line: 5}
+	fs[3].Location = &policy.Location{File: "shop-0.3.1.tgz#templates/x.yaml", Line: 1}
+	out := renderSARIF(t, r)
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sarifSchemaFor(t).Validate(inst); err != nil {
+		t.Fatalf("SARIF with physical locations does not validate: %v", err)
+	}
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				Message   struct{ Text string }
+				Locations []struct {
+					PhysicalLocation *struct {
+						ArtifactLocation struct{ URI, URIBaseID string }
+						Region           struct{ StartLine, StartColumn int }
+					}
+					LogicalLocations []struct{ FullyQualifiedName string }
+				}
+				Properties map[string]any
+			}
+		}
+	}
+	if err := json.Unmarshal(out, &log); err != nil {
+		t.Fatal(err)
+	}
+	res := log.Runs[0].Results
+	type phys struct {
+		URI, Base    string
+		Line, Column int
+	}
+	want := []*phys{{"deploy/app%20dir/web.yaml", "%SRCROOT%", 12, 7}, {"file:///abs/chart/templates/pdb.yaml", "", 3, 0}, nil, nil}
+	for i, w := range want {
+		if res[i].Message.Text != fs[i].Message {
+			t.Fatalf("result %d is %q, want finding %q", i, res[i].Message.Text, fs[i].Message)
+		}
+		l := res[i].Locations[0]
+		if len(l.LogicalLocations) != 1 || !strings.HasPrefix(l.LogicalLocations[0].FullyQualifiedName, fs[i].Cluster) {
+			t.Errorf("result %d lost its logical location: %+v", i, l.LogicalLocations)
+		}
+		var got *phys
+		if p := l.PhysicalLocation; p != nil {
+			got = &phys{p.ArtifactLocation.URI, p.ArtifactLocation.URIBaseID, p.Region.StartLine, p.Region.StartColumn}
+		}
+		if (got == nil) != (w == nil) || (got != nil && *got != *w) {
+			t.Errorf("result %d physical location = %+v, want %+v", i, got, w)
+		}
+	}
+	if res[1].Properties["renderedLocation"] != true || res[0].Properties["renderedLocation"] != nil {
+		t.Errorf("renderedLocation: %v / %v", res[1].Properties["renderedLocation"], res[0].Properties["renderedLocation"])
+	}
+	// JUnit says where, too.
+	var b bytes.Buffer
+	if err := Write(&b, r, "junit"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "deploy/app dir/web.yaml:12:7: ["+string(fs[0].Severity)+"]") {
+		t.Errorf("JUnit lacks the location of the first finding:\n%s", b.String())
+	}
+}
