@@ -91,7 +91,7 @@ func TestNamespaceSeriesBounded(t *testing.T) {
 	bounded := NewWith(Options{TopNamespaces: top})
 	bounded.Update(bigCluster(n))
 	for _, c := range []struct {
-		family        string
+		family         string
 		unbounded, max int // series: every namespace; at most top + "other" per label set
 	}{
 		{"fleetaudit_namespace_cost_usd_per_hour", n, top + 1},
