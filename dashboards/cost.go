@@ -27,7 +27,7 @@ func CostCapacity() *dashboard.DashboardBuilder {
 		WithPanel(bargauge.NewPanelBuilder().Title("Monthly cost by cluster").Datasource(ds).Span(12).ReduceOptions(lastValue()).Unit("currencyUSD").
 			WithTarget(query("A", `sum by (cluster) (fleetaudit_cost_usd_per_hour{`+sel+`}) * 730`, "{{cluster}}"))).
 		WithPanel(table.NewPanelBuilder().Title("Hourly cost by namespace (top 20)").Datasource(ds).Span(12).
-			WithTarget(instantTable("A", `topk(20, fleetaudit_namespace_cost_usd_per_hour{`+sel+`})`))).
+			WithTarget(instantTable("A", `topk(20, fleetaudit_namespace_cost_usd_per_hour{`+sel+`,namespace!="other"})`))).
 		WithRow(dashboard.NewRowBuilder("Capacity mix")).
 		WithPanel(piechart.NewPanelBuilder().Title("Nodes by capacity type").Datasource(ds).Span(8).ReduceOptions(lastValue()).
 			WithTarget(query("A", `sum by (capacity_type) (fleetaudit_nodes{`+sel+`})`, "{{capacity_type}}"))).

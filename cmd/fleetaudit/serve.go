@@ -49,6 +49,9 @@ type serveFlags struct {
 	reportSchedule string
 	reportDir      string
 	report         reportFlags
+
+	// topNamespaces bounds the namespaces with their own metric series per cluster.
+	topNamespaces int
 }
 
 func newServeCmd(c *cli) *cobra.Command {
@@ -72,6 +75,7 @@ func newServeCmd(c *cli) *cobra.Command {
 		fs.Var(durationFlag(&sf.interval, 5*time.Minute, above[time.Duration](0)), "interval", "time between audits")
 		fs.Var(floatFlag(&sf.jitter, 0.1, between[float64](0, 1, false)), "jitter", "random extra share of the interval, to spread load (0-1)")
 		fs.StringVar(&sf.listen, "listen", ":8080", "address of /metrics, /healthz, /readyz (plain HTTP)")
+		fs.IntVar(&sf.topNamespaces, "metrics-top-namespaces", metrics.DefaultTopNamespaces, `namespaces per cluster with their own series in metrics labelled by namespace (the largest by cost, violations or quota use); the rest are summed into namespace="other" (0: every namespace)`)
 		fs.StringVar(&sf.tlsListen, "tls-listen", ":8443", "address of the gate endpoints (/v1/gate, Cluster API hook, admission webhook), served over TLS")
 		fs.StringVar(&sf.hookListen, "hook-listen", "", "also serve the Cluster API hook alone on this address, over TLS without caller authentication (Cluster API presents none: restrict the port to its controller with a NetworkPolicy); its decisions are not recorded")
 		fs.StringVar(&sf.tlsCert, "tls-cert", "", "TLS certificate (PEM) of the gate endpoints; without it they are not served")
@@ -166,7 +170,10 @@ func serve(ctx context.Context, src *sourceFlags, rf *ruleFlags, sf serveFlags, 
 		Jobs:    func() ([]fleet.Job, error) { j, _, err := src.jobs(); return j, err },
 		Callers: gate.callers, Decisions: decisions, Limits: sf.limits,
 	})
-	mc := metrics.New()
+	if sf.topNamespaces < 0 {
+		return exitUsage, usagef("--metrics-top-namespaces must be at least 0")
+	}
+	mc := metrics.NewWith(metrics.Options{TopNamespaces: sf.topNamespaces})
 	srv.AddObserver(server.MetricsObserver{Collector: mc, Rules: engine.Rules()})
 	metricsHandler, _ := metrics.Handler(mc)
 	if schedule != nil {

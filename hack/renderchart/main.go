@@ -19,7 +19,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "renderchart:", err)
 		os.Exit(1)
 	}
-	header := "# Rendered from deploy/helm/fleetaudit with default values (release fleetaudit, namespace\n# fleetaudit) by `make generate`; a test fails when it drifts from the chart.\n"
+	header := "# Rendered from deploy/helm/fleetaudit with default values (release fleetaudit, namespace\n# fleetaudit) by `make generate`; a test fails when it drifts from the chart. Rendered as\n# `helm template` does, for a cluster without the Prometheus Operator: no ServiceMonitor or\n# PrometheusRule (deploy/prometheus/alerts.yaml has the alert rules).\n"
 	if err := os.WriteFile("deploy/manifests/fleetaudit.yaml", append([]byte(header), out...), 0o644); err != nil {
 		fmt.Fprintln(os.Stderr, "renderchart:", err)
 		os.Exit(1)

@@ -95,9 +95,7 @@ func (b *builder) cluster(r fleet.Result, c *facts.Cluster) {
 		for _, ct := range slices.Sorted(maps.Keys(c.Cost.HourlyByCapacityType)) {
 			b.add("fleetaudit_cost_usd_per_hour", c.Cost.HourlyByCapacityType[ct], name, ct)
 		}
-		for _, ns := range c.Cost.Namespaces {
-			b.add("fleetaudit_namespace_cost_usd_per_hour", ns.Hourly, name, ns.Name)
-		}
+		b.namespaceCost(name, c.Cost.Namespaces)
 		b.add("fleetaudit_idle_cost_usd_per_hour", c.Cost.IdleHourly, name)
 		b.add("fleetaudit_unpriced_nodes", float64(len(c.Cost.Unpriced)), name)
 	}
@@ -112,13 +110,7 @@ func (b *builder) cluster(r fleet.Result, c *facts.Cluster) {
 		if u.Usage != nil {
 			b.resources("fleetaudit_resource_usage", name, *u.Usage)
 		}
-		for _, q := range u.Quotas {
-			for _, res := range slices.Sorted(maps.Keys(q.Hard)) {
-				if hard := q.Hard[res]; hard > 0 {
-					b.add("fleetaudit_quota_utilization_ratio", float64(q.Used[res])/float64(hard), name, q.Namespace, q.Name, res)
-				}
-			}
-		}
+		b.quotas(name, u.Quotas)
 	}
 }
 
@@ -165,8 +157,20 @@ func (b *builder) posture(cluster string, r fleet.Result) {
 			pss[nsKey{f.Resource.Namespace, level, state}]++
 		}
 	}
-	for _, k := range slices.SortedFunc(maps.Keys(pss), func(a, b nsKey) int { return cmpStr(a.ns+"/"+a.level+"/"+a.state, b.ns+"/"+b.level+"/"+b.state) }) {
-		b.add("fleetaudit_pss_violations", pss[k], cluster, k.ns, k.level, k.state)
+	perNS := map[string]float64{}
+	for k, n := range pss {
+		perNS[k.ns] += n
+	}
+	keep := topNamespaces(perNS, b.topNamespaces)
+	bounded := make(map[nsKey]float64, len(pss))
+	for k, n := range pss {
+		if !keep[k.ns] {
+			k.ns = OtherNamespace
+		}
+		bounded[k] += n
+	}
+	for _, k := range slices.SortedFunc(maps.Keys(bounded), func(a, b nsKey) int { return cmpStr(a.ns+"/"+a.level+"/"+a.state, b.ns+"/"+b.level+"/"+b.state) }) {
+		b.add("fleetaudit_pss_violations", bounded[k], cluster, k.ns, k.level, k.state)
 	}
 	if r.Status == facts.StatusFailed {
 		return

@@ -38,20 +38,20 @@ var Families = []desc{
 	{"fleetaudit_findings", "Open findings (deny and warn, not waived) of the last audit by category and severity.", []string{"cluster", "category", "severity"}},
 	{"fleetaudit_rule_violations", "Open deny findings (not waived) of the last audit per rule.", []string{"cluster", "rule", "category", "severity"}},
 	{"fleetaudit_waived_findings", "Findings of the last audit that a waiver (--waivers) accepts, per rule.", []string{"cluster", "rule", "severity"}},
-	{"fleetaudit_pss_violations", "Deny findings of Pod Security Standards controls per namespace, by level (baseline, restricted) and state (open, waived).", []string{"cluster", "namespace", "level", "state"}},
+	{"fleetaudit_pss_violations", "Deny findings of Pod Security Standards controls per namespace (the top namespaces by violations; namespace=\"other\" sums the rest), by level (baseline, restricted) and state (open, waived).", []string{"cluster", "namespace", "level", "state"}},
 	{"fleetaudit_control_failed", "Whether a control of a compliance framework failed on the cluster in the last audit (1) or not (0), for every control a rule cites.", []string{"cluster", "framework", "control"}},
 	{"fleetaudit_compliance_score_ratio", "Compliance score per framework: passed / evaluated controls (rbac rules, cis scored checks).", []string{"cluster", "framework"}},
 	{"fleetaudit_cis_checks", "kube-bench checks by status (PASS, FAIL, WARN, INFO).", []string{"cluster", "benchmark", "status"}},
 	{"fleetaudit_rbac_risky_subjects", "Subjects (users, groups, service accounts) with a deny finding of an RBAC risk rule.", []string{"cluster", "risk", "severity"}},
 	{"fleetaudit_nodes", "Nodes by capacity type (spot, on-demand, reserved, unknown) and instance type.", []string{"cluster", "capacity_type", "instance_type"}},
 	{"fleetaudit_cost_usd_per_hour", "Hourly cost of priced nodes by capacity type, in USD.", []string{"cluster", "capacity_type"}},
-	{"fleetaudit_namespace_cost_usd_per_hour", "Hourly cost allocated to a namespace (max of request and usage times unit price), in USD.", []string{"cluster", "namespace"}},
+	{"fleetaudit_namespace_cost_usd_per_hour", "Hourly cost allocated to a namespace (max of request and usage times unit price), in USD; the top namespaces by cost, namespace=\"other\" sums the rest.", []string{"cluster", "namespace"}},
 	{"fleetaudit_idle_cost_usd_per_hour", "Hourly node cost not allocated to any pod, in USD.", []string{"cluster"}},
 	{"fleetaudit_unpriced_nodes", "Nodes without a price (their cost is unknown, not zero).", []string{"cluster"}},
 	{"fleetaudit_resource_requests", "Requests of Running and Pending pods by resource (cpu in cores, memory in bytes).", []string{"cluster", "resource", "unit"}},
 	{"fleetaudit_resource_allocatable", "Allocatable capacity of the nodes by resource (cpu in cores, memory in bytes).", []string{"cluster", "resource", "unit"}},
 	{"fleetaudit_resource_usage", "Actual usage by resource, when a usage source exists (cpu in cores, memory in bytes).", []string{"cluster", "resource", "unit"}},
-	{"fleetaudit_quota_utilization_ratio", "ResourceQuota use: used / hard per quota and resource.", []string{"cluster", "namespace", "quota", "resource"}},
+	{"fleetaudit_quota_utilization_ratio", "ResourceQuota use: used / hard per quota and resource, for the namespaces with the fullest quotas; namespace=\"other\" (quota \"other\") is the highest use among the rest.", []string{"cluster", "namespace", "quota", "resource"}},
 	{"fleetaudit_upgrade_ready", "Gate decision for the cluster and profile: 1 ready, 0 not ready.", []string{"cluster", "profile", "target_version"}},
 	{"fleetaudit_upgrade_blockers", "What blocks the gate per cluster, profile and rule: a rule ID (its blocking findings), non-waivable:CHECK, or facts (missing or stale).", []string{"cluster", "profile", "rule"}},
 	{"fleetaudit_profile_info", "The cluster's place in the profile catalog (value 1): bound profile, the version it is held to and the version it is seen to run (empty: drifted from every version).", []string{"cluster", "profile", "held_to", "runs"}},
@@ -90,11 +90,18 @@ type Collector struct {
 
 	mu          sync.Mutex
 	lastSuccess map[string]time.Time
+
+	opts Options
 }
 
-// New returns a collector with no samples.
+// New returns a collector with no samples and the default options.
 func New() *Collector {
-	c := &Collector{descs: map[string]*prometheus.Desc{}, lastSuccess: map[string]time.Time{}}
+	return NewWith(Options{TopNamespaces: DefaultTopNamespaces})
+}
+
+// NewWith returns a collector with no samples.
+func NewWith(o Options) *Collector {
+	c := &Collector{descs: map[string]*prometheus.Desc{}, lastSuccess: map[string]time.Time{}, opts: o}
 	for _, f := range Families {
 		c.descs[f.name] = prometheus.NewDesc(f.name, f.help, f.labels, nil)
 	}
@@ -118,7 +125,7 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 
 // Update builds the samples of an audit and swaps them in.
 func (c *Collector) Update(s *Snapshot) {
-	b := &builder{c: c}
+	b := &builder{c: c, topNamespaces: c.opts.TopNamespaces}
 	seen := map[[2]string]bool{}
 	for _, ru := range s.Rules {
 		for _, ctl := range ru.Controls {
@@ -175,6 +182,8 @@ type builder struct {
 	out []sample
 	// controls are the [framework, id] pairs the evaluated rules cite, sorted.
 	controls [][2]string
+	// topNamespaces bounds the namespaces with their own series (Options.TopNamespaces).
+	topNamespaces int
 }
 
 func (b *builder) add(name string, v float64, labels ...string) {

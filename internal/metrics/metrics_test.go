@@ -93,7 +93,7 @@ fleetaudit_collector_up{cluster="prod",collector="cluster"} 1
 # HELP fleetaudit_rule_errors Rules that could not be evaluated on the cluster in the last audit (1 each), by reason: timeout (--eval-timeout), not-evaluated, cancelled or error.
 # TYPE fleetaudit_rule_errors gauge
 fleetaudit_rule_errors{cluster="prod",reason="timeout",rule="LOOP-1"} 1
-# HELP fleetaudit_quota_utilization_ratio ResourceQuota use: used / hard per quota and resource.
+# HELP fleetaudit_quota_utilization_ratio ResourceQuota use: used / hard per quota and resource, for the namespaces with the fullest quotas; namespace="other" (quota "other") is the highest use among the rest.
 # TYPE fleetaudit_quota_utilization_ratio gauge
 fleetaudit_quota_utilization_ratio{cluster="prod",namespace="web",quota="q",resource="requests.cpu"} 0.9
 # HELP fleetaudit_resource_requests Requests of Running and Pending pods by resource (cpu in cores, memory in bytes).
@@ -187,7 +187,7 @@ func TestLintAndClusterLabel(t *testing.T) {
 // without regenerating it fails here (go test ./internal/metrics -update).
 func TestEveryMetricDocumented(t *testing.T) {
 	var b strings.Builder
-	b.WriteString("# Metrics\n\nGenerated from `internal/metrics` (`go test ./internal/metrics -update`); a test fails\nwhen this page and the code differ. All metrics are gauges that describe the last finished\naudit; every series derived from a cluster carries `cluster`. There are no per-pod or\nper-object labels.\n\n| metric | labels | meaning |\n|---|---|---|\n")
+	b.WriteString("# Metrics\n\nGenerated from `internal/metrics` (`go test ./internal/metrics -update`); a test fails\nwhen this page and the code differ. All metrics are gauges that describe the last finished\naudit; every series derived from a cluster carries `cluster`. There are no per-pod or\nper-object labels.\n\nSeries labelled by `namespace` are bounded: per cluster, only the top namespaces (50, or\n`serve --metrics-top-namespaces N`; 0 keeps all) keep their own series, the largest by cost,\nby Pod Security violations or by quota use, and one series with `namespace=\"other\"` carries\nthe rest (their sum, so sums over namespaces stay exact; for quota utilization, a ratio,\nthe highest among them). A namespace really named `other` is always counted in it.\n\n| metric | labels | meaning |\n|---|---|---|\n")
 	for _, f := range Families {
 		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", f.name, labelList(f.labels), f.help)
 	}
@@ -242,7 +242,7 @@ func TestPostureSeries(t *testing.T) {
 	c := New()
 	c.Update(&Snapshot{Audit: a, Rules: rules, Finished: time.Unix(0, 0)})
 	want := `
-# HELP fleetaudit_pss_violations Deny findings of Pod Security Standards controls per namespace, by level (baseline, restricted) and state (open, waived).
+# HELP fleetaudit_pss_violations Deny findings of Pod Security Standards controls per namespace (the top namespaces by violations; namespace="other" sums the rest), by level (baseline, restricted) and state (open, waived).
 # TYPE fleetaudit_pss_violations gauge
 fleetaudit_pss_violations{cluster="c1",level="baseline",namespace="shop",state="open"} 2
 fleetaudit_pss_violations{cluster="c1",level="restricted",namespace="batch",state="open"} 1

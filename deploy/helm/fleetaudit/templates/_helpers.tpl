@@ -13,7 +13,53 @@ app.kubernetes.io/name: fleetaudit
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 
-{{- define "fleetaudit.image" -}}{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}{{- end -}}
+{{- define "fleetaudit.image" -}}
+{{- .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}
+{{- with .Values.image.digest }}@{{ . }}{{ end }}
+{{- end -}}
+
+{{- /* fleetaudit.podLabels: the labels of a pod template: the selector and podLabels. */ -}}
+{{- define "fleetaudit.podLabels" -}}
+{{ include "fleetaudit.selector" . }}
+{{- with .Values.podLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{- /* fleetaudit.podSpecCommon: pod settings shared by serve and report. */ -}}
+{{- define "fleetaudit.podSpecCommon" -}}
+serviceAccountName: {{ include "fleetaudit.name" . }}
+securityContext: {{- toYaml .Values.podSecurityContext | nindent 2 }}
+{{- with .Values.imagePullSecrets }}
+imagePullSecrets: {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.priorityClassName }}
+priorityClassName: {{ . }}
+{{- end }}
+{{- with .Values.nodeSelector }}
+nodeSelector: {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.tolerations }}
+tolerations: {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.affinity }}
+affinity: {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end -}}
+
+{{- /* fleetaudit.reportClaim: the PVC of the report history, or "" for an emptyDir. */ -}}
+{{- define "fleetaudit.reportClaim" -}}
+{{- $p := .Values.report.persistence -}}
+{{- if $p.existingClaim }}{{ $p.existingClaim }}
+{{- else if .Values.report.persistentVolumeClaim }}{{ .Values.report.persistentVolumeClaim }}
+{{- else if $p.enabled }}{{ include "fleetaudit.name" . }}-reports
+{{- end }}
+{{- end -}}
+
+{{- /* fleetaudit.hasAPI: "true" when the cluster serves the API version .api, or .force. */ -}}
+{{- define "fleetaudit.hasAPI" -}}
+{{- if or .force (.root.Capabilities.APIVersions.Has .api) }}true{{ end }}
+{{- end -}}
 
 {{- define "fleetaudit.target" -}}
 {{- if .Values.kubeconfig.secretName }}
