@@ -1,10 +1,3 @@
-//go:build helmlint
-
-// Helm's lint package (helm.sh/helm/v3/pkg/lint) needs go.sum entries this module does not
-// carry yet (github.com/asaskevich/govalidator, k8s.io/apiserver, through pkg/lint/rules):
-// until `go get helm.sh/helm/v3/pkg/lint@v3.21.4` adds them, this file builds only with
-// -tags helmlint and a go.mod that has them (go test -tags helmlint -modfile=...).
-
 package chart
 
 import (

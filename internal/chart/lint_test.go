@@ -1,5 +1,3 @@
-//go:build helmlint
-
 package chart
 
 import (
