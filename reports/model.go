@@ -97,9 +97,9 @@ type ClusterReport struct {
 	// collected (its collector failed or did not run; on facts built from files, it is the
 	// state of a live cluster). Such a rule neither passed nor failed. Empty for a failed
 	// cluster, of which no rule was judged (see Problem).
-	Skipped []SkippedRule `json:"skipped"`
-	Cost    *CostSummary  `json:"cost,omitempty"`
-	Upgrade  *policy.Decision        `json:"upgrade,omitempty"`
+	Skipped []SkippedRule    `json:"skipped"`
+	Cost    *CostSummary     `json:"cost,omitempty"`
+	Upgrade *policy.Decision `json:"upgrade,omitempty"`
 	// Profile is the cluster's place in the profile catalog (bound profile, the version it
 	// is held to and runs, updates available), when bindings were given.
 	Profile *binding.State `json:"profile,omitempty"`
