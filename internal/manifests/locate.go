@@ -19,6 +19,9 @@ type locator struct {
 	// byNamespace is the first object (in file order) of each namespace, where a finding
 	// about a namespace that no file declares is placed.
 	byNamespace map[string]*placed
+	// subjects are the subjects of role bindings (a ServiceAccount, User or Group no file
+	// declares), placed at the first binding's subject entry that names them.
+	subjects map[objectKey]*placed
 }
 
 type objectKey struct{ kind, namespace, name string }
@@ -30,7 +33,7 @@ type placed struct {
 }
 
 func newLocator() *locator {
-	return &locator{objects: map[objectKey]*placed{}, byNamespace: map[string]*placed{}}
+	return &locator{objects: map[objectKey]*placed{}, byNamespace: map[string]*placed{}, subjects: map[objectKey]*placed{}}
 }
 
 // add records an object at its effective namespace.
@@ -45,7 +48,25 @@ func (l *locator) add(o *object, namespace string) {
 	if namespace != "" && l.byNamespace[namespace] == nil {
 		l.byNamespace[namespace] = p
 	}
+	if o.gvk.Group == rbacGroup && (o.gvk.Kind == "RoleBinding" || o.gvk.Kind == "ClusterRoleBinding") {
+		if subs := mapValue(o.node, "subjects"); subs != nil && subs.Kind == yaml.SequenceNode {
+			for _, it := range subs.Content {
+				kind, ns := scalar(it, "kind"), scalar(it, "namespace")
+				if kind == "ServiceAccount" && ns == "" {
+					ns = namespace
+				} else if kind != "ServiceAccount" {
+					ns = ""
+				}
+				key := objectKey{kind, ns, scalar(it, "name")}
+				if l.subjects[key] == nil {
+					l.subjects[key] = &placed{doc: o.doc, line: fileLine(o.doc, it.Line)}
+				}
+			}
+		}
+	}
 }
+
+const rbacGroup = "rbac.authorization.k8s.io"
 
 // Locate is fleet.Job.Locate: the place of the finding's object, or of the field its
 // FieldPath names, or of the nearest ancestor of that field the file has; nil when no
@@ -57,6 +78,9 @@ func (l *locator) Locate(ref policy.ResourceRef) *policy.Location {
 	if p == nil && ref.Kind == "Namespace" && ref.Namespace == "" {
 		p = l.byNamespace[ref.Name]
 		ref.FieldPath = "metadata.namespace"
+	}
+	if p == nil {
+		p = l.subjects[objectKey{ref.Kind, ref.Namespace, ref.Name}]
 	}
 	l.mu.RUnlock()
 	if p == nil {
