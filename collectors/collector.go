@@ -8,6 +8,8 @@ package collectors
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -109,6 +111,36 @@ var Writes = sync.OnceValue(func() map[string][]string {
 			out[c.Name()] = w.Writes()
 		}
 	}
+	return out
+})
+
+// ReadsPath reports whether a rule that declares reads (METADATA custom.reads) reads facts
+// path p: a read names p, a part of p ("rbac" reads "rbac.roles"), or a field inside p.
+// A rule that declares no reads reads every path.
+func ReadsPath(reads []string, p string) bool {
+	if len(reads) == 0 {
+		return true
+	}
+	for _, r := range reads {
+		if r == p || strings.HasPrefix(p, r+".") || strings.HasPrefix(r, p+".") {
+			return true
+		}
+	}
+	return false
+}
+
+// LivePaths are the facts paths the collectors write that facts built from files
+// (facts.SourcePaths) do not have, sorted: the state of a live cluster.
+var LivePaths = sync.OnceValue(func() []string {
+	var out []string
+	for _, paths := range Writes() {
+		for _, p := range paths {
+			if !slices.Contains(facts.SourcePaths, p) && !slices.Contains(out, p) {
+				out = append(out, p)
+			}
+		}
+	}
+	slices.Sort(out)
 	return out
 })
 

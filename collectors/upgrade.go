@@ -170,6 +170,35 @@ func replicas(r *int32) int32 {
 	return *r
 }
 
+// UpgradeWorkloads computes, from Deployments, StatefulSets and DaemonSets, the parts of the
+// upgrade facts that Collect derives from them as they are listed: replica counts (Deployments
+// then StatefulSets, sorted by namespace, kind and name), the Helm charts their labels name and
+// the images they run. Facts built from files (internal/manifests) use it.
+func UpgradeWorkloads(ds []*appsv1.Deployment, ss []*appsv1.StatefulSet, dss []*appsv1.DaemonSet) (ws []facts.ReplicaWorkload, charts []facts.InstalledChart, images []facts.InstalledImage) {
+	cs, is := chartSet{}, imageSet{}
+	ws = make([]facts.ReplicaWorkload, 0, len(ds)+len(ss))
+	for _, d := range ds {
+		ws = append(ws, facts.ReplicaWorkload{Namespace: d.Namespace, Kind: "Deployment", Name: d.Name,
+			Replicas: replicas(d.Spec.Replicas), ReadyReplicas: d.Status.ReadyReplicas})
+		cs.add(d.ObjectMeta)
+		is.add(d.Namespace, "Deployment", d.Name, d.Spec.Template.Spec)
+	}
+	for _, s := range ss {
+		ws = append(ws, facts.ReplicaWorkload{Namespace: s.Namespace, Kind: "StatefulSet", Name: s.Name,
+			Replicas: replicas(s.Spec.Replicas), ReadyReplicas: s.Status.ReadyReplicas})
+		cs.add(s.ObjectMeta)
+		is.add(s.Namespace, "StatefulSet", s.Name, s.Spec.Template.Spec)
+	}
+	for _, d := range dss {
+		cs.add(d.ObjectMeta)
+		is.add(d.Namespace, "DaemonSet", d.Name, d.Spec.Template.Spec)
+	}
+	slices.SortFunc(ws, func(a, b facts.ReplicaWorkload) int {
+		return cmp.Or(cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Name, b.Name))
+	})
+	return ws, cs.list(), is.list()
+}
+
 // PDBFacts converts a PodDisruptionBudget.
 func PDBFacts(p *policyv1.PodDisruptionBudget) facts.PDB {
 	return facts.PDB{Namespace: p.Namespace, Name: p.Name, DisruptionsAllowed: p.Status.DisruptionsAllowed,

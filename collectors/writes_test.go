@@ -9,7 +9,8 @@ import (
 
 // Each facts path is written by exactly one collector (so declaring it final when that
 // collector is done is safe), except the fields set before any collector runs and the
-// collection record, which every collector appends to.
+// collection record, which every collector appends to, and source, which only facts built
+// from files (internal/manifests) have.
 func TestCollectorsWriteEveryPathOnce(t *testing.T) {
 	cs := All(Config{CIS: CISConfig{Sources: map[string]CISSource{"*": {}}}})
 	writer := map[string]string{}
@@ -30,9 +31,20 @@ func TestCollectorsWriteEveryPathOnce(t *testing.T) {
 		}
 	}
 	for _, p := range facts.Paths() {
-		before := slices.Contains(facts.PresetPaths, p) || p == "collection"
+		before := slices.Contains(facts.PresetPaths, p) || p == "collection" || p == "source"
 		if _, ok := writer[p]; ok == before {
 			t.Errorf("path %s: written by a collector = %v, want %v", p, ok, !before)
 		}
+	}
+}
+
+// The state of a live cluster, which facts built from files lack, is exactly what the
+// identity, usage, cost and CIS collectors write: the rules reading it are skipped on files.
+func TestLivePaths(t *testing.T) {
+	if got, want := LivePaths(), []string{"cis", "cost", "nodes", "uid", "usage"}; !slices.Equal(got, want) {
+		t.Errorf("LivePaths() = %v, want %v", got, want)
+	}
+	if !ReadsPath([]string{"rbac"}, "rbac.roles") || !ReadsPath([]string{"usage.pods"}, "usage") || ReadsPath([]string{"workloads"}, "usage") || !ReadsPath(nil, "nodes") {
+		t.Error("ReadsPath does not match reads to paths as the reports' unjudged test does")
 	}
 }

@@ -93,11 +93,22 @@ type ClusterReport struct {
 	// Scores are the compliance scores per framework (rbac, cis) that could be computed.
 	Scores   map[string]policy.Score `json:"scores"`
 	Findings []policy.Finding        `json:"findings"`
-	Cost     *CostSummary            `json:"cost,omitempty"`
-	Upgrade  *policy.Decision        `json:"upgrade,omitempty"`
+	// Skipped are the rules not judged on the cluster, with why: a fact they read was not
+	// collected (its collector failed or did not run; on facts built from files, it is the
+	// state of a live cluster). Such a rule neither passed nor failed. Empty for a failed
+	// cluster, of which no rule was judged (see Problem).
+	Skipped []SkippedRule    `json:"skipped"`
+	Cost    *CostSummary     `json:"cost,omitempty"`
+	Upgrade *policy.Decision `json:"upgrade,omitempty"`
 	// Profile is the cluster's place in the profile catalog (bound profile, the version it
 	// is held to and runs, updates available), when bindings were given.
 	Profile *binding.State `json:"profile,omitempty"`
+}
+
+// SkippedRule is a rule not judged on a cluster.
+type SkippedRule struct {
+	Rule   string `json:"rule"`
+	Reason string `json:"reason"`
 }
 
 // ProfileSummary is the cluster's place in the profile catalog in words ("" without
@@ -203,6 +214,7 @@ func Build(a *fleet.Audit, rules []*policy.Rule, costs map[string]*CostSummary, 
 		if cr.Collection == nil {
 			cr.Collection = []facts.CollectorRun{}
 		}
+		cr.Skipped = skippedRules(cr, r.Rules)
 		if d, ok := byCluster[c.Cluster]; ok {
 			d.Explain = nil
 			cr.Upgrade = &d

@@ -15,6 +15,7 @@ import (
 
 	"github.com/fleetaudit/fleetaudit/collectors"
 	"github.com/fleetaudit/fleetaudit/internal/facts"
+	"github.com/fleetaudit/fleetaudit/internal/manifests"
 	"github.com/fleetaudit/fleetaudit/internal/policy"
 )
 
@@ -127,14 +128,30 @@ func policyReports(r *Report, dir string, doc reportDoc) (map[string][]byte, err
 
 const notRun = " collector did not run on this cluster"
 
+// onFiles begins the reason of a path that facts built from files do not have: like
+// notRun, nothing could collect it, rather than something failed.
+const onFiles = "not judged on "
+
+// notCollected reports whether why says that nothing collected a path (rather than that a
+// collector failed).
+func notCollected(why string) bool {
+	return strings.HasSuffix(why, notRun) || strings.HasPrefix(why, onFiles)
+}
+
 // missingFacts maps the facts paths that failed collectors did not (fully) write, and those
-// of collectors that did not run at all, to why.
+// of collectors that did not run at all, to why. Facts built from files (a run named after
+// the input kind, manifests.Kinds) have manifests.Writes and lack the rest.
 func missingFacts(runs []facts.CollectorRun) map[string]string {
 	out := map[string]string{}
 	writes := collectors.Writes()
 	ran := map[string]bool{}
+	fileRun := ""
 	for _, run := range runs {
 		ran[run.Collector] = true
+		if slices.Contains(manifests.Kinds, run.Collector) {
+			fileRun = run.Collector
+			continue // its read errors leave objects out, not paths
+		}
 		if run.OK() {
 			continue
 		}
@@ -147,7 +164,38 @@ func missingFacts(runs []facts.CollectorRun) map[string]string {
 			continue
 		}
 		for _, p := range paths {
-			out[p] = "not judged: the " + name + notRun
+			switch {
+			case fileRun == "":
+				out[p] = "not judged: the " + name + notRun
+			case !slices.Contains(facts.SourcePaths, p):
+				out[p] = onFiles + fileRun + ": it reads " + p + ", the state of a live cluster, which files do not have"
+			}
+		}
+	}
+	return out
+}
+
+// skippedRules are the rules of c not judged, by the test the PolicyReports' "skip" results
+// and the control table use: a path the rule reads is missing, and the rule neither failed
+// to evaluate (an error) nor denied anything.
+func skippedRules(c ClusterReport, rules []RuleInfo) []SkippedRule {
+	out := []SkippedRule{}
+	if c.Status == facts.StatusFailed {
+		return out
+	}
+	skip := map[string]bool{}
+	for _, f := range c.Findings {
+		if f.Kind == "deny" {
+			skip[f.RuleID] = true
+		}
+	}
+	for _, e := range c.RuleErrors {
+		skip[e.Rule] = true
+	}
+	missing := missingFacts(c.Collection)
+	for _, ru := range rules {
+		if why := unjudged(ru, missing); why != "" && !skip[ru.ID] {
+			out = append(out, SkippedRule{Rule: ru.ID, Reason: why})
 		}
 	}
 	return out
@@ -160,15 +208,13 @@ func unjudged(ru RuleInfo, missing map[string]string) string {
 		if len(ru.Reads) == 0 {
 			// A rule that reads everything needs what ran to be complete, not every
 			// optional collector (CIS) to have run.
-			if !strings.HasSuffix(missing[p], notRun) {
+			if !notCollected(missing[p]) {
 				return missing[p]
 			}
 			continue
 		}
-		for _, r := range ru.Reads {
-			if r == p || strings.HasPrefix(p, r+".") || strings.HasPrefix(r, p+".") {
-				return missing[p]
-			}
+		if collectors.ReadsPath(ru.Reads, p) {
+			return missing[p]
 		}
 	}
 	return ""

@@ -42,18 +42,24 @@ func Table(w io.Writer, a *Report) error {
 		if line := ProfileLine(r.Profile); line != "" {
 			fmt.Fprintf(&b, "  profile: %s\n", plain(line))
 		}
+		writeSkipped(&b, r.Skipped)
 		if len(r.Findings) == 0 {
 			b.WriteString("  no findings\n")
 			continue
 		}
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-		// A STATUS column only when waivers or a baseline can fill it.
+		// A STATUS column only when waivers or a baseline can fill it, a LOCATION column
+		// only when findings are placed in files.
 		status := a.Waivers != nil || a.Baseline != nil
+		located := slices.ContainsFunc(r.Findings, func(f policy.Finding) bool { return f.Location != nil })
+		head := "SEVERITY\tRULE\tCATEGORY\tRESOURCE\t"
 		if status {
-			fmt.Fprint(tw, "  STATUS\tSEVERITY\tRULE\tCATEGORY\tRESOURCE\tMESSAGE\n")
-		} else {
-			fmt.Fprint(tw, "  SEVERITY\tRULE\tCATEGORY\tRESOURCE\tMESSAGE\n")
+			head = "STATUS\t" + head
 		}
+		if located {
+			head += "LOCATION\t"
+		}
+		fmt.Fprint(tw, "  "+head+"MESSAGE\n")
 		for _, f := range r.Findings {
 			if f.Waived() {
 				waived++
@@ -64,7 +70,14 @@ func Table(w io.Writer, a *Report) error {
 			if status {
 				lead += findingStatus(f) + "\t"
 			}
-			fmt.Fprintf(tw, "%s%s\t%s\t%s\t%s\t%s\n", lead, f.Severity, plain(f.RuleID), f.Category, plain(f.Resource.String()), plain(f.Message))
+			where := ""
+			if located {
+				where = "-\t"
+				if f.Location != nil {
+					where = plain(fmt.Sprintf("%s:%d", f.Location.File, f.Location.Line)) + "\t"
+				}
+			}
+			fmt.Fprintf(tw, "%s%s\t%s\t%s\t%s\t%s%s\n", lead, f.Severity, plain(f.RuleID), f.Category, plain(f.Resource.String()), where, plain(f.Message))
 		}
 		if err := tw.Flush(); err != nil {
 			return err
@@ -91,6 +104,21 @@ func Table(w io.Writer, a *Report) error {
 	b.WriteString("\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeSkipped lists the rules not judged on a cluster, one line per reason.
+func writeSkipped(b *strings.Builder, skipped []SkippedRule) {
+	var reasons []string
+	byReason := map[string][]string{}
+	for _, s := range skipped {
+		if byReason[s.Reason] == nil {
+			reasons = append(reasons, s.Reason)
+		}
+		byReason[s.Reason] = append(byReason[s.Reason], s.Rule)
+	}
+	for _, why := range reasons {
+		fmt.Fprintf(b, "  skipped %s: %s\n", plain(strings.Join(byReason[why], ", ")), plain(why))
+	}
 }
 
 // findingStatus is the STATUS cell: "new" against a baseline, then "waived until DATE" (and

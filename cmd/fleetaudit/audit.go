@@ -109,7 +109,7 @@ func prepare(ctx context.Context, src *sourceFlags, rf *ruleFlags) (*policy.Engi
 
 func newAuditCmd(c *cli) *cobra.Command {
 	var (
-		src    = sourceFlags{stderr: c.stderr}
+		src    = sourceFlags{stderr: c.stderr, stdin: c.stdin}
 		rf     ruleFlags
 		bf     boundFlags
 		bl     baselineFlags
@@ -118,11 +118,12 @@ func newAuditCmd(c *cli) *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "audit",
-		Short: "Audit the fleet (kubeconfig contexts, a snapshot, or --demo) and print findings",
+		Short: "Audit the fleet (kubeconfig contexts, a snapshot, --demo, or --manifests files) and print findings",
 		Long: `Audit every cluster of the fleet in parallel and print the findings per cluster.
 
 The fleet is every context of the kubeconfig (or those given with --context), a snapshot
-folder (--snapshot), or the embedded demo fleet (--demo). -n NAMESPACE shows only the
+folder (--snapshot), the embedded demo fleet (--demo), or Kubernetes manifests
+(--manifests PATH, each path one virtual cluster; see docs/manifests.md). -n NAMESPACE shows only the
 findings about objects in that namespace; --fail-on then judges the findings shown.
 --baseline FILE marks each finding new or unchanged against an earlier report, and
 --fail-on-new fails only on new ones.`,
@@ -133,10 +134,13 @@ findings about objects in that namespace; --fail-on then judges the findings sho
   fleetaudit audit --rules my-rules/ --params my-params.yaml
   fleetaudit audit --demo --waivers examples/waivers.yaml --fail-on high
   fleetaudit audit --baseline last-week.json --fail-on-new high
-  fleetaudit audit --cis job --request-timeout 20s`,
+  fleetaudit audit --cis job --request-timeout 20s
+  fleetaudit audit --manifests deploy/ --kube-version v1.33.0 --fail-on high
+  kustomize build overlays/prod | fleetaudit audit --manifests - -o sarif`,
 		Args: cobra.NoArgs,
 	}
 	src.register(cmd)
+	src.registerManifests(cmd)
 	rf.register(cmd)
 	rf.registerWaivers(cmd)
 	bf.register(cmd)

@@ -13,6 +13,7 @@ import (
 	"github.com/fleetaudit/fleetaudit/collectors"
 	"github.com/fleetaudit/fleetaudit/internal/demo"
 	"github.com/fleetaudit/fleetaudit/internal/fleet"
+	"github.com/fleetaudit/fleetaudit/internal/manifests"
 	"github.com/fleetaudit/fleetaudit/internal/pricing"
 	"github.com/fleetaudit/fleetaudit/rules"
 )
@@ -208,8 +209,13 @@ type sourceFlags struct {
 	maxSnap   string
 	logFormat string
 	logLevel  string
-	// stderr receives logs and, on a terminal, progress.
+	// manifests and kubeVersion are --manifests and --kube-version (audit and report only:
+	// registerManifests).
+	manifests   []string
+	kubeVersion string
+	// stderr receives logs and, on a terminal, progress; stdin is read by --manifests -.
 	stderr io.Writer
+	stdin  io.Reader
 }
 
 func (s *sourceFlags) register(cmd *cobra.Command) {
@@ -224,6 +230,43 @@ func (s *sourceFlags) register(cmd *cobra.Command) {
 		enumVarP(fs, &s.logFormat, "log-format", "", "text", logFormats, "log format")
 		enumVarP(fs, &s.logLevel, "log-level", "", "info", logLevels, "log level")
 	})
+}
+
+// registerManifests adds --manifests and --kube-version (audit, report): files audited as
+// virtual clusters instead of live ones.
+func (s *sourceFlags) registerManifests(cmd *cobra.Command) {
+	addFlags(cmd, groupCluster, func(fs *pflag.FlagSet) {
+		fs.StringArrayVar(&s.manifests, "manifests", nil, "audit Kubernetes manifests instead of clusters: a YAML/JSON file, a folder of them, or - for stdin; each is one virtual cluster named by its path (repeatable; docs/manifests.md)")
+		fs.StringVar(&s.kubeVersion, "kube-version", "", "Kubernetes version --manifests are judged for, e.g. v1.33.0 (default: "+manifests.DefaultKubeVersion()+", the API version fleetaudit is built with)")
+	})
+	_ = cmd.MarkFlagFilename("manifests", "yaml", "yml", "json")
+}
+
+// manifestJobs are the jobs of --manifests, one virtual cluster per path.
+func (s *sourceFlags) manifestJobs() ([]fleet.Job, error) {
+	if s.kubeVersion != "" {
+		if _, err := manifests.ParseKubeVersion(s.kubeVersion); err != nil {
+			return nil, usagef("--kube-version: %v", err)
+		}
+	}
+	table, err := s.removedAPITable()
+	if err != nil {
+		return nil, err
+	}
+	jobs := make([]fleet.Job, 0, len(s.manifests))
+	seen := map[string]bool{}
+	for _, p := range s.manifests {
+		if p == "" {
+			return nil, usagef("--manifests: empty path; give a file, a folder, or - for stdin")
+		}
+		if seen[p] {
+			return nil, usagef("--manifests %s given twice: each path is one virtual cluster", p)
+		}
+		seen[p] = true
+		in := manifests.ManifestsInput(p, s.stdin)
+		jobs = append(jobs, manifests.Job(in, manifests.Options{KubeVersion: s.kubeVersion, RemovedAPIs: table}))
+	}
+	return jobs, nil
 }
 
 // logger builds the structured logger of --log-format and --log-level.
@@ -261,6 +304,21 @@ func (s *sourceFlags) jobs() ([]fleet.Job, fleet.Options, error) {
 	}
 	opts.Log = log
 	opts.Progress = newProgress(s.stderr)
+	if s.kubeVersion != "" && len(s.manifests) == 0 {
+		return nil, opts, usagef("--kube-version applies to --manifests only: a live cluster reports its own version")
+	}
+	if len(s.manifests) > 0 {
+		for _, other := range []struct {
+			set  bool
+			flag string
+		}{{s.demo, "--demo"}, {s.snapshot != "", "--snapshot"}, {len(s.kube.contexts) > 0, "--context"}, {s.inCluster, "--in-cluster"}} {
+			if other.set {
+				return nil, opts, usagef("--manifests and %s cannot be combined: audit files or clusters, in separate runs", other.flag)
+			}
+		}
+		jobs, err := s.manifestJobs()
+		return jobs, opts, err
+	}
 	switch {
 	case s.demo && s.snapshot != "":
 		return nil, opts, usagef("--demo and --snapshot cannot be combined")

@@ -37,6 +37,7 @@ func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format
 // that ran chose. Commands get it from newRootCmd, so no state outlives the invocation.
 type cli struct {
 	ctx            context.Context
+	stdin          io.Reader
 	stdout, stderr io.Writer
 	code           int
 }
@@ -57,9 +58,15 @@ func main() {
 	os.Exit(code)
 }
 
-// run executes one command line and returns the exit code.
+// run executes one command line, with the process's standard input, and returns the exit
+// code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	c := &cli{ctx: ctx, stdout: stdout, stderr: stderr}
+	return runWithStdin(ctx, args, os.Stdin, stdout, stderr)
+}
+
+// runWithStdin is run reading stdin (audit --manifests -).
+func runWithStdin(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	c := &cli{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
 	root := newRootCmd(c)
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)

@@ -48,7 +48,7 @@ func (r *reportFlags) list() ([]string, error) {
 
 func newReportCmd(c *cli) *cobra.Command {
 	var (
-		src         = sourceFlags{stderr: c.stderr}
+		src         = sourceFlags{stderr: c.stderr, stdin: c.stdin}
 		rf          ruleFlags
 		bf          boundFlags
 		bl          baselineFlags
@@ -68,6 +68,7 @@ with an index.html of all runs. -n NAMESPACE keeps only the findings in that nam
 		Args: cobra.NoArgs,
 	}
 	src.register(cmd)
+	src.registerManifests(cmd)
 	rf.register(cmd)
 	rf.registerWaivers(cmd)
 	bf.register(cmd)

@@ -68,6 +68,13 @@ type Source struct {
 	Objects int `json:"objects"`
 }
 
+// SourcePaths are the facts paths (Paths) that facts built from files have, besides the
+// PresetPaths: the objects' workloads, RBAC and upgrade facts, the version judged for, and
+// Source. The rest (nodes, usage, cost, cis, uid) is the state of a live cluster; rules that
+// read it are not judged on files.
+var SourcePaths = []string{"version", "workloads", "rbac.roles", "rbac.subjects", "rbac.danglingBindings",
+	"rbac.serviceAccounts", "upgrade", "source"}
+
 // Version is a parsed Kubernetes version, e.g. v1.34.4 → {1, 34, 4}.
 type Version struct {
 	GitVersion string `json:"gitVersion"`

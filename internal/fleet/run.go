@@ -306,6 +306,9 @@ func evaluate(ev *policy.Evaluation, engine *policy.Engine, c *facts.Cluster, lo
 		r.Status, r.RuleErrors = facts.StatusPartial, errs
 		r.Problem = strings.TrimPrefix(r.Problem+"; rules: "+errs.Error(), "; ")
 	}
+	if c.Source != nil {
+		fs = dropLiveRules(engine, fs)
+	}
 	if locate != nil {
 		for i := range fs {
 			fs[i].Location = locate(fs[i].Resource)
@@ -319,6 +322,21 @@ func evaluate(ev *policy.Evaluation, engine *policy.Engine, c *facts.Cluster, lo
 	r.Findings = fs
 	r.Scores = engine.Scores(c, fs, errs)
 	return r, matched
+}
+
+// dropLiveRules drops, from the findings on facts built from files, those of rules that read
+// the state of a live cluster (collectors.LivePaths): the facts have none of it, so such a
+// rule is not judged there (reports list it as skipped), whatever it concluded from absence.
+func dropLiveRules(engine *policy.Engine, fs []policy.Finding) []policy.Finding {
+	live := map[string]bool{}
+	for _, ru := range engine.Rules() {
+		for _, p := range collectors.LivePaths() {
+			if len(ru.Reads) > 0 && collectors.ReadsPath(ru.Reads, p) {
+				live[ru.ID] = true
+			}
+		}
+	}
+	return slices.DeleteFunc(fs, func(f policy.Finding) bool { return live[f.RuleID] })
 }
 
 // Incomplete reports whether any cluster could not be fully audited.
