@@ -14,6 +14,7 @@ import (
 	"github.com/fleetaudit/fleetaudit/internal/facts"
 	"github.com/fleetaudit/fleetaudit/internal/fleet"
 	"github.com/fleetaudit/fleetaudit/internal/profile"
+	"github.com/fleetaudit/fleetaudit/internal/profilecheck"
 	"github.com/fleetaudit/fleetaudit/internal/rollout"
 )
 
@@ -22,6 +23,7 @@ func newPlanCmd(c *cli) *cobra.Command {
 		src    = sourceFlags{stderr: c.stderr}
 		rf     ruleFlags
 		bf     boundFlags // --catalog, --bindings: the same flags audit and report take
+		charts chartsFlag
 		output string
 	)
 	cmd := &cobra.Command{
@@ -34,7 +36,11 @@ Clusters are ordered by the wave of their binding (staging before production), t
 
 With --bindings, the clusters bound to the profile are planned (with their overrides); without,
 the clusters the target version's selector targets. Exit 1 when any cluster cannot take its
-first step now.`,
+first step now.
+
+With --charts, the target and every version on the way are checked against themselves first
+(profile check: each layer's chart rendered for the version's Kubernetes and audited); a
+version that fails is shown as not rollable, and no cluster may take it as its first step.`,
 		Example: `  fleetaudit plan platform-standard@3.3.0 --catalog examples/profiles --demo
   fleetaudit plan platform-standard --catalog profiles/ --bindings bindings.yaml -o json`,
 		Args: cobra.ExactArgs(1),
@@ -42,14 +48,15 @@ first step now.`,
 	src.register(cmd)
 	rf.register(cmd)
 	bf.register(cmd)
+	charts.register(cmd, "check the target and every version on the way with profile check, finding layer charts in this folder (repeatable)")
 	registerOutput(cmd, &output, documentFormats)
 	cmd.RunE = c.runE(func(cmd *cobra.Command, args []string) (int, error) {
-		return plan(cmd.Context(), &src, &rf, bf.catalog, bf.bindings, args[0], output, c.stdout)
+		return plan(cmd.Context(), &src, &rf, bf.catalog, bf.bindings, charts.dirs, args[0], output, c.stdout)
 	})
 	return cmd
 }
 
-func plan(ctx context.Context, src *sourceFlags, rf *ruleFlags, catalog catalogFlag, bindingsFile, ref, output string, stdout io.Writer) (int, error) {
+func plan(ctx context.Context, src *sourceFlags, rf *ruleFlags, catalog catalogFlag, bindingsFile string, charts []string, ref, output string, stdout io.Writer) (int, error) {
 	cat, err := catalog.load("")
 	if err != nil {
 		return exitUsage, err
@@ -94,6 +101,10 @@ func plan(ctx context.Context, src *sourceFlags, rf *ruleFlags, catalog catalogF
 		return exitUsage, usagef("no cluster of the fleet is bound to or targeted by %s", target.ID())
 	}
 	out := rollout.Plan{Target: target.ID(), Clusters: []rollout.ClusterPlan{}}
+	var checks *profilecheck.Cache
+	if len(charts) > 0 {
+		checks = profilecheck.NewCache(engine, profilecheck.Options{Charts: charts, Fleet: fleet.Options{Waivers: opts.Waivers}})
+	}
 	var mu sync.Mutex
 	now := time.Now()
 	targeted := make([]fleet.Job, len(todo))
@@ -111,6 +122,12 @@ func plan(ctx context.Context, src *sourceFlags, rf *ruleFlags, catalog catalogF
 			step, lines := binding.Apply(cat.Get(cp.Steps[0].Profile), t.bound.Overrides)
 			d := engine.Gate(ctx, t.job.Name, c, step, now)
 			d.Overrides, d.Explain = lines, nil
+			if checks != nil {
+				if res, err := checks.Get(ctx, cat.Get(cp.Steps[0].Profile)); err != nil || !res.Passed {
+					d.Allowed = false
+					d.Reasons = append(d.Reasons, notRollable(cp.Steps[0].Profile, res, err))
+				}
+			}
 			cp.Decision = &d
 		}
 		mu.Lock()
@@ -118,6 +135,27 @@ func plan(ctx context.Context, src *sourceFlags, rf *ruleFlags, catalog catalogF
 		mu.Unlock()
 	})
 	out.Sort()
+	if checks != nil {
+		seen := map[string]bool{}
+		ids := []string{target.ID()}
+		for _, c := range out.Clusters {
+			for _, s := range c.Steps {
+				ids = append(ids, s.Profile)
+			}
+		}
+		for _, id := range ids {
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			res, err := checks.Get(ctx, cat.Get(id))
+			pc := rollout.ProfileCheck{Profile: id, Rollable: err == nil && res.Passed}
+			if !pc.Rollable {
+				pc.Reasons = []string{notRollable(id, res, err)}
+			}
+			out.Checks = append(out.Checks, pc)
+		}
+	}
 	if output == "table" {
 		writePlanTable(stdout, target, out)
 	} else if err := writeDocument(stdout, output, indentedJSON(out)); err != nil {
@@ -128,11 +166,31 @@ func plan(ctx context.Context, src *sourceFlags, rf *ruleFlags, catalog catalogF
 			return exitFindings, nil
 		}
 	}
+	for _, c := range out.Checks {
+		if !c.Rollable {
+			return exitFindings, nil
+		}
+	}
 	return exitOK, nil
+}
+
+// notRollable is the reason a profile version may not be rolled out: its own check failed.
+func notRollable(id string, res *profilecheck.Result, err error) string {
+	if err != nil {
+		return fmt.Sprintf("profile %s could not be checked: %v", id, err)
+	}
+	return fmt.Sprintf("profile %s fails its own check (fleetaudit profile check): %s", id, res.Summary())
 }
 
 func writePlanTable(w io.Writer, target *profile.Profile, p rollout.Plan) {
 	fmt.Fprintf(w, "PLAN %s (Kubernetes %s)\n", p.Target, target.Spec.KubernetesVersion)
+	for _, c := range p.Checks {
+		if c.Rollable {
+			fmt.Fprintf(w, "  %s passes its own check\n", c.Profile)
+			continue
+		}
+		fmt.Fprintf(w, "  %s is NOT ROLLABLE: %s\n", c.Profile, strings.Join(c.Reasons, "; "))
+	}
 	for _, c := range p.Clusters {
 		fmt.Fprintf(w, "\nWAVE %d  %s  %s\n", c.Wave, c.Cluster, c.From)
 		switch {

@@ -23,7 +23,7 @@ func newProfileCmd(c *cli) *cobra.Command {
   fleetaudit profile list profiles/
   fleetaudit profile history platform-standard --catalog profiles/
   fleetaudit profile diff platform-standard@3.2.0 platform-standard@3.3.0 --catalog profiles/`,
-		newProfileValidateCmd(c), newProfileListCmd(c), newProfileHistoryCmd(c), newProfileDiffCmd(c))
+		newProfileValidateCmd(c), newProfileListCmd(c), newProfileHistoryCmd(c), newProfileDiffCmd(c), newProfileCheckCmd(c))
 }
 
 // catalogFlag is --catalog DIR, with $FLEETAUDIT_CATALOG as its fallback.

@@ -48,6 +48,18 @@ type ClusterPlan struct {
 type Plan struct {
 	Target   string        `json:"target"`
 	Clusters []ClusterPlan `json:"clusters"`
+	// Checks are the profile checks of the target and the versions on the way (plan
+	// --charts): a version that fails its own check is not rollable, and a cluster whose
+	// first step is such a version may not take it.
+	Checks []ProfileCheck `json:"checks,omitempty"`
+}
+
+// ProfileCheck is the outcome of `profile check` for one profile version.
+type ProfileCheck struct {
+	Profile string `json:"profile"`
+	// Rollable is false when the version fails its own check.
+	Rollable bool     `json:"rollable"`
+	Reasons  []string `json:"reasons,omitempty"`
 }
 
 // Make plans the way of each cluster to target through the versions of its profile in cat.
