@@ -117,13 +117,14 @@ func newAuditCmd(c *cli) *cobra.Command {
 		failOn string
 	)
 	cmd := &cobra.Command{
-		Use:   "audit",
+		Use:   "audit [FILE...]",
 		Short: "Audit the fleet (kubeconfig contexts, a snapshot, --demo, or --manifests files) and print findings",
 		Long: `Audit every cluster of the fleet in parallel and print the findings per cluster.
 
 The fleet is every context of the kubeconfig (or those given with --context), a snapshot
 folder (--snapshot), the embedded demo fleet (--demo), or Kubernetes manifests
-(--manifests PATH, each path one virtual cluster; see docs/manifests.md). -n NAMESPACE shows only the
+(--manifests PATH, --helm-chart DIR, --kustomize DIR: each one virtual cluster; see
+docs/manifests.md; FILE arguments are short for --manifests FILE). -n NAMESPACE shows only the
 findings about objects in that namespace; --fail-on then judges the findings shown.
 --baseline FILE marks each finding new or unchanged against an earlier report, and
 --fail-on-new fails only on new ones.`,
@@ -136,8 +137,11 @@ findings about objects in that namespace; --fail-on then judges the findings sho
   fleetaudit audit --baseline last-week.json --fail-on-new high
   fleetaudit audit --cis job --request-timeout 20s
   fleetaudit audit --manifests deploy/ --kube-version v1.33.0 --fail-on high
-  kustomize build overlays/prod | fleetaudit audit --manifests - -o sarif`,
-		Args: cobra.NoArgs,
+  kustomize build overlays/prod | fleetaudit audit --manifests - -o sarif
+  fleetaudit audit --helm-chart deploy/chart --values prod.yaml --kube-version v1.35.0
+  fleetaudit audit --kustomize overlays/prod --fail-on high -o sarif
+  fleetaudit audit app.yaml rbac.yaml --fail-on high`,
+		Args: cobra.ArbitraryArgs,
 	}
 	src.register(cmd)
 	src.registerManifests(cmd)
@@ -150,7 +154,8 @@ findings about objects in that namespace; --fail-on then judges the findings sho
 	})
 	registerOutput(cmd, &output, reports.FormatNames(false))
 	src.kube.registerNamespace(cmd, groupOutput, "show only the findings about objects in this namespace")
-	cmd.RunE = c.runE(func(cmd *cobra.Command, _ []string) (int, error) {
+	cmd.RunE = c.runE(func(cmd *cobra.Command, args []string) (int, error) {
+		src.manifests = append(src.manifests, args...) // audit FILE... (a pre-commit hook's file list)
 		var threshold policy.Severity
 		if failOn != "none" {
 			s, err := policy.ParseSeverity(failOn)

@@ -213,6 +213,13 @@ type sourceFlags struct {
 	// registerManifests).
 	manifests   []string
 	kubeVersion string
+	// helmCharts, kustomize: charts rendered and overlays built (audit and report), with
+	// the Helm values, --set overrides and extra API versions of every chart.
+	helmCharts  []string
+	kustomize   []string
+	helmValues  []string
+	helmSet     []string
+	apiVersions []string
 	// stderr receives logs and, on a terminal, progress; stdin is read by --manifests -.
 	stderr io.Writer
 	stdin  io.Reader
@@ -237,9 +244,22 @@ func (s *sourceFlags) register(cmd *cobra.Command) {
 func (s *sourceFlags) registerManifests(cmd *cobra.Command) {
 	addFlags(cmd, groupCluster, func(fs *pflag.FlagSet) {
 		fs.StringArrayVar(&s.manifests, "manifests", nil, "audit Kubernetes manifests instead of clusters: a YAML/JSON file, a folder of them, or - for stdin; each is one virtual cluster named by its path (repeatable; docs/manifests.md)")
-		fs.StringVar(&s.kubeVersion, "kube-version", "", "Kubernetes version --manifests are judged for, e.g. v1.33.0 (default: "+manifests.DefaultKubeVersion()+", the API version fleetaudit is built with)")
+		fs.StringVar(&s.kubeVersion, "kube-version", "", "Kubernetes version --manifests, --helm-chart and --kustomize are judged (and charts rendered) for, e.g. v1.33.0 (default: "+manifests.DefaultKubeVersion()+", the API version fleetaudit is built with)")
+		fs.StringArrayVar(&s.helmCharts, "helm-chart", nil, "audit a Helm chart (folder or .tgz) rendered offline like helm template; one virtual cluster per chart (repeatable)")
+		fs.StringArrayVar(&s.helmValues, "values", nil, "values file merged over each --helm-chart's values.yaml, in order (repeatable)")
+		fs.StringArrayVar(&s.helmSet, "set", nil, "KEY=VALUE set on each --helm-chart after the values files, Helm's --set syntax (repeatable)")
+		fs.StringArrayVar(&s.apiVersions, "api-versions", nil, "API version each --helm-chart sees as served (.Capabilities.APIVersions), like helm template -a, e.g. monitoring.coreos.com/v1 (repeatable)")
+		fs.StringArrayVar(&s.kustomize, "kustomize", nil, "audit a Kustomize overlay built like kustomize build (no plugins, no network); one virtual cluster per overlay (repeatable)")
 	})
 	_ = cmd.MarkFlagFilename("manifests", "yaml", "yml", "json")
+	_ = cmd.MarkFlagDirname("helm-chart")
+	_ = cmd.MarkFlagFilename("values", "yaml", "yml")
+	_ = cmd.MarkFlagDirname("kustomize")
+}
+
+// fileInputs reports whether any files are audited instead of clusters.
+func (s *sourceFlags) fileInputs() bool {
+	return len(s.manifests)+len(s.helmCharts)+len(s.kustomize) > 0
 }
 
 // manifestJobs are the jobs of --manifests, one virtual cluster per path.
@@ -253,17 +273,30 @@ func (s *sourceFlags) manifestJobs() ([]fleet.Job, error) {
 	if err != nil {
 		return nil, err
 	}
-	jobs := make([]fleet.Job, 0, len(s.manifests))
-	seen := map[string]bool{}
+	if (len(s.helmValues) > 0 || len(s.helmSet) > 0 || len(s.apiVersions) > 0) && len(s.helmCharts) == 0 {
+		return nil, usagef("--values, --set and --api-versions apply to --helm-chart only")
+	}
+	var inputs []manifests.Input
 	for _, p := range s.manifests {
-		if p == "" {
-			return nil, usagef("--manifests: empty path; give a file, a folder, or - for stdin")
+		inputs = append(inputs, manifests.ManifestsInput(p, s.stdin))
+	}
+	for _, p := range s.helmCharts {
+		inputs = append(inputs, manifests.HelmInput(p, manifests.HelmOptions{ValueFiles: s.helmValues, Set: s.helmSet,
+			KubeVersion: s.kubeVersion, APIVersions: s.apiVersions}))
+	}
+	for _, p := range s.kustomize {
+		inputs = append(inputs, manifests.KustomizeInput(p))
+	}
+	jobs := make([]fleet.Job, 0, len(inputs))
+	seen := map[string]bool{}
+	for _, in := range inputs {
+		if in.Path == "" {
+			return nil, usagef("--%s: empty path; give a file or folder (or - for stdin with --manifests)", in.Kind)
 		}
-		if seen[p] {
-			return nil, usagef("--manifests %s given twice: each path is one virtual cluster", p)
+		if seen[in.Path] {
+			return nil, usagef("%s given twice (--manifests, --helm-chart, --kustomize): each path is one virtual cluster", in.Path)
 		}
-		seen[p] = true
-		in := manifests.ManifestsInput(p, s.stdin)
+		seen[in.Path] = true
 		jobs = append(jobs, manifests.Job(in, manifests.Options{KubeVersion: s.kubeVersion, RemovedAPIs: table}))
 	}
 	return jobs, nil
@@ -304,16 +337,16 @@ func (s *sourceFlags) jobs() ([]fleet.Job, fleet.Options, error) {
 	}
 	opts.Log = log
 	opts.Progress = newProgress(s.stderr)
-	if s.kubeVersion != "" && len(s.manifests) == 0 {
-		return nil, opts, usagef("--kube-version applies to --manifests only: a live cluster reports its own version")
+	if s.kubeVersion != "" && !s.fileInputs() {
+		return nil, opts, usagef("--kube-version applies to --manifests, --helm-chart and --kustomize only: a live cluster reports its own version")
 	}
-	if len(s.manifests) > 0 {
+	if s.fileInputs() {
 		for _, other := range []struct {
 			set  bool
 			flag string
 		}{{s.demo, "--demo"}, {s.snapshot != "", "--snapshot"}, {len(s.kube.contexts) > 0, "--context"}, {s.inCluster, "--in-cluster"}} {
 			if other.set {
-				return nil, opts, usagef("--manifests and %s cannot be combined: audit files or clusters, in separate runs", other.flag)
+				return nil, opts, usagef("--manifests, --helm-chart or --kustomize and %s cannot be combined: audit files or clusters, in separate runs", other.flag)
 			}
 		}
 		jobs, err := s.manifestJobs()

@@ -16,7 +16,7 @@ import (
 type chartsFlag struct{ dirs []string }
 
 func (f *chartsFlag) register(cmd *cobra.Command, usage string) {
-	addFlags(cmd, groupSource, func(fs *pflag.FlagSet) {
+	addFlags(cmd, groupCluster, func(fs *pflag.FlagSet) {
 		fs.StringArrayVar(&f.dirs, "charts", nil, usage)
 	})
 	_ = cmd.MarkFlagDirname("charts")

@@ -95,8 +95,9 @@ func renderHelm(dir string, o HelmOptions) ([]Document, error) {
 	var docs []Document
 	for _, n := range names {
 		file := templateFile(dir, ch.Name(), n)
-		for _, d := range splitDocuments([]byte(files[n])) {
-			docs = append(docs, Document{File: file, Line: d.line, Rendered: true, Data: d.data})
+		for _, d := range SplitDocuments(file, []byte(files[n])) {
+			d.Rendered = true
+			docs = append(docs, d)
 		}
 	}
 	return docs, nil
@@ -159,44 +160,4 @@ func templateFile(dir, chartName, rendered string) string {
 		return dir + "#" + rel
 	}
 	return filepath.ToSlash(filepath.Join(dir, rel))
-}
-
-// rawDoc is one document of a multi-document YAML stream and its first line.
-type rawDoc struct {
-	line int
-	data []byte
-}
-
-// splitDocuments splits a YAML stream at its "---" separator lines, keeping the 1-based
-// line each document's text begins at; documents of only comments or blanks are dropped.
-func splitDocuments(stream []byte) []rawDoc {
-	var out []rawDoc
-	lines := strings.SplitAfter(string(stream), "\n")
-	start, n := 0, 0
-	flush := func(end int) {
-		body := strings.Join(lines[start:end], "")
-		if hasContent(body) {
-			out = append(out, rawDoc{line: start + 1, data: []byte(body)})
-		}
-	}
-	for n = 0; n < len(lines); n++ {
-		l := strings.TrimRight(lines[n], "\r\n")
-		if l == "---" || strings.HasPrefix(l, "--- ") || strings.HasPrefix(l, "---\t") {
-			flush(n)
-			start = n + 1
-		}
-	}
-	flush(n)
-	return out
-}
-
-// hasContent reports whether a document has a line that is neither blank nor a comment.
-func hasContent(doc string) bool {
-	for l := range strings.Lines(doc) {
-		l = strings.TrimSpace(l)
-		if l != "" && !strings.HasPrefix(l, "#") {
-			return true
-		}
-	}
-	return false
 }

@@ -36,7 +36,7 @@ func buildKustomize(dir string) ([]Document, error) {
 		return nil, fmt.Errorf("%s: kustomize build: %w", dir, err)
 	}
 	var docs []Document
-	lines := map[string][]rawDoc{} // origin file → its documents
+	lines := map[string][]Document{} // origin file → its documents
 	for _, r := range rm.Resources() {
 		origin, err := r.GetOrigin()
 		if err != nil {
@@ -56,7 +56,7 @@ func buildKustomize(dir string) ([]Document, error) {
 			if _, ok := lines[file]; !ok {
 				b, err := fs.ReadFile(file)
 				if err == nil {
-					lines[file] = splitDocuments(b)
+					lines[file] = SplitDocuments(file, b)
 				}
 			}
 			doc.Line = objectLine(lines[file], r)
@@ -71,7 +71,7 @@ func buildKustomize(dir string) ([]Document, error) {
 // objectLine finds where r began in its origin file: the document of r's kind whose name
 // is r's name, else the longest one contained in it (a namePrefix or nameSuffix changed it),
 // else the first of its kind, else the file's first document.
-func objectLine(docs []rawDoc, r *resource.Resource) int {
+func objectLine(docs []Document, r *resource.Resource) int {
 	kind, name := r.GetKind(), r.GetName()
 	best, bestLen := 0, -1
 	for _, d := range docs {
@@ -81,24 +81,24 @@ func objectLine(docs []rawDoc, r *resource.Resource) int {
 				Name string `json:"name"`
 			} `json:"metadata"`
 		}
-		if yaml.Unmarshal(d.data, &m) != nil || m.Kind != kind {
+		if yaml.Unmarshal(d.Data, &m) != nil || m.Kind != kind {
 			continue
 		}
 		n := m.Metadata.Name
 		switch {
 		case n == name:
-			return d.line
+			return d.Line
 		case strings.Contains(name, n) && len(n) > bestLen:
-			best, bestLen = d.line, len(n)
+			best, bestLen = d.Line, len(n)
 		case best == 0:
-			best = d.line
+			best = d.Line
 		}
 	}
 	if best > 0 {
 		return best
 	}
 	if len(docs) > 0 {
-		return docs[0].line
+		return docs[0].Line
 	}
 	return 1
 }

@@ -87,7 +87,9 @@ func (l *locator) Locate(ref policy.ResourceRef) *policy.Location {
 		return nil
 	}
 	loc := &policy.Location{File: p.doc.File, Line: p.line, Rendered: p.doc.Rendered}
-	if ref.FieldPath != "" && p.node != nil {
+	// A rendered document's text is not its file's (a template, a base a patch changed):
+	// only the object's own line is known there, not its fields'.
+	if ref.FieldPath != "" && p.node != nil && !p.doc.Rendered {
 		if n := resolve(p.node, ref.FieldPath); n != nil {
 			loc.Line, loc.Column = fileLine(p.doc, n.Line), n.Column
 		}

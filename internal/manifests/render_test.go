@@ -12,14 +12,14 @@ import (
 )
 
 // object is the identity of a rendered document, for assertions.
-type object struct {
+type rendered struct {
 	File, Kind, Namespace, Name string
 	Line                        int
 }
 
-func objects(t *testing.T, docs []Document) []object {
+func objects(t *testing.T, docs []Document) []rendered {
 	t.Helper()
-	out := make([]object, 0, len(docs))
+	out := make([]rendered, 0, len(docs))
 	for _, d := range docs {
 		var m struct {
 			Kind     string `json:"kind"`
@@ -34,7 +34,7 @@ func objects(t *testing.T, docs []Document) []object {
 		if !d.Rendered {
 			t.Errorf("%s:%d: rendered document not marked Rendered", d.File, d.Line)
 		}
-		out = append(out, object{d.File, m.Kind, m.Metadata.Namespace, m.Metadata.Name, d.Line})
+		out = append(out, rendered{d.File, m.Kind, m.Metadata.Namespace, m.Metadata.Name, d.Line})
 	}
 	return out
 }
@@ -52,7 +52,7 @@ func TestHelmInputLocatesObjectsAtTheirTemplates(t *testing.T) {
 	// deployment.yaml renders a ServiceAccount (line 1) and, after "---" on line 6, the
 	// Deployment from line 7; pdb.yaml begins with its comment line. NOTES.txt, the
 	// partial and the ServiceMonitor (its API is not served) render no object.
-	want := []object{
+	want := []rendered{
 		{"testdata/chart/templates/deployment.yaml", "ServiceAccount", "shop", "web-web", 1},
 		{"testdata/chart/templates/deployment.yaml", "Deployment", "shop", "web-web", 7},
 		{"testdata/chart/templates/pdb.yaml", "PodDisruptionBudget", "shop", "web-web", 1},
@@ -126,10 +126,10 @@ func TestKustomizeInputLocatesObjectsAtTheirOrigin(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := objects(t, docs)
-	slices.SortFunc(got, func(a, b object) int { return strings.Compare(a.Kind+a.Name, b.Kind+b.Name) })
+	slices.SortFunc(got, func(a, b rendered) int { return strings.Compare(a.Kind+a.Name, b.Kind+b.Name) })
 	// Objects keep the file and line they were written at in the base, under their built
 	// names; the generated ConfigMap points at the kustomization that generates it.
-	want := []object{
+	want := []rendered{
 		{"testdata/kustomize/overlay/kustomization.yaml", "ConfigMap", "prod", "", 1},
 		{"testdata/kustomize/base/deployment.yaml", "Deployment", "prod", "prod-api", 7},
 		{"testdata/kustomize/base/deployment.yaml", "ServiceAccount", "prod", "prod-api", 1},
@@ -178,13 +178,5 @@ func TestKustomizeInputErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), d) || !strings.Contains(err.Error(), "kustomize build") {
 			t.Errorf("%s: error %v, want one naming the overlay and the build", d, err)
 		}
-	}
-}
-
-func TestSplitDocumentsKeepsLines(t *testing.T) {
-	stream := "# leading comment only\n---\na: 1\n---   \n--- # c\nb: 2\nc: |\n  ---x\n---\n# only a comment\n"
-	got := splitDocuments([]byte(stream))
-	if len(got) != 2 || got[0].line != 3 || string(got[0].data) != "a: 1\n" || got[1].line != 6 || !strings.HasPrefix(string(got[1].data), "b: 2\n") {
-		t.Fatalf("%+v", got)
 	}
 }
