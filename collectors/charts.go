@@ -2,9 +2,10 @@ package collectors
 
 import (
 	"cmp"
-	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/Masterminds/semver/v3"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -12,15 +13,32 @@ import (
 	"github.com/fleetaudit/fleetaudit/internal/facts"
 )
 
-// chartLabelRE splits Helm's helm.sh/chart label, "NAME-VERSION", at the last dash that is
-// followed by a version (names may contain dashes: aws-ebs-csi-driver-2.45.0).
-var chartLabelRE = regexp.MustCompile(`^(.+)-(v?\d+(?:\.\d+)*(?:[-+][0-9A-Za-z.+-]*)?)$`)
+// splitChartLabel splits Helm's helm.sh/chart label, "NAME-VERSION", where names and
+// versions may both contain dashes (aws-ebs-csi-driver-2.45.0, app-1.2.3-rc-1). Helm
+// requires chart versions to be SemVer 2, so the split is at the first dash followed by a
+// strict semantic version (a leading v allowed), as Helm's Masterminds/semver reads it; failing
+// that, at the last dash followed by a looser version ("1", "1.2").
+func splitChartLabel(label string) (name, version string, ok bool) {
+	for i := 1; i < len(label)-1; i++ {
+		if label[i] == '-' {
+			if _, err := semver.StrictNewVersion(strings.TrimPrefix(label[i+1:], "v")); err == nil {
+				return label[:i], label[i+1:], true
+			}
+		}
+	}
+	if i := strings.LastIndexByte(label, '-'); i > 0 {
+		if _, err := semver.NewVersion(label[i+1:]); err == nil {
+			return label[:i], label[i+1:], true
+		}
+	}
+	return "", "", false
+}
 
 // ChartFacts reads the chart an object was installed by from the labels and annotations
 // Helm puts on the objects it manages; ok is false when the object carries none.
 func ChartFacts(m metav1.ObjectMeta) (c facts.InstalledChart, ok bool) {
-	parts := chartLabelRE.FindStringSubmatch(m.Labels["helm.sh/chart"])
-	if parts == nil {
+	name, version, ok := splitChartLabel(m.Labels["helm.sh/chart"])
+	if !ok {
 		return c, false
 	}
 	ns := m.Annotations["meta.helm.sh/release-namespace"]
@@ -31,7 +49,7 @@ func ChartFacts(m metav1.ObjectMeta) (c facts.InstalledChart, ok bool) {
 	if release == "" {
 		release = m.Labels["app.kubernetes.io/instance"]
 	}
-	return facts.InstalledChart{Namespace: ns, Release: release, Chart: parts[1], Version: parts[2]}, true
+	return facts.InstalledChart{Namespace: ns, Release: release, Chart: name, Version: version}, true
 }
 
 // chartSet gathers the charts of many objects, once each.

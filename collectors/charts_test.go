@@ -21,7 +21,11 @@ func TestChartFacts(t *testing.T) {
 		{meta("kube-system", "aws-ebs-csi-driver-2.45.0", nil), facts.InstalledChart{Namespace: "kube-system", Release: "inst", Chart: "aws-ebs-csi-driver", Version: "2.45.0"}, true},
 		{meta("ingress", "ingress-nginx-4.13.0-beta.1", map[string]string{"meta.helm.sh/release-namespace": "ingress-nginx"}), facts.InstalledChart{Namespace: "ingress-nginx", Release: "inst", Chart: "ingress-nginx", Version: "4.13.0-beta.1"}, true},
 		{meta("x", "tigera-operator-v3.31.0", nil), facts.InstalledChart{Namespace: "x", Release: "inst", Chart: "tigera-operator", Version: "v3.31.0"}, true},
+		{meta("x", "app-1.2.3-rc-1", nil), facts.InstalledChart{Namespace: "x", Release: "inst", Chart: "app", Version: "1.2.3-rc-1"}, true},
+		{meta("x", "k8s-1-2-chart-0.4.0+build.7", nil), facts.InstalledChart{Namespace: "x", Release: "inst", Chart: "k8s-1-2-chart", Version: "0.4.0+build.7"}, true},
+		{meta("x", "legacy-1.2", nil), facts.InstalledChart{Namespace: "x", Release: "inst", Chart: "legacy", Version: "1.2"}, true},
 		{meta("x", "no-version", nil), facts.InstalledChart{}, false},
+		{meta("x", "-1.0.0", nil), facts.InstalledChart{}, false},
 		{metav1.ObjectMeta{Namespace: "x", Labels: map[string]string{"app": "web"}}, facts.InstalledChart{}, false},
 	} {
 		got, ok := ChartFacts(c.m)

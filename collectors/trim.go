@@ -53,7 +53,8 @@ var trims = map[string]func(runtime.Object){
 		trimPodSpec(&x.Spec.Template.Spec)
 		x.Status = batchv1.JobStatus{}
 	},
-	"cronjobs": func(o runtime.Object) { trimPodSpec(&o.(*batchv1.CronJob).Spec.JobTemplate.Spec.Template.Spec) },
+	"cronjobs":                  func(o runtime.Object) { trimPodSpec(&o.(*batchv1.CronJob).Spec.JobTemplate.Spec.Template.Spec) },
+	"customresourcedefinitions": trimCRD,
 }
 
 // trimMeta drops managedFields and kubectl's last-applied copy of the object.

@@ -18,6 +18,7 @@ import (
 	coordv1 "k8s.io/api/coordination/v1"
 	corev1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
+	apiextv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -62,7 +63,7 @@ func (Upgrade) Writes() []string { return []string{"upgrade"} }
 
 // Needs implements Needer.
 func (Upgrade) Needs() []string {
-	return []string{"apiserver-leases", "poddisruptionbudgets", "deployments", "statefulsets", "daemonsets"}
+	return []string{"apiserver-leases", "poddisruptionbudgets", "deployments", "statefulsets", "daemonsets", "customresourcedefinitions"}
 }
 
 // Start implements Starter: the API server's /metrics (megabytes of text) depends on nothing
@@ -97,7 +98,7 @@ func (t Target) deprecatedAPIs(ctx context.Context) ([]facts.RequestedAPI, bool)
 
 // Collect implements Collector.
 func (x Upgrade) Collect(ctx context.Context, t Target, c *facts.Cluster) error {
-	u := &facts.Upgrade{APIServers: []facts.APIServer{}, PDBs: []facts.PDB{}, Workloads: []facts.ReplicaWorkload{}, APIUse: []facts.APIUse{}}
+	u := &facts.Upgrade{APIServers: []facts.APIServer{}, PDBs: []facts.PDB{}, Workloads: []facts.ReplicaWorkload{}, APIUse: []facts.APIUse{}, CRDs: []facts.CRD{}}
 	charts, images := chartSet{}, imageSet{}
 	var statefulSets []facts.ReplicaWorkload
 	var ms []metav1.ObjectMeta
@@ -122,6 +123,9 @@ func (x Upgrade) Collect(ctx context.Context, t Target, c *facts.Cluster) error 
 		each(ctx, t, "daemonsets", func(d *appsv1.DaemonSet) {
 			charts.add(d.ObjectMeta)
 			images.add(d.Namespace, "DaemonSet", d.Name, d.Spec.Template.Spec)
+		}),
+		each(ctx, t, "customresourcedefinitions", func(d *apiextv1.CustomResourceDefinition) {
+			u.CRDs = append(u.CRDs, CRDFacts(d))
 		}),
 	}
 	for _, err := range steps {
@@ -148,6 +152,7 @@ func (x Upgrade) Collect(ctx context.Context, t Target, c *facts.Cluster) error 
 		}
 	}
 	u.Charts, u.Images = charts.list(), images.list()
+	sortCRDs(u.CRDs)
 	u.Workloads = append(u.Workloads, statefulSets...)
 	if u.Workloads == nil {
 		u.Workloads = []facts.ReplicaWorkload{}

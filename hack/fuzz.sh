@@ -11,6 +11,8 @@ GO=${GO:-go}
 FUZZTIME=${FUZZTIME:-}
 targets=(
 	./internal/facts:FuzzDecode:100000x
+	./internal/facts:FuzzParseVersion:200000x
+	./internal/profile:FuzzRange:60000x
 	./internal/profile:FuzzParse:8000x
 	./internal/pricing:FuzzParse:100000x
 	./collectors:FuzzParseKubeBenchJSON:15000x

@@ -169,15 +169,15 @@ func TestRulesTestAndList(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, "FA-UPG-001") || !strings.Contains(out, "Kubelet and kube-proxy version skew") {
 		t.Fatalf("rules list: exit %d\n%s", code, out)
 	}
-	// The SEVERITY column is what findings carry: FA-UPG-004 denies at high and warns at low
-	// (its demo finding is a low warning), FA-UPG-003 only ever at its one severity.
+	// The SEVERITY column is what findings carry: FA-UPG-004 denies at high and warns at medium
+	// or low (its demo finding is a low warning), FA-UPG-003 only ever at its one severity.
 	sevOf := map[string]string{}
 	for _, line := range strings.Split(out, "\n") {
 		if f := strings.Fields(line); len(f) > 2 {
 			sevOf[f[0]] = f[1]
 		}
 	}
-	if sevOf["FA-UPG-004"] != "high/low" || sevOf["FA-RBAC-001"] != "critical/high" || strings.Contains(sevOf["FA-UPG-003"], "/") {
+	if sevOf["FA-UPG-004"] != "high/medium/low" || sevOf["FA-RBAC-001"] != "critical/high" || strings.Contains(sevOf["FA-UPG-003"], "/") {
 		t.Errorf("rules list severities: FA-UPG-004 %q, FA-RBAC-001 %q, FA-UPG-003 %q", sevOf["FA-UPG-004"], sevOf["FA-RBAC-001"], sevOf["FA-UPG-003"])
 	}
 	for _, c := range decodeAudit(t, func() string { _, o, _ := runCLI(t, "audit", "--demo", "-o", "json"); return o }()).Clusters {

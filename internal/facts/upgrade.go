@@ -26,6 +26,24 @@ type Upgrade struct {
 	// (nil when /metrics was not readable; see DeprecatedMetricReadable).
 	RequestedDeprecatedAPIs  []RequestedAPI `json:"requestedDeprecatedApis,omitempty"`
 	DeprecatedMetricReadable bool           `json:"deprecatedMetricReadable"`
+	// CRDs are the cluster's CustomResourceDefinitions (apiextensions.k8s.io/v1), sorted by
+	// name: the versions each serves and the versions its objects may still be stored in.
+	// Nil in snapshots taken before they were collected.
+	CRDs []CRD `json:"crds,omitempty"`
+}
+
+// CRD is a CustomResourceDefinition's versions.
+type CRD struct {
+	// Name is the CRD's name, PLURAL.GROUP (certificates.cert-manager.io).
+	Name  string `json:"name"`
+	Group string `json:"group"`
+	Kind  string `json:"kind"`
+	// ServedVersions are the spec.versions served now.
+	ServedVersions []string `json:"servedVersions"`
+	// StoredVersions is status.storedVersions: every version objects have been persisted in
+	// since the list was last trimmed. A version removed from the CRD while still listed
+	// here makes the CRD update fail; its objects must be migrated first.
+	StoredVersions []string `json:"storedVersions"`
 }
 
 // APIServer is one API server instance.

@@ -2,23 +2,23 @@ package facts
 
 import (
 	"fmt"
-	"regexp"
-	"strconv"
+	"math"
+
+	utilversion "k8s.io/apimachinery/pkg/util/version"
 )
 
-var versionRE = regexp.MustCompile(`^v?(\d+)\.(\d+)(?:\.(\d+))?`)
-
-// ParseVersion parses a Kubernetes version such as "v1.34.4", "v1.30.2-eks-1234" or "1.29".
+// ParseVersion parses a Kubernetes version as the API server and the kubelet report it:
+// "v1.34.4", "1.29", and builds with a vendor suffix ("v1.34.4-eks-1234abc",
+// "v1.33.2-gke.1000", "v1.32.0+k3s1", "v1.30.4-aks…"). It uses Kubernetes' own generic
+// parser (k8s.io/apimachinery/pkg/util/version), which reads two or more numeric fields and
+// leaves whatever follows them uninterpreted; GitVersion keeps s as given.
 func ParseVersion(s string) (*Version, error) {
-	m := versionRE.FindStringSubmatch(s)
-	if m == nil {
-		return nil, fmt.Errorf("parse version %q: want vMAJOR.MINOR[.PATCH]", s)
+	v, err := utilversion.ParseGeneric(s)
+	if err != nil {
+		return nil, fmt.Errorf("parse version %q: want vMAJOR.MINOR[.PATCH] (%v)", s, err)
 	}
-	v := &Version{GitVersion: s}
-	v.Major, _ = strconv.Atoi(m[1])
-	v.Minor, _ = strconv.Atoi(m[2])
-	if m[3] != "" {
-		v.Patch, _ = strconv.Atoi(m[3])
+	if v.Major() > math.MaxInt32 || v.Minor() > math.MaxInt32 || v.Patch() > math.MaxInt32 {
+		return nil, fmt.Errorf("parse version %q: a field is too large to be a Kubernetes version", s)
 	}
-	return v, nil
+	return &Version{GitVersion: s, Major: int(v.Major()), Minor: int(v.Minor()), Patch: int(v.Patch())}, nil
 }

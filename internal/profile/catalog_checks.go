@@ -93,8 +93,8 @@ func checkLayerRanges(p *Profile) []Problem {
 	}
 	var warns []Problem
 	for _, l := range p.Spec.Layers {
-		cs, err := ParseRange(l.Kubernetes)
-		if l.Kubernetes == "" || err != nil || Admits(cs, target) {
+		rng, err := ParseRange(l.Kubernetes)
+		if l.Kubernetes == "" || err != nil || rng.Admits(target) {
 			continue
 		}
 		warns = append(warns, Problem{File: p.File, Field: fmt.Sprintf("spec.layers[name=%s].kubernetes", l.Name), Message: fmt.Sprintf(
@@ -102,18 +102,4 @@ func checkLayerRanges(p *Profile) []Problem {
 			l.Kubernetes, p.Spec.KubernetesVersion)})
 	}
 	return warns
-}
-
-// Admits reports whether v (its MAJOR.MINOR.PATCH; pre-release and build suffixes are
-// ignored, as the rules do) meets every constraint of a range.
-func Admits(cs []Constraint, v *facts.Version) bool {
-	core := fmt.Sprintf("%d.%d.%d", v.Major, v.Minor, v.Patch)
-	for _, c := range cs {
-		d := CompareVersions(core, c.Version)
-		ok := map[string]bool{">=": d >= 0, ">": d > 0, "<=": d <= 0, "<": d < 0, "=": d == 0}[c.Op]
-		if !ok {
-			return false
-		}
-	}
-	return true
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path"
-	"regexp"
 	"strings"
 	"time"
 
@@ -64,7 +63,7 @@ type Layer struct {
 	Type  string `json:"type"`
 	Chart Chart  `json:"chart"`
 	// Kubernetes is the range of Kubernetes versions the layer supports, in Helm's
-	// kubeVersion style: ">=1.28.0 <1.35.0".
+	// kubeVersion syntax (Masterminds/semver constraints): ">=1.28.0 <1.35.0"; see Range.
 	Kubernetes string `json:"kubernetes"`
 	// Image, when set, recognises the layer where it runs without Helm's labels (a managed
 	// add-on, plain manifests): a workload running this image repository at this tag.
@@ -144,8 +143,6 @@ func decode(file string, b []byte) (*Profile, error) {
 	return &p, nil
 }
 
-var semverRE = regexp.MustCompile(`^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$`)
-
 // Validate returns every problem as "field: reason".
 func (p *Profile) Validate() []string {
 	var errs []string
@@ -162,12 +159,12 @@ func (p *Profile) Validate() []string {
 	switch {
 	case p.Spec.Version == "":
 		bad("spec.version", "is required (the profile's semantic version, e.g. 1.4.0)")
-	case !semverRE.MatchString(p.Spec.Version):
+	case !validVersion(p.Spec.Version, false):
 		bad("spec.version", "%q is not a semantic version MAJOR.MINOR.PATCH", p.Spec.Version)
 	}
 	if p.Spec.KubernetesVersion == "" {
 		bad("spec.kubernetesVersion", "is required (e.g. v1.35.0)")
-	} else if !semverRE.MatchString(strings.TrimPrefix(p.Spec.KubernetesVersion, "v")) {
+	} else if !validKubernetesVersion(p.Spec.KubernetesVersion) {
 		bad("spec.kubernetesVersion", "%q is not a Kubernetes version vMAJOR.MINOR.PATCH", p.Spec.KubernetesVersion)
 	}
 	names := map[string]bool{}
@@ -185,7 +182,7 @@ func (p *Profile) Validate() []string {
 		if l.Chart.Name == "" {
 			bad(f+".chart.name", "is required")
 		}
-		if !semverRE.MatchString(strings.TrimPrefix(l.Chart.Version, "v")) {
+		if !validVersion(l.Chart.Version, true) {
 			bad(f+".chart.version", "%q is not a semantic version", l.Chart.Version)
 		}
 		if l.Kubernetes != "" {
@@ -297,9 +294,11 @@ func (p *Profile) Input() (map[string]any, error) {
 	}
 	var layers []map[string]any
 	for _, l := range p.Spec.Layers {
-		rng, _ := ParseRange(l.Kubernetes)
-		layer := map[string]any{"name": l.Name, "type": l.Type, "chart": l.Chart,
-			"kubernetes": l.Kubernetes, "kubernetesRange": rng}
+		layer := map[string]any{"name": l.Name, "type": l.Type, "chart": l.Chart, "kubernetes": l.Kubernetes}
+		if rng, err := ParseRange(l.Kubernetes); err == nil {
+			// Rego cannot read Helm's range syntax (||, ~, ^, x): the range is judged here.
+			layer["admitsTarget"] = rng.Admits(target)
+		}
 		if l.Image != nil {
 			layer["image"] = map[string]any{"repository": l.Image.Repository, "tag": l.Image.Tag}
 		}

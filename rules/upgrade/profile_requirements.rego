@@ -17,14 +17,12 @@
 package fleetaudit.upgrade.profile_requirements
 
 import data.fleetaudit.lib.k8s
-import data.fleetaudit.lib.versions
 
 profile := input.profile
 
 deny contains finding if {
 	some layer in profile.layers
-	layer.kubernetesRange
-	not versions.satisfies(profile.target, layer.kubernetesRange)
+	layer.admitsTarget == false
 	finding := {
 		"msg": sprintf("layer %s (%s chart %s %s) supports Kubernetes %s, not the target %s", [layer.name, layer.type, layer.chart.name, layer.chart.version, layer.kubernetes, profile.target.gitVersion]),
 		"resource": object.union(k8s.ref("fleetaudit.io/v1alpha1", "ClusterProfile", "", profile.name), {"fieldPath": sprintf("spec.layers[name=%s]", [layer.name])}),

@@ -4,9 +4,11 @@ import data.fleetaudit.upgrade.profile_requirements as rule
 
 v(minor) := {"gitVersion": sprintf("v1.%d.0", [minor]), "major": 1, "minor": minor, "patch": 0}
 
-layer := {"name": "cilium", "type": "cni", "chart": {"name": "cilium", "version": "1.16.3"}, "kubernetes": ">=1.27.0 <1.35.0", "kubernetesRange": [{"op": ">=", "version": "1.27.0"}, {"op": "<", "version": "1.35.0"}]}
+# admitsTarget is what internal/profile computes from the range for the target (Go reads
+# Helm's range syntax; its cases are tested in internal/profile).
+layer(target) := {"name": "cilium", "type": "cni", "chart": {"name": "cilium", "version": "1.16.3"}, "kubernetes": ">=1.27.0 <1.35.0", "admitsTarget": target < 35}
 
-prof(target, reqs) := {"name": "edge", "target": v(target), "layers": [layer], "requirements": reqs}
+prof(target, reqs) := {"name": "edge", "target": v(target), "layers": [layer(target)], "requirements": reqs}
 
 test_layer_excluding_target_denied if {
 	got := rule.deny with input as {"cluster": {}, "profile": prof(35, {}), "scores": {}}
@@ -17,6 +19,11 @@ test_layer_excluding_target_denied if {
 
 test_lookalike_layer_supporting_target if {
 	count(rule.deny) == 0 with input as {"cluster": {}, "profile": prof(34, {}), "scores": {}}
+}
+
+test_lookalike_layer_without_range if {
+	open := object.remove(layer(35), ["kubernetes", "admitsTarget"])
+	count(rule.deny) == 0 with input as {"cluster": {}, "profile": object.union(prof(35, {}), {"layers": [open]}), "scores": {}}
 }
 
 test_compliance_below_minimum_and_missing if {
