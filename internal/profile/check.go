@@ -6,42 +6,38 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/Masterminds/semver/v3"
 	"sigs.k8s.io/yaml"
+
+	"github.com/fleetaudit/fleetaudit/internal/facts"
 )
 
 // The parts of `fleetaudit profile check` that need no rendering: where a layer's chart is,
 // and whether the layers' Kubernetes ranges agree with each other and with the charts.
 
 // LayerConflicts reports pairs of layers whose Kubernetes ranges share no version: no
-// cluster can run both, whatever spec.kubernetesVersion says. A range is an interval whose
-// ends are the versions it names, so two ranges overlap exactly when one of those versions,
-// the patch after it, or a minor's first release satisfies both; a range that does not
-// parse is Validate's to report and is skipped here.
+// cluster can run both, whatever spec.kubernetesVersion says. A range that does not parse is
+// Validate's to report and is skipped here.
 func LayerConflicts(p *Profile) []Problem {
 	type rng struct {
-		i    int
-		c    *semver.Constraints
-		ends []*semver.Version
+		i int
+		r *Range
 	}
 	var rs []rng
 	for i, l := range p.Spec.Layers {
 		if l.Kubernetes == "" {
 			continue
 		}
-		c, err := semver.NewConstraint(l.Kubernetes)
-		if err != nil {
-			continue
+		if r, err := ParseRange(l.Kubernetes); err == nil {
+			rs = append(rs, rng{i, r})
 		}
-		rs = append(rs, rng{i, c, rangeEnds(l.Kubernetes)})
 	}
 	var out []Problem
 	for a := 0; a < len(rs); a++ {
 		for b := a + 1; b < len(rs); b++ {
-			if !overlap(rs[a].c, rs[b].c, append(slices.Clone(rs[a].ends), rs[b].ends...)) {
+			if !rs[a].r.Overlaps(rs[b].r) {
 				la, lb := p.Spec.Layers[rs[a].i], p.Spec.Layers[rs[b].i]
 				out = append(out, Problem{File: p.File, Field: fmt.Sprintf("spec.layers[%d].kubernetes", rs[b].i), Message: fmt.Sprintf(
 					"layer %s supports Kubernetes %q and layer %s supports %q: no version satisfies both, so no cluster can run this profile; pick chart versions whose ranges overlap",
@@ -52,18 +48,20 @@ func LayerConflicts(p *Profile) []Problem {
 	return out
 }
 
-// overlap reports whether some release satisfies both ranges, trying the ranges' ends
-// (and the patch after each) and every 1.x minor's first release.
-func overlap(a, b *semver.Constraints, ends []*semver.Version) bool {
-	var cands []*semver.Version
-	for _, e := range ends {
-		cands = append(cands, semver.New(e.Major(), e.Minor(), e.Patch(), "", ""), semver.New(e.Major(), e.Minor(), e.Patch()+1, "", ""))
+// Overlaps reports whether some Kubernetes release is in both ranges. A range is a union of
+// intervals whose ends are the versions it names, so two ranges overlap exactly when one of
+// those versions, the patch after it, or a minor's first release is in both.
+func (r *Range) Overlaps(o *Range) bool {
+	var cands []*facts.Version
+	for _, e := range append(rangeEnds(r.text), rangeEnds(o.text)...) {
+		cands = append(cands, &facts.Version{Major: int(e.Major()), Minor: int(e.Minor()), Patch: int(e.Patch())},
+			&facts.Version{Major: int(e.Major()), Minor: int(e.Minor()), Patch: int(e.Patch()) + 1})
 	}
-	for minor := uint64(0); minor < 100; minor++ {
-		cands = append(cands, semver.New(1, minor, 0, "", ""))
+	for minor := 0; minor < 100; minor++ {
+		cands = append(cands, &facts.Version{Major: 1, Minor: minor})
 	}
 	for _, v := range cands {
-		if a.Check(v) && b.Check(v) {
+		if r.Admits(v) && o.Admits(v) {
 			return true
 		}
 	}

@@ -13,8 +13,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/Masterminds/semver/v3"
-
+	"github.com/fleetaudit/fleetaudit/internal/facts"
 	"github.com/fleetaudit/fleetaudit/internal/fleet"
 	"github.com/fleetaudit/fleetaudit/internal/manifests"
 	"github.com/fleetaudit/fleetaudit/internal/policy"
@@ -86,7 +85,7 @@ func Check(ctx context.Context, p *profile.Profile, engine *policy.Engine, o Opt
 	}
 	r := &Result{Profile: p.ID(), KubernetesVersion: p.Spec.KubernetesVersion, FailOn: o.FailOn,
 		Problems: []profile.Problem{}, Layers: []Layer{}}
-	kv, err := semver.NewVersion(p.Spec.KubernetesVersion)
+	kv, err := facts.ParseVersion(p.Spec.KubernetesVersion)
 	if err != nil {
 		return nil, fmt.Errorf("%s: spec.kubernetesVersion %q: %w", p.File, p.Spec.KubernetesVersion, err)
 	}
@@ -96,7 +95,7 @@ func Check(ctx context.Context, p *profile.Profile, engine *policy.Engine, o Opt
 		field := fmt.Sprintf("spec.layers[%d]", i)
 		lc := Layer{Name: l.Name, Chart: l.Chart.Name + "@" + l.Chart.Version, Cluster: p.ID() + "/" + l.Name}
 		if l.Kubernetes != "" {
-			if c, err := semver.NewConstraint(l.Kubernetes); err == nil && !c.Check(kv) {
+			if rg, err := profile.ParseRange(l.Kubernetes); err == nil && !rg.Admits(kv) {
 				r.Problems = append(r.Problems, profile.Problem{File: p.File, Field: field + ".kubernetes", Message: fmt.Sprintf(
 					"layer %s supports Kubernetes %q, which excludes the profile's own %s: pick a chart version that supports it, or another Kubernetes version",
 					l.Name, l.Kubernetes, p.Spec.KubernetesVersion)})
