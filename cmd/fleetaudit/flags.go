@@ -280,9 +280,13 @@ func (s *sourceFlags) manifestJobs() ([]fleet.Job, error) {
 	for _, p := range s.manifests {
 		inputs = append(inputs, manifests.ManifestsInput(p, s.stdin))
 	}
+	kv := s.kubeVersion
+	if kv == "" {
+		kv = manifests.DefaultKubeVersion() // what the objects are judged for is what the chart sees
+	}
 	for _, p := range s.helmCharts {
 		inputs = append(inputs, manifests.HelmInput(p, manifests.HelmOptions{ValueFiles: s.helmValues, Set: s.helmSet,
-			KubeVersion: s.kubeVersion, APIVersions: s.apiVersions}))
+			KubeVersion: kv, APIVersions: s.apiVersions}))
 	}
 	for _, p := range s.kustomize {
 		inputs = append(inputs, manifests.KustomizeInput(p))

@@ -40,8 +40,8 @@ func objects(t *testing.T, docs []Document) []rendered {
 }
 
 func TestHelmInputLocatesObjectsAtTheirTemplates(t *testing.T) {
-	in := HelmInput("testdata/chart", HelmOptions{Release: "web", Namespace: "shop"})
-	if in.Kind != KindHelm || in.Path != "testdata/chart" {
+	in := HelmInput("testdata/charts/shop", HelmOptions{Release: "web", Namespace: "shop"})
+	if in.Kind != KindHelm || in.Path != "testdata/charts/shop" {
 		t.Fatalf("input = %+v", in)
 	}
 	docs, err := in.Read(context.Background())
@@ -53,9 +53,9 @@ func TestHelmInputLocatesObjectsAtTheirTemplates(t *testing.T) {
 	// Deployment from line 7; pdb.yaml begins with its comment line. NOTES.txt, the
 	// partial and the ServiceMonitor (its API is not served) render no object.
 	want := []rendered{
-		{"testdata/chart/templates/deployment.yaml", "ServiceAccount", "shop", "web-web", 1},
-		{"testdata/chart/templates/deployment.yaml", "Deployment", "shop", "web-web", 7},
-		{"testdata/chart/templates/pdb.yaml", "PodDisruptionBudget", "shop", "web-web", 1},
+		{"testdata/charts/shop/templates/deployment.yaml", "ServiceAccount", "shop", "web-web", 1},
+		{"testdata/charts/shop/templates/deployment.yaml", "Deployment", "shop", "web-web", 7},
+		{"testdata/charts/shop/templates/pdb.yaml", "PodDisruptionBudget", "shop", "web-web", 1},
 	}
 	if !slices.Equal(got, want) {
 		t.Fatalf("objects:\n got %+v\nwant %+v", got, want)
@@ -70,7 +70,7 @@ func TestHelmInputValuesSetAndCapabilities(t *testing.T) {
 	if err := os.WriteFile(vf, []byte("replicas: 5\nprivileged: true\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	docs, err := HelmInput("testdata/chart", HelmOptions{
+	docs, err := HelmInput("testdata/charts/shop", HelmOptions{
 		ValueFiles: []string{vf}, Set: []string{"image.tag=2.0.0"},
 		APIVersions: []string{"monitoring.coreos.com/v1"}, KubeVersion: "v1.24.3",
 	}).Read(context.Background())
@@ -100,11 +100,11 @@ func TestHelmInputErrorsSayWhatAndWhere(t *testing.T) {
 		want []string
 	}{
 		"no chart":            {dir: "testdata/nochart", want: []string{"testdata/nochart", "load chart", "Chart.yaml"}},
-		"missing values file": {dir: "testdata/chart", o: HelmOptions{ValueFiles: []string{"testdata/missing.yaml"}}, want: []string{"values file", "testdata/missing.yaml"}},
-		"invalid values file": {dir: "testdata/chart", o: HelmOptions{ValueFiles: []string{filepath.Join(bad, "broken.yaml")}}, want: []string{"broken.yaml"}},
-		"bad --set":           {dir: "testdata/chart", o: HelmOptions{Set: []string{"image.tag"}}, want: []string{`--set "image.tag"`, "KEY=VALUE"}},
-		"kubeVersion":         {dir: "testdata/chart", o: HelmOptions{KubeVersion: "v1.19.4"}, want: []string{"requires kubeVersion >=1.20.0-0", "v1.19.4", "--kube-version"}},
-		"bad kube version":    {dir: "testdata/chart", o: HelmOptions{KubeVersion: "one.two"}, want: []string{`"one.two"`, "v1.35.0"}},
+		"missing values file": {dir: "testdata/charts/shop", o: HelmOptions{ValueFiles: []string{"testdata/missing.yaml"}}, want: []string{"values file", "testdata/missing.yaml"}},
+		"invalid values file": {dir: "testdata/charts/shop", o: HelmOptions{ValueFiles: []string{filepath.Join(bad, "broken.yaml")}}, want: []string{"broken.yaml"}},
+		"bad --set":           {dir: "testdata/charts/shop", o: HelmOptions{Set: []string{"image.tag"}}, want: []string{`--set "image.tag"`, "KEY=VALUE"}},
+		"kubeVersion":         {dir: "testdata/charts/shop", o: HelmOptions{KubeVersion: "v1.19.4"}, want: []string{"requires kubeVersion >=1.20.0-0", "v1.19.4", "--kube-version"}},
+		"bad kube version":    {dir: "testdata/charts/shop", o: HelmOptions{KubeVersion: "one.two"}, want: []string{`"one.two"`, "v1.35.0"}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			docs, err := HelmInput(c.dir, c.o).Read(context.Background())

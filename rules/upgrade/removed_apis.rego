@@ -14,7 +14,7 @@
 #   - ref: https://github.com/FairwindsOps/pluto
 # custom:
 #   id: FA-UPG-004
-#   reads: [version, upgrade]
+#   reads: [version, upgrade, source]
 #   severity: high
 #   severities: [high, medium, low]
 #   category: upgrade
