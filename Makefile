@@ -4,7 +4,7 @@ PKGS     := ./...
 BIN      := bin/fleetaudit
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: all build test unit test-race fuzz lint fmt fmt-rego generate bench demo test-binaries clean
+.PHONY: all build test unit test-race fuzz lint fmt fmt-rego generate bench demo test-binaries image clean
 
 all: lint build test
 
@@ -63,6 +63,22 @@ demo:
 ## test-binaries: build kube-apiserver, etcd (Debian) and kube-bench into .cache/bin.
 test-binaries:
 	bash hack/build-test-binaries.sh
+
+## image: the default and cloud images (Dockerfile, docs/images.md) for linux/amd64 and
+## linux/arm64, each with an SBOM and provenance attestation, as OCI archives in bin/; PUSH=1
+## pushes them to $(IMAGE) (default ghcr.io/fleetaudit/fleetaudit) as VERSION and
+## VERSION-cloud instead. Needs docker buildx with a builder that keeps attestations
+## (docker buildx create --use).
+image:
+	@mkdir -p bin
+	for target in default cloud; do \
+	  suffix=$$( [ $$target = cloud ] && echo -cloud ); \
+	  out="--output type=oci,dest=bin/fleetaudit-$(VERSION)$$suffix.oci.tar"; \
+	  [ -n "$(PUSH)" ] && out=--push; \
+	  docker buildx build --platform linux/amd64,linux/arm64 --target $$target \
+	    --build-arg VERSION=$(VERSION) --sbom=true --provenance=true \
+	    --tag $(or $(IMAGE),ghcr.io/fleetaudit/fleetaudit):$(VERSION)$$suffix $$out . || exit 1; \
+	done
 
 clean:
 	rm -rf bin

@@ -113,6 +113,7 @@ func newAuditCmd(c *cli) *cobra.Command {
 		rf     ruleFlags
 		bf     boundFlags
 		bl     baselineFlags
+		nf     = notifyFlags{stderr: c.stderr}
 		output string
 		failOn string
 	)
@@ -149,6 +150,7 @@ findings about objects in that namespace; --fail-on then judges the findings sho
 	rf.registerWaivers(cmd)
 	bf.register(cmd)
 	bl.register(cmd, true)
+	nf.register(cmd)
 	addFlags(cmd, groupRules, func(fs *pflag.FlagSet) {
 		enumVarP(fs, &failOn, "fail-on", "", "none", failOnValues(), "exit 1 when a finding (not waived) is at or above this severity")
 	})
@@ -166,6 +168,9 @@ findings about objects in that namespace; --fail-on then judges the findings sho
 		}
 		base, failOnNew, err := bl.load()
 		if err != nil {
+			return exitUsage, err
+		}
+		if err := nf.load(); err != nil {
 			return exitUsage, err
 		}
 		ctx := cmd.Context()
@@ -188,6 +193,7 @@ findings about objects in that namespace; --fail-on then judges the findings sho
 		if err := reports.Write(c.stdout, r, output); err != nil {
 			return exitUsage, fmt.Errorf("write output: %w", err)
 		}
+		nf.sendAndWarn(ctx, r)
 		return auditExitCode(audit, r, threshold, failOnNew), nil
 	})
 	return cmd

@@ -53,6 +53,7 @@ func newReportCmd(c *cli) *cobra.Command {
 		bf          boundFlags
 		bl          baselineFlags
 		rep         reportFlags
+		nf          = notifyFlags{stderr: c.stderr}
 		out         outputDir
 		profileFile string
 	)
@@ -73,6 +74,7 @@ with an index.html of all runs. -n NAMESPACE keeps only the findings in that nam
 	rf.registerWaivers(cmd)
 	bf.register(cmd)
 	bl.register(cmd, false)
+	nf.register(cmd)
 	addFlags(cmd, groupRules, func(fs *pflag.FlagSet) {
 		fs.StringVar(&profileFile, "profile", "", "ClusterProfile: add the gate's upgrade decisions to the report")
 	})
@@ -87,18 +89,21 @@ with an index.html of all runs. -n NAMESPACE keeps only the findings in that nam
 		if err != nil {
 			return exitUsage, err
 		}
-		return report(cmd.Context(), &src, &rf, &bf, &bl, rep, dir, profileFile, c.stdout)
+		return report(cmd.Context(), &src, &rf, &bf, &bl, &nf, rep, dir, profileFile, c.stdout)
 	})
 	return cmd
 }
 
-func report(ctx context.Context, src *sourceFlags, rf *ruleFlags, bf *boundFlags, bl *baselineFlags, rep reportFlags, out, profileFile string, stdout io.Writer) (int, error) {
+func report(ctx context.Context, src *sourceFlags, rf *ruleFlags, bf *boundFlags, bl *baselineFlags, nf *notifyFlags, rep reportFlags, out, profileFile string, stdout io.Writer) (int, error) {
 	formats, err := rep.list()
 	if err != nil {
 		return exitUsage, err
 	}
 	base, _, err := bl.load()
 	if err != nil {
+		return exitUsage, err
+	}
+	if err := nf.load(); err != nil {
 		return exitUsage, err
 	}
 	var p *profile.Profile
@@ -153,6 +158,7 @@ func report(ctx context.Context, src *sourceFlags, rf *ruleFlags, bf *boundFlags
 		return exitUsage, fmt.Errorf("write report: %w", err)
 	}
 	fmt.Fprintf(stdout, "wrote %s report to %s (index: %s/index.html)\n", strings.Join(formats, ", "), dir, out)
+	nf.sendAndWarn(ctx, r)
 	if audit.Incomplete() {
 		return exitIncomplete, nil
 	}

@@ -59,6 +59,7 @@ func newServeCmd(c *cli) *cobra.Command {
 		src = sourceFlags{stderr: c.stderr}
 		rf  ruleFlags
 		sf  serveFlags
+		nf  = notifyFlags{stderr: c.stderr}
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -97,13 +98,14 @@ func newServeCmd(c *cli) *cobra.Command {
 		fs.StringVar(&sf.reportDir, "report-dir", "reports", "history folder of scheduled reports")
 		sf.report.register(fs, "report-")
 	})
+	nf.register(cmd) // notifies after each scheduled report
 	cmd.RunE = c.runE(func(cmd *cobra.Command, _ []string) (int, error) {
-		return serve(cmd.Context(), &src, &rf, sf, c.stdout)
+		return serve(cmd.Context(), &src, &rf, sf, &nf, c.stdout)
 	})
 	return cmd
 }
 
-func serve(ctx context.Context, src *sourceFlags, rf *ruleFlags, sf serveFlags, stdout io.Writer) (int, error) {
+func serve(ctx context.Context, src *sourceFlags, rf *ruleFlags, sf serveFlags, nf *notifyFlags, stdout io.Writer) (int, error) {
 	if sf.limits.Concurrency < 0 || sf.limits.Queue < 0 || sf.limits.Timeout <= 0 {
 		return exitUsage, usagef("--gate-concurrency and --gate-queue must be at least 0 and --gate-timeout positive")
 	}
@@ -117,6 +119,12 @@ func serve(ctx context.Context, src *sourceFlags, rf *ruleFlags, sf serveFlags, 
 		if reportFormats, err = sf.report.list(); err != nil {
 			return exitUsage, err
 		}
+	}
+	if err := nf.load(); err != nil {
+		return exitUsage, err
+	}
+	if len(nf.urls) > 0 && schedule == nil {
+		return exitUsage, usagef("serve --notify needs --report-schedule: serve notifies after each scheduled report")
 	}
 	if (sf.tlsCert == "") != (sf.tlsKey == "") {
 		return exitUsage, usagef("--tls-cert and --tls-key go together")
@@ -180,12 +188,15 @@ func serve(ctx context.Context, src *sourceFlags, rf *ruleFlags, sf serveFlags, 
 		hist := reports.History{Dir: sf.reportDir, Keep: sf.report.keep, KeepFor: sf.report.keepFor}
 		c := cron.New(cron.WithLocation(time.UTC))
 		c.Schedule(schedule, cron.FuncJob(func() {
-			dir, err := srv.WriteReport(hist, reportFormats)
+			r, dir, err := srv.WriteReport(hist, reportFormats)
 			if err != nil {
 				log.Error("scheduled report", "err", err)
 				return
 			}
 			log.Info("scheduled report written", "dir", dir)
+			for _, w := range nf.send(ctx, r) {
+				log.Warn("notify", "err", w)
+			}
 		}))
 		c.Start()
 		defer func() { <-c.Stop().Done() }()

@@ -7,11 +7,12 @@ import (
 )
 
 // WriteReport writes a report of the last finished audit into the history (with the first
-// configured profile's gate decisions). It does not audit again.
-func (s *Server) WriteReport(h reports.History, formats []string) (string, error) {
+// configured profile's gate decisions) and returns it with its folder. It does not audit
+// again.
+func (s *Server) WriteReport(h reports.History, formats []string) (*reports.Report, string, error) {
 	st := s.State()
 	if st == nil {
-		return "", fmt.Errorf("no audit has finished yet")
+		return nil, "", fmt.Errorf("no audit has finished yet")
 	}
 	b := reports.NewBuilder()
 	costs := map[string]*reports.CostSummary{}
@@ -32,5 +33,6 @@ func (s *Server) WriteReport(h reports.History, formats []string) (string, error
 		}
 	}
 	r := reports.Build(st.Audit, s.cfg.Engine.Rules(), costs, decisions, profileID, s.cfg.Now())
-	return h.Write(r, formats)
+	dir, err := h.Write(r, formats)
+	return r, dir, err
 }
