@@ -105,12 +105,6 @@ Exit 0 when the profile passes, 1 when it fails (a problem, or an open finding a
 	return cmd
 }
 
-// severityValues are the severities, without --fail-on's "none".
-func severityValues() []string {
-	v := failOnValues()
-	return v[:len(v)-1]
-}
-
 func writeCheckTable(w io.Writer, res *profilecheck.Result, rep *reports.Report) error {
 	verdict := "PASSED"
 	if !res.Passed {
