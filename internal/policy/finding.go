@@ -114,10 +114,23 @@ const (
 	// CategoryWorkload: how workloads run (Pod Security Standards, images, probes,
 	// resources, ServiceAccount tokens, NetworkPolicies).
 	CategoryWorkload Category = "workload"
+	// CategoryCertificates: machine identities (serving chains, CA bundles, client
+	// certificates, cert-manager Certificates, CSRs) that expire, never expire or are weak.
+	CategoryCertificates Category = "certificates"
+	// CategoryBackup: backup and restore readiness (Velero locations, schedules, backups,
+	// restore tests).
+	CategoryBackup Category = "backup"
+	// CategoryAutoscaling: HPAs, VPAs, metrics-server, cluster autoscaler and Karpenter
+	// that cannot scale.
+	CategoryAutoscaling Category = "autoscaling"
+	// CategoryObservability: whether the cluster is measured at all (metrics pipeline,
+	// scrapes, log and event agents on every node).
+	CategoryObservability Category = "observability"
 )
 
 // Categories lists every valid category.
-var Categories = []Category{CategoryCompliance, CategoryQuota, CategoryCost, CategoryUpgrade, CategoryDrift, CategoryWorkload}
+var Categories = []Category{CategoryCompliance, CategoryQuota, CategoryCost, CategoryUpgrade, CategoryDrift, CategoryWorkload,
+	CategoryCertificates, CategoryBackup, CategoryAutoscaling, CategoryObservability}
 
 // ResourceRef names the object a finding is about, in the shape of a Kubernetes
 // ObjectReference: Kind in its API CamelCase ("PodDisruptionBudget"), Namespace empty for
