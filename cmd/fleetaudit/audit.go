@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -157,7 +158,12 @@ findings about objects in that namespace; --fail-on then judges the findings sho
 	registerOutput(cmd, &output, reports.FormatNames(false))
 	src.kube.registerNamespace(cmd, groupOutput, "show only the findings about objects in this namespace")
 	cmd.RunE = c.runE(func(cmd *cobra.Command, args []string) (int, error) {
-		src.manifests = append(src.manifests, args...) // audit FILE... (a pre-commit hook's file list)
+		for _, a := range args { // audit FILE... (a pre-commit hook's file list)
+			if _, err := os.Stat(a); err != nil {
+				return exitUsage, usagef("audit %s: no file or folder %q (arguments are manifests to audit, as with --manifests; audit takes no subcommand)", a, a)
+			}
+		}
+		src.manifests = append(src.manifests, args...)
 		var threshold policy.Severity
 		if failOn != "none" {
 			s, err := policy.ParseSeverity(failOn)

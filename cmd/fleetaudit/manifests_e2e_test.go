@@ -74,8 +74,8 @@ func TestAuditManifestsEndToEnd(t *testing.T) {
 		if f.RuleID == "FA-WL-002" && (f.Location.Column != 13 || f.Resource.FieldPath != "spec.template.spec.containers[name=app].securityContext.privileged") {
 			t.Errorf("privileged finding at %s, field %s: want column 13 of the privileged key", f.Location, f.Resource.FieldPath)
 		}
-		if f.RuleID == "FA-UPG-004" && f.Severity != policy.SeverityLow {
-			t.Errorf("policy/v1beta1 PDB judged for %s: severity %s, want low (removed before the version judged)", c.Version, f.Severity)
+		if f.RuleID == "FA-UPG-004" && (f.Severity != policy.SeverityHigh || f.Kind != "deny") {
+			t.Errorf("policy/v1beta1 PDB judged for %s: %s %s, want a high deny (removed at the version judged: it will not apply)", c.Version, f.Severity, f.Kind)
 		}
 	}
 	// The rules that read nodes, usage, cost or CIS are skipped, with why, and fire on nothing.
@@ -123,20 +123,21 @@ func TestAuditManifestsEndToEnd(t *testing.T) {
 		}
 	}
 
-	// --kube-version v1.24.0: the upgrade to 1.25 removes policy/v1beta1, so the PDB blocks it.
-	code, out, errOut = runCLI(t, "audit", "--manifests", manifestsDir, "--kube-version", "v1.24.0", "-o", "json", "--fail-on", "high")
+	// --kube-version v1.24.0: policy/v1beta1 still applies but is deprecated (removed in
+	// 1.25): a medium warning, and --fail-on medium fails on it.
+	code, out, errOut = runCLI(t, "audit", "--manifests", manifestsDir, "--kube-version", "v1.24.0", "-o", "json", "--fail-on", "medium")
 	if code != exitFindings {
-		t.Fatalf("--kube-version v1.24.0 --fail-on high: exit %d, want %d: %s", code, exitFindings, errOut)
+		t.Fatalf("--kube-version v1.24.0 --fail-on medium: exit %d, want %d: %s", code, exitFindings, errOut)
 	}
 	a = decodeAudit(t, out)
 	found := false
 	for _, f := range a.Clusters[0].Findings {
-		if f.RuleID == "FA-UPG-004" && f.Kind == "deny" && f.Severity == policy.SeverityHigh && f.Location != nil && f.Location.Line == 1 {
+		if f.RuleID == "FA-UPG-004" && f.Kind == "warn" && f.Severity == policy.SeverityMedium && f.Location != nil && f.Location.Line == 1 {
 			found = true
 		}
 	}
 	if !found || a.Clusters[0].Version != "v1.24.0" {
-		t.Errorf("at v1.24.0 (got %s) want a high deny FA-UPG-004 on the PDB at pdb.yaml:1: %+v", a.Clusters[0].Version, a.Clusters[0].Findings)
+		t.Errorf("at v1.24.0 (got %s) want a medium warning FA-UPG-004 on the PDB at pdb.yaml:1: %+v", a.Clusters[0].Version, a.Clusters[0].Findings)
 	}
 }
 
@@ -261,10 +262,14 @@ metadata: {name: w}
 		args []string
 		want string
 	}{
-		{[]string{"--manifests", bad, "--demo"}, "--manifests and --demo cannot be combined"},
-		{[]string{"--manifests", bad, "--context", "prod"}, "--manifests and --context cannot be combined"},
+		{[]string{"--manifests", bad, "--demo"}, "--manifests, --helm-chart or --kustomize and --demo cannot be combined"},
+		{[]string{"--manifests", bad, "--context", "prod"}, "--manifests, --helm-chart or --kustomize and --context cannot be combined"},
+		{[]string{"--helm-chart", bad, "--snapshot", "x"}, "--manifests, --helm-chart or --kustomize and --snapshot cannot be combined"},
+		{[]string{"--manifests", bad, "--values", "v.yaml"}, "--values, --set and --api-versions apply to --helm-chart only"},
+		{[]string{"--manifests", bad, "--kustomize", bad}, "given twice"},
+		{[]string{"no-such-file.yaml"}, `no file or folder "no-such-file.yaml"`},
 		{[]string{"--manifests", bad, "--kube-version", "1.x"}, `--kube-version: kube version "1.x": want a Kubernetes version such as v1.33.0`},
-		{[]string{"--demo", "--kube-version", "v1.33.0"}, "--kube-version applies to --manifests only"},
+		{[]string{"--demo", "--kube-version", "v1.33.0"}, "--kube-version applies to --manifests, --helm-chart and --kustomize only"},
 		{[]string{"--manifests", bad, "--manifests", bad}, "given twice"},
 	} {
 		code, _, errOut := runCLI(t, append([]string{"audit"}, tc.args...)...)
