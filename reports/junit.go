@@ -52,8 +52,9 @@ type junitProblem struct {
 // JUnit writes one test suite per cluster and one test case per cluster × rule: a rule with
 // deny findings fails (the findings are the failure text, each after its file:line when it
 // was read from a file), warnings go to system-out, a rule
-// that could not be evaluated (ruleErrors) errs, and a cluster that could not be audited has
-// one erroring case. Waived findings fail nothing: a rule whose deny findings are all waived
+// that could not be evaluated (ruleErrors) errs, a rule not judged on the cluster (skipped: a
+// fact it reads was not collected, or files have no such state) is skipped with why, and a
+// cluster that could not be audited has one erroring case. Waived findings fail nothing: a rule whose deny findings are all waived
 // is skipped, with the waivers as the text.
 func JUnit(w io.Writer, r *Report) error {
 	out := junitSuites{Name: "fleetaudit"}
@@ -83,11 +84,18 @@ func JUnit(w io.Writer, r *Report) error {
 			for _, e := range c.RuleErrors {
 				errs[e.Rule] = e
 			}
+			skipped := map[string]string{}
+			for _, sk := range c.Skipped {
+				skipped[sk.Rule] = sk.Reason
+			}
 			for _, ru := range r.Rules {
 				tc := junitCase{Name: ru.ID + " " + ru.Title, Classname: c.Name + "." + string(ru.Category), SystemOut: strings.Join(warns[ru.ID], "\n")}
 				if e, ok := errs[ru.ID]; ok {
 					tc.Error = &junitProblem{Message: "rule could not be evaluated", Type: e.Reason, Text: e.Message}
 					s.Errors++
+				} else if why, ok := skipped[ru.ID]; ok && len(by[ru.ID]) == 0 {
+					tc.Skipped = &junitSkipped{Message: "not judged", Text: why}
+					s.Skipped++
 				} else if lines := by[ru.ID]; len(lines) > 0 {
 					tc.Failure = &junitProblem{Message: fmt.Sprintf("%d findings", len(lines)), Type: string(ru.Severity), Text: strings.Join(lines, "\n")}
 					s.Failures++

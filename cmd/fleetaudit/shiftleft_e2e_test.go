@@ -2,9 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"helm.sh/helm/v3/pkg/chart/loader"
+	"helm.sh/helm/v3/pkg/chartutil"
 
 	"github.com/fleetaudit/fleetaudit/internal/policy"
 	"github.com/fleetaudit/fleetaudit/internal/profilecheck"
@@ -244,5 +248,62 @@ func TestProfileCheck(t *testing.T) {
 		if !rollable && (len(p.Checks[0].Reasons) != 1 || !strings.Contains(p.Checks[0].Reasons[0], "fails its own check")) {
 			t.Errorf("plan %s: reasons %q", ref, p.Checks[0].Reasons)
 		}
+	}
+}
+
+// TestAuditFileInputsBadInput: a chart that fails to render and a missing values file are
+// clear errors naming the template (file:line:column) or the file; the other inputs of the
+// run are still audited, and the run is incomplete (exit 3).
+func TestAuditFileInputsBadInput(t *testing.T) {
+	code, out, errOut := runCLI(t, "audit", "--helm-chart", shopCharts+"/broken", "--kustomize", overlay, "-o", "json")
+	if code != exitIncomplete {
+		t.Fatalf("exit %d, want %d: %s", code, exitIncomplete, errOut)
+	}
+	a := decodeAudit(t, out)
+	if len(a.Clusters) != 2 {
+		t.Fatalf("clusters %+v", a.Clusters)
+	}
+	for _, c := range a.Clusters {
+		switch c.Name {
+		case shopCharts + "/broken":
+			if c.Status != "partial" || !strings.Contains(c.Problem, "broken/templates/configmap.yaml:7:13") || !strings.Contains(c.Problem, "region is required") {
+				t.Errorf("broken chart: status %s, problem %q", c.Status, c.Problem)
+			}
+		case overlay:
+			if c.Status != "ok" || len(findingsOf(c, "FA-WL-002")) != 1 {
+				t.Errorf("the overlay beside a broken chart: status %s, %d privileged findings", c.Status, len(findingsOf(c, "FA-WL-002")))
+			}
+		default:
+			t.Errorf("unexpected cluster %s", c.Name)
+		}
+	}
+	code, out, _ = runCLI(t, "audit", "--helm-chart", shopChart, "--values", "testdata/no-such-values.yaml", "-o", "json")
+	if code != exitIncomplete || !strings.Contains(decodeAudit(t, out).Clusters[0].Problem, "values file: open testdata/no-such-values.yaml") {
+		t.Errorf("missing values file: exit %d\n%s", code, out)
+	}
+}
+
+// TestProfileCheckFindsPackagedCharts: a layer's chart packaged as NAME-VERSION.tgz (what
+// helm pull writes and Helm's repository cache holds) is found, rendered and judged.
+func TestProfileCheckFindsPackagedCharts(t *testing.T) {
+	ch, err := loader.Load(shopChart)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache := t.TempDir()
+	tgz, err := chartutil.Save(ch, cache)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if filepath.Base(tgz) != "shop-0.3.1.tgz" {
+		t.Fatalf("packaged as %s", tgz)
+	}
+	code, out, errOut := runCLI(t, "profile", "check", "shop-platform@2.0.0", "--catalog", checkFleet, "--charts", cache, "-o", "json")
+	var res profilecheck.Result
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("exit %d: %v\n%s%s", code, err, out, errOut)
+	}
+	if code != exitFindings || len(res.Layers) != 1 || res.Layers[0].Path != tgz || res.Layers[0].Blocking != 1 || len(res.Problems) != 0 {
+		t.Errorf("exit %d: %+v", code, res)
 	}
 }
