@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/url"
+	"strings"
 	"syscall"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -12,7 +13,10 @@ import (
 
 // Reasons a collector can fail for, as recorded in facts.CollectorRun.Reason.
 const (
-	ReasonUnreachable  = "unreachable"
+	ReasonUnreachable = "unreachable"
+	// ReasonCredentials: the kubeconfig's credentials could not be obtained (an exec
+	// credential plugin failed or is missing), before any request reached the cluster.
+	ReasonCredentials  = "credentials"
 	ReasonTimeout      = "timeout"
 	ReasonUnauthorized = "unauthorized"
 	ReasonForbidden    = "forbidden"
@@ -25,6 +29,8 @@ func Classify(ctx context.Context, err error) string {
 	var netErr net.Error
 	var urlErr *url.Error
 	switch {
+	case strings.Contains(err.Error(), "getting credentials:"): // client-go's exec plugin error, not typed
+		return ReasonCredentials
 	case apierrors.IsUnauthorized(err):
 		return ReasonUnauthorized
 	case apierrors.IsForbidden(err):

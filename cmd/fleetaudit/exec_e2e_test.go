@@ -77,6 +77,14 @@ func TestExecCredentialPlugins(t *testing.T) {
 			if r.Status != "failed" || !strings.Contains(r.Problem, "getting credentials: exec") || !strings.Contains(r.Problem, "failed with exit code 1") {
 				t.Errorf("no-credentials: a failing plugin must fail the cluster, saying so: %s %q", r.Status, r.Problem)
 			}
+			if len(r.Collection) == 0 {
+				t.Error("no-credentials: no collector run recorded")
+			}
+			for _, run := range r.Collection {
+				if run.Reason != "credentials" {
+					t.Errorf("no-credentials: collector %s failed for reason %q, want credentials (not unreachable: no request left)", run.Collector, run.Reason)
+				}
+			}
 		}
 	}
 	if len(clusters) != 3 {

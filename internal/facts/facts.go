@@ -125,7 +125,8 @@ type CollectorRun struct {
 	Collector string `json:"collector"`
 	// Error is empty on success.
 	Error string `json:"error,omitempty"`
-	// Reason classifies Error: unreachable, timeout, unauthorized, forbidden, or error.
+	// Reason classifies Error: unreachable, credentials (a kubeconfig exec plugin failed),
+	// timeout, unauthorized, forbidden, or error.
 	Reason          string  `json:"reason,omitempty"`
 	DurationSeconds float64 `json:"durationSeconds"`
 }
