@@ -2,6 +2,7 @@ package chart
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -40,6 +41,14 @@ func valueSets() map[string]map[string]any {
 	everything["podLabels"] = map[string]any{"azure.workload.identity/use": "true"}
 	everything["podAnnotations"] = map[string]any{"example.com/team": "platform"}
 	everything["priorityClassName"] = "system-cluster-critical"
+	// An exec credential plugin brought by an init container (docs/images.md).
+	everything["initContainers"] = []any{map[string]any{"name": "gke-auth-plugin", "image": "registry.example.com/gke-gcloud-auth-plugin@sha256:" + strings.Repeat("cd", 32),
+		"command":         []any{"cp", "/usr/local/bin/gke-gcloud-auth-plugin", "/plugins/"},
+		"volumeMounts":    []any{map[string]any{"name": "plugins", "mountPath": "/plugins"}},
+		"resources":       map[string]any{"requests": map[string]any{"cpu": "10m", "memory": "16Mi"}, "limits": map[string]any{"memory": "16Mi"}},
+		"securityContext": map[string]any{"runAsNonRoot": true, "allowPrivilegeEscalation": false, "readOnlyRootFilesystem": true, "capabilities": map[string]any{"drop": []any{"ALL"}}}}}
+	everything["extraVolumes"] = []any{map[string]any{"name": "plugins", "emptyDir": map[string]any{}}}
+	everything["extraVolumeMounts"] = []any{map[string]any{"name": "plugins", "mountPath": "/plugins", "readOnly": true}}
 	return map[string]map[string]any{
 		"defaults":    nil,
 		"everything":  everything,
@@ -66,6 +75,37 @@ func kinds(docs []map[string]any) map[string]int {
 		out[d["kind"].(string)]++
 	}
 	return out
+}
+
+// TestExtraVolumesAndInitContainers: both pod specs (serve and report) get the extra
+// volume, its mount, the init container and a writable /tmp.
+func TestExtraVolumesAndInitContainers(t *testing.T) {
+	for _, d := range render(t, valueSets()["everything"]) {
+		var spec map[string]any
+		switch d["kind"] {
+		case "Deployment":
+			spec = dig(d, "spec", "template", "spec")
+		case "CronJob":
+			spec = dig(d, "spec", "jobTemplate", "spec", "template", "spec")
+		default:
+			continue
+		}
+		vols := fmt.Sprint(spec["volumes"])
+		mounts := fmt.Sprint(spec["containers"].([]any)[0].(map[string]any)["volumeMounts"])
+		inits := fmt.Sprint(spec["initContainers"])
+		if !strings.Contains(vols, "name:plugins") || !strings.Contains(vols, "name:tmp") || !strings.Contains(mounts, "mountPath:/plugins") ||
+			!strings.Contains(mounts, "mountPath:/tmp") || !strings.Contains(inits, "gke-auth-plugin") {
+			t.Errorf("%s: volumes %s\nmounts %s\ninit containers %s", d["kind"], vols, mounts, inits)
+		}
+	}
+}
+
+// dig follows keys through nested maps.
+func dig(m map[string]any, keys ...string) map[string]any {
+	for _, k := range keys {
+		m, _ = m[k].(map[string]any)
+	}
+	return m
 }
 
 // TestValueSetsRender: each realistic value set renders what it switches on and nothing it
