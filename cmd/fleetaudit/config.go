@@ -19,7 +19,7 @@ import (
 // flag of that name in every command that has it; flags on the command line win. The keys
 // are not listed anywhere: they are the flags of the command tree (configKeys), minus the
 // ones that only make sense per invocation.
-var perInvocationFlags = []string{"config", "help", "output", "output-dir", "namespace", "demo", "manifests", "helm-chart", "kustomize", "values", "set", "api-versions"}
+var perInvocationFlags = []string{"config", "help", "output", "output-dir", "namespace", "demo", "manifests", "helm-chart", "kustomize", "values", "set", "api-versions", "helm-release", "helm-namespace"}
 
 // configKey is one configurable flag: its value kind, allowed values (enums) and help.
 type configKey struct {

@@ -220,6 +220,8 @@ type sourceFlags struct {
 	helmValues  []string
 	helmSet     []string
 	apiVersions []string
+	helmRelease string
+	helmNS      string
 	// stderr receives logs and, on a terminal, progress; stdin is read by --manifests -.
 	stderr io.Writer
 	stdin  io.Reader
@@ -249,6 +251,8 @@ func (s *sourceFlags) registerManifests(cmd *cobra.Command) {
 		fs.StringArrayVar(&s.helmValues, "values", nil, "values file merged over each --helm-chart's values.yaml, in order (repeatable)")
 		fs.StringArrayVar(&s.helmSet, "set", nil, "KEY=VALUE set on each --helm-chart after the values files, Helm's --set syntax (repeatable)")
 		fs.StringArrayVar(&s.apiVersions, "api-versions", nil, "API version each --helm-chart sees as served (.Capabilities.APIVersions), like helm template -a, e.g. monitoring.coreos.com/v1 (repeatable)")
+		fs.StringVar(&s.helmRelease, "helm-release", "", "release name each --helm-chart is rendered as (default: the chart's name)")
+		fs.StringVar(&s.helmNS, "helm-namespace", "", "namespace each --helm-chart is rendered into, .Release.Namespace (default: default)")
 		fs.StringArrayVar(&s.kustomize, "kustomize", nil, "audit a Kustomize overlay built like kustomize build (no plugins, no network); one virtual cluster per overlay (repeatable)")
 	})
 	_ = cmd.MarkFlagFilename("manifests", "yaml", "yml", "json")
@@ -273,8 +277,8 @@ func (s *sourceFlags) manifestJobs() ([]fleet.Job, error) {
 	if err != nil {
 		return nil, err
 	}
-	if (len(s.helmValues) > 0 || len(s.helmSet) > 0 || len(s.apiVersions) > 0) && len(s.helmCharts) == 0 {
-		return nil, usagef("--values, --set and --api-versions apply to --helm-chart only")
+	if (len(s.helmValues) > 0 || len(s.helmSet) > 0 || len(s.apiVersions) > 0 || s.helmRelease != "" || s.helmNS != "") && len(s.helmCharts) == 0 {
+		return nil, usagef("--values, --set, --api-versions, --helm-release and --helm-namespace apply to --helm-chart only")
 	}
 	var inputs []manifests.Input
 	for _, p := range s.manifests {
@@ -286,7 +290,7 @@ func (s *sourceFlags) manifestJobs() ([]fleet.Job, error) {
 	}
 	for _, p := range s.helmCharts {
 		inputs = append(inputs, manifests.HelmInput(p, manifests.HelmOptions{ValueFiles: s.helmValues, Set: s.helmSet,
-			KubeVersion: kv, APIVersions: s.apiVersions}))
+			KubeVersion: kv, APIVersions: s.apiVersions, Release: s.helmRelease, Namespace: s.helmNS}))
 	}
 	for _, p := range s.kustomize {
 		inputs = append(inputs, manifests.KustomizeInput(p))

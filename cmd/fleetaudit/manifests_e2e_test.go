@@ -265,7 +265,7 @@ metadata: {name: w}
 		{[]string{"--manifests", bad, "--demo"}, "--manifests, --helm-chart or --kustomize and --demo cannot be combined"},
 		{[]string{"--manifests", bad, "--context", "prod"}, "--manifests, --helm-chart or --kustomize and --context cannot be combined"},
 		{[]string{"--helm-chart", bad, "--snapshot", "x"}, "--manifests, --helm-chart or --kustomize and --snapshot cannot be combined"},
-		{[]string{"--manifests", bad, "--values", "v.yaml"}, "--values, --set and --api-versions apply to --helm-chart only"},
+		{[]string{"--manifests", bad, "--values", "v.yaml"}, "--values, --set, --api-versions, --helm-release and --helm-namespace apply to --helm-chart only"},
 		{[]string{"--manifests", bad, "--kustomize", bad}, "given twice"},
 		{[]string{"no-such-file.yaml"}, `no file or folder "no-such-file.yaml"`},
 		{[]string{"--manifests", bad, "--kube-version", "1.x"}, `--kube-version: kube version "1.x": want a Kubernetes version such as v1.33.0`},

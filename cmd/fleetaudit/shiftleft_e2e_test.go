@@ -140,7 +140,8 @@ func TestAuditKustomizeOverlayThatTurnsPrivileged(t *testing.T) {
 }
 
 // TestOwnChartPassesOwnAudit: fleetaudit's own chart, rendered with its defaults, has no
-// finding at high or above under our own rules (the CI gate of docs/manifests.md).
+// finding at high or above under our own rules (the CI gate of docs/manifests.md), and
+// installed as documented (own namespace, NetworkPolicy on) none above low.
 func TestOwnChartPassesOwnAudit(t *testing.T) {
 	code, out, errOut := runCLI(t, "audit", "--helm-chart", ownChart, "--fail-on", "high", "-o", "json")
 	a := decodeAudit(t, out)
@@ -174,6 +175,27 @@ func TestOwnChartPassesOwnAudit(t *testing.T) {
 	}
 	if !judged {
 		t.Error("FA-WL-002 (privileged) was not judged on the chart")
+	}
+
+	// Installed as documented (its own namespace, a NetworkPolicy), nothing is above low.
+	code, out, errOut = runCLI(t, "audit", "--helm-chart", ownChart, "--helm-release", "fleetaudit", "--helm-namespace", "fleetaudit",
+		"--set", "networkPolicy.enabled=true", "--set", "networkPolicy.egress.apiServers.cidrs={10.0.0.1/32}", "-o", "json")
+	if code != exitOK {
+		t.Fatalf("with a NetworkPolicy: exit %d: %s", code, errOut)
+	}
+	a = decodeAudit(t, out)
+	n := 0
+	for _, f := range a.Clusters[0].Findings {
+		n++
+		if f.Severity.Rank() > policy.SeverityLow.Rank() {
+			t.Errorf("our chart, installed as documented: %s %s %s: %s", f.Severity, f.RuleID, f.Resource, f.Message)
+		}
+		if f.Resource.Namespace != "" && f.Resource.Namespace != "fleetaudit" {
+			t.Errorf("rendered outside --helm-namespace: %s", f.Resource)
+		}
+	}
+	if n == 0 {
+		t.Error("no finding at all: the image is not pinned by digest by default, FA-WL-019 (low) should say so")
 	}
 }
 
