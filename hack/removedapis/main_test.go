@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -157,5 +158,49 @@ func TestGenerateRefusesBadOverrides(t *testing.T) {
 	b, err := Generate(pluto, []byte("- {api: policy/v1beta1, kinds: [PodDisruptionBudget], scan: false, why: x}"), meta)
 	if err != nil || !bytes.Contains(b, []byte(`- {group: policy, version: v1beta1, kinds: [PodDisruptionBudget], deprecatedIn: "1.21", removedIn: "1.25", replacement: policy/v1, component: kubernetes, scan: false}`)) {
 		t.Errorf("generated %s, %v", b, err)
+	}
+}
+
+// TestAddonRows: the add-ons Pluto lacks (overrides.yaml, read from each project's CRDs) stay
+// in the table with their own releases, so a regeneration that loses or renumbers them fails.
+func TestAddonRows(t *testing.T) {
+	table, err := rules.ParseRemovedAPIs(out, read(t, out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	byKey := map[string]rules.RemovedAPI{}
+	perComponent := map[string]int{}
+	for _, r := range table {
+		byKey[r.Group+"/"+r.Version+" "+r.Kinds[0]] = r
+		perComponent[r.Component]++
+	}
+	for key, want := range map[string][5]string{ // component, deprecatedIn, removedIn, replacement, scanned
+		"gateway.networking.k8s.io/v1alpha2 HTTPRoute":        {"gateway-api", "0.6", "0.8", "gateway.networking.k8s.io/v1", "true"},
+		"gateway.networking.k8s.io/v1alpha2 ReferenceGrant":   {"gateway-api", "0.8", "1.1", "gateway.networking.k8s.io/v1beta1", "true"},
+		"gateway.networking.k8s.io/v1alpha2 GRPCRoute":        {"gateway-api", "1.1", "1.2", "gateway.networking.k8s.io/v1", "true"},
+		"gateway.networking.k8s.io/v1alpha3 BackendTLSPolicy": {"gateway-api", "1.4", "", "gateway.networking.k8s.io/v1", "true"},
+		"gateway.networking.k8s.io/v1alpha2 TCPRoute":         {"gateway-api", "1.6", "", "gateway.networking.k8s.io/v1", "true"},
+		"kustomize.toolkit.fluxcd.io/v1beta2 Kustomization":   {"flux", "2.0", "2.8", "kustomize.toolkit.fluxcd.io/v1", "true"},
+		"source.toolkit.fluxcd.io/v1beta1 GitRepository":      {"flux", "2.0", "2.7", "source.toolkit.fluxcd.io/v1", "true"},
+		"source.toolkit.fluxcd.io/v1beta2 HelmChart":          {"flux", "2.3", "2.8", "source.toolkit.fluxcd.io/v1", "false"},
+		"helm.toolkit.fluxcd.io/v2beta1 HelmRelease":          {"flux", "2.2", "2.7", "helm.toolkit.fluxcd.io/v2", "true"},
+		"notification.toolkit.fluxcd.io/v1beta2 Alert":        {"flux", "2.2", "2.9", "notification.toolkit.fluxcd.io/v1beta3", "true"},
+		"image.toolkit.fluxcd.io/v1beta1 ImagePolicy":         {"flux", "", "2.7", "image.toolkit.fluxcd.io/v1", "true"},
+	} {
+		r, ok := byKey[key]
+		if !ok {
+			t.Errorf("no row %s", key)
+			continue
+		}
+		got := [5]string{r.Component, r.DeprecatedIn, r.RemovedIn, r.Replacement, fmt.Sprint(r.Scanned())}
+		if got != want {
+			t.Errorf("%s: %v, want %v", key, got, want)
+		}
+	}
+	// Whole families, so one lost override entry shows: Gateway API 21 rows, Flux 25.
+	for comp, want := range map[string]int{"gateway-api": 21, "flux": 25} {
+		if perComponent[comp] != want {
+			t.Errorf("%d %s rows, want %d", perComponent[comp], comp, want)
+		}
 	}
 }
