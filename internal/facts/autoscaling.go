@@ -20,9 +20,9 @@ type Autoscaling struct {
 
 // HPA is one HorizontalPodAutoscaler.
 type HPA struct {
-	Namespace string      `json:"namespace"`
-	Name      string      `json:"name"`
-	Target    ObjectRef   `json:"target"`
+	Namespace string    `json:"namespace"`
+	Name      string    `json:"name"`
+	Target    ObjectRef `json:"target"`
 	// TargetFound says whether the scale target exists: set for the kinds fleetaudit lists
 	// (Deployment, StatefulSet, ReplicaSet of group apps), absent for other kinds.
 	TargetFound *bool `json:"targetFound,omitempty"`

@@ -9,9 +9,10 @@ type Observability struct {
 	MetricsAPI *APIService `json:"metricsAPI,omitempty"`
 	// SchedulableNodes counts the nodes that are not cordoned: where a node agent must run.
 	SchedulableNodes *int `json:"schedulableNodes,omitempty"`
-	// DaemonSets are every DaemonSet, in a compact form, sorted by namespace and name: the
+	// DaemonSets are every DaemonSet, in a compact form, sorted by namespace and name (null
+	// when the observability collector did not write them): the
 	// rules find log and event agents among them by name (params).
-	DaemonSets []DaemonSet `json:"daemonSets,omitempty"`
+	DaemonSets []DaemonSet `json:"daemonSets"`
 	// Prometheus is what the configured Prometheus scrapes of the cluster; nil when no
 	// Prometheus was queried for it.
 	Prometheus *Scrapes `json:"prometheus,omitempty"`
