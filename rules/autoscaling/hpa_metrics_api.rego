@@ -37,7 +37,11 @@ state := sprintf("is not Available (%s: %s)", [object.get(api, "reason", ""), ob
 deny contains finding if {
 	count(users) > 0
 	finding := {
-		"msg": sprintf("%d HPAs scale on CPU or memory (%s) but metrics.k8s.io %s", [count(users), concat(", ", users), state]),
+		"msg": sprintf("%d %s on CPU or memory (%s) but metrics.k8s.io %s", [count(users), verb(count(users)), concat(", ", users), state]),
 		"resource": k8s.ref("apiregistration.k8s.io/v1", "APIService", "", api.name),
 	}
 }
+
+verb(1) := "HPA scales"
+
+verb(n) := "HPAs scale" if n != 1

@@ -11,7 +11,7 @@ inp(hpas, api) := {"cluster": {"autoscaling": {"hpas": hpas}, "observability": {
 test_not_served if {
 	got := rule.deny with input as inp([cpu_hpa, external_hpa], {"name": "v1beta1.metrics.k8s.io", "registered": false})
 	some f in got
-	f.msg == "1 HPAs scale on CPU or memory (shop/web) but metrics.k8s.io is not served (no APIService v1beta1.metrics.k8s.io)"
+	f.msg == "1 HPA scales on CPU or memory (shop/web) but metrics.k8s.io is not served (no APIService v1beta1.metrics.k8s.io)"
 	f.resource == {"apiVersion": "apiregistration.k8s.io/v1", "kind": "APIService", "name": "v1beta1.metrics.k8s.io"}
 }
 

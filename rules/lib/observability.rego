@@ -12,7 +12,7 @@ params := k8s.params("observability")
 facts := object.get(input.cluster, "observability", {})
 
 default_log_agents := [
-	"fluent-bit", "*-fluent-bit", "fluentd", "*-fluentd", "vector", "*-vector", "vector-agent",
+	"fluent-bit", "*-fluent-bit", "fluentbit-gke", "fluentd", "*-fluentd", "vector", "*-vector", "vector-agent",
 	"promtail", "*-promtail", "grafana-agent", "*-grafana-agent", "alloy", "*-alloy",
 	"datadog", "datadog-agent", "*-datadog", "opentelemetry-collector", "*-opentelemetry-collector*",
 	"otel-collector", "otel-agent", "filebeat", "*-filebeat", "kubernetes-event-exporter", "event-exporter",

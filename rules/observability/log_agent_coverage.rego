@@ -29,9 +29,13 @@ deny contains finding if {
 	want := max([d.desired, nodes])
 	d.ready < want
 	finding := {
-		"msg": sprintf("log agent DaemonSet %s/%s is ready on %d of %d nodes (%d desired, %d schedulable): %d nodes without a log agent", [d.namespace, d.name, d.ready, want, d.desired, nodes, want - d.ready]),
+		"msg": sprintf("log agent DaemonSet %s/%s is ready on %d of %d nodes (%d desired, %d schedulable): %d %s without a log agent", [d.namespace, d.name, d.ready, want, d.desired, nodes, want - d.ready, noun(want - d.ready, "node")]),
 		"resource": obs.daemonset_resource(d),
 		"signal": "log_agent",
 		"missingNodes": want - d.ready,
 	}
 }
+
+noun(1, word) := word
+
+noun(n, word) := concat("", [word, "s"]) if n != 1

@@ -16,7 +16,7 @@ test_one_of_three if {
 test_not_desired_on_tainted_nodes if {
 	got := rule.deny with input as inp({"namespace": "logging", "name": "vector", "desired": 2, "ready": 2}, 3)
 	some f in got
-	contains(f.msg, "ready on 2 of 3 nodes (2 desired, 3 schedulable): 1 nodes without")
+	contains(f.msg, "ready on 2 of 3 nodes (2 desired, 3 schedulable): 1 node without")
 }
 
 test_everywhere if {
