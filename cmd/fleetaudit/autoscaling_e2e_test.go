@@ -292,3 +292,32 @@ nodeGroups:
 		}
 	}
 }
+
+// TestDemoShowsAutoscalingAndObservability: the demo fleet shows findings of both categories
+// on the clusters that are broken, and none on prod-eu-west, whose HPA, Karpenter NodePool,
+// metrics API and fluent-bit are healthy.
+func TestDemoShowsAutoscalingAndObservability(t *testing.T) {
+	code, out, errOut := runCLI(t, "audit", "--demo", "-o", "json")
+	if code == exitUsage || code == exitIncomplete {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	a := decodeAudit(t, out)
+	got := map[string][]string{}
+	for _, c := range a.Clusters {
+		for _, fi := range c.Findings {
+			if fi.Category == "autoscaling" || fi.Category == "observability" {
+				got[c.Name] = append(got[c.Name], fi.RuleID)
+			}
+		}
+		slices.Sort(got[c.Name])
+	}
+	want := map[string][]string{
+		"prod-us-central": {"FA-AS-002", "FA-AS-004", "FA-OBS-004"},
+		"staging-eastus":  {"FA-AS-002", "FA-AS-003", "FA-AS-005", "FA-AS-008", "FA-OBS-001", "FA-OBS-003"},
+	}
+	for _, name := range []string{"prod-eu-west", "prod-us-central", "staging-eastus"} {
+		if !slices.Equal(got[name], want[name]) {
+			t.Errorf("%s: %v, want %v", name, got[name], want[name])
+		}
+	}
+}
