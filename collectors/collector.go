@@ -82,7 +82,8 @@ type Config struct {
 
 // All is the registry: every collector, in the order they run. The identity collector
 // (facts.IdentityCollector) comes first; when it fails the cluster is unreachable and the
-// others are skipped. CIS runs only when a CIS source is configured.
+// others are skipped. CIS runs only when a CIS source is configured, scrapes only when a
+// Prometheus is (--prometheus-url).
 func All(cfg Config) []Collector {
 	if cfg.Upgrade.RemovedAPIs == nil {
 		cfg.Upgrade.RemovedAPIs, _ = rules.RemovedAPIs() // the embedded table always parses (tested)
@@ -94,19 +95,25 @@ func All(cfg Config) []Collector {
 		Cost{Config: cfg.Cost}, // after usage: allocates with its per-pod usage
 		Workloads{},            // before upgrade: its CronJob LIST spares upgrade's metadata scan of them
 		Upgrade{Config: cfg.Upgrade},
+		Autoscaling{},
+		Observability{},
 	}
 	if len(cfg.CIS.Sources) > 0 {
 		cs = append(cs, CIS{Config: cfg.CIS})
 	}
+	if len(cfg.Usage.PrometheusURLs) > 0 {
+		cs = append(cs, Scrapes{Config: cfg.Usage})
+	}
 	return cs
 }
 
-// Writes maps each collector's name to the facts paths it writes (the CIS collector's too,
-// configured or not), so an output can tell which rules a failed collector left unjudged.
+// Writes maps each collector's name to the facts paths it writes (the CIS and scrapes
+// collectors' too, configured or not), so an output can tell which rules a failed collector
+// left unjudged.
 // Built once: All parses the embedded removed-API table. Callers must not modify it.
 var Writes = sync.OnceValue(func() map[string][]string {
 	out := map[string][]string{}
-	for _, c := range append(All(Config{}), CIS{}) {
+	for _, c := range append(All(Config{}), CIS{}, Scrapes{}) {
 		if w, ok := c.(Writer); ok {
 			out[c.Name()] = w.Writes()
 		}

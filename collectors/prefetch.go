@@ -102,6 +102,11 @@ var lists = map[string]func(t Target) func(context.Context, metav1.ListOptions) 
 			return t.Client.NetworkingV1().NetworkPolicies("").List(ctx, o)
 		}
 	},
+	"horizontalpodautoscalers": func(t Target) func(context.Context, metav1.ListOptions) (runtime.Object, error) {
+		return func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+			return t.Client.AutoscalingV2().HorizontalPodAutoscalers("").List(ctx, o)
+		}
+	},
 	"customresourcedefinitions": listCRDs,
 	"apiserver-leases": func(t Target) func(context.Context, metav1.ListOptions) (runtime.Object, error) {
 		return func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {

@@ -12,7 +12,7 @@ import (
 // collection record, which every collector appends to, and source, which only facts built
 // from files (internal/manifests) have.
 func TestCollectorsWriteEveryPathOnce(t *testing.T) {
-	cs := All(Config{CIS: CISConfig{Sources: map[string]CISSource{"*": {}}}})
+	cs := All(Config{CIS: CISConfig{Sources: map[string]CISSource{"*": {}}}, Usage: UsageConfig{PrometheusURLs: map[string]string{"*": "http://prometheus:9090"}}})
 	writer := map[string]string{}
 	for _, c := range cs {
 		w, ok := c.(Writer)
@@ -39,9 +39,11 @@ func TestCollectorsWriteEveryPathOnce(t *testing.T) {
 }
 
 // The state of a live cluster, which facts built from files lack, is exactly what the
-// identity, usage, cost and CIS collectors write: the rules reading it are skipped on files.
+// identity, usage, cost, CIS, autoscaling, observability and scrapes collectors write: the
+// rules reading it are skipped on files.
 func TestLivePaths(t *testing.T) {
-	if got, want := LivePaths(), []string{"cis", "cost", "nodes", "uid", "usage"}; !slices.Equal(got, want) {
+	if got, want := LivePaths(), []string{"autoscaling", "cis", "cost", "nodes", "observability.daemonSets",
+		"observability.metricsAPI", "observability.prometheus", "observability.schedulableNodes", "uid", "usage"}; !slices.Equal(got, want) {
 		t.Errorf("LivePaths() = %v, want %v", got, want)
 	}
 	if !ReadsPath([]string{"rbac"}, "rbac.roles") || !ReadsPath([]string{"usage.pods"}, "usage") || ReadsPath([]string{"workloads"}, "usage") || !ReadsPath(nil, "nodes") {

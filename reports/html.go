@@ -46,6 +46,7 @@ var funcs = template.FuncMap{
 	"mixChart":       mixChart,
 	"sortedKeys":     sortedKeys[policy.Score],
 	"costKeys":       sortedKeys[float64],
+	"readiness":      Readiness,
 	"controlGroups":  controlGroups,
 	"controlName":    controlName,
 	"join":           strings.Join,

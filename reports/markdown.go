@@ -71,6 +71,12 @@ func Markdown(w io.Writer, r *Report) error {
 		}
 		fmt.Fprintf(&b, "| %s | $%.4f | $%.2f | %s | $%.4f |\n", md(c.Name), c.Cost.Hourly, c.Cost.Monthly, strings.Join(mix, ", "), c.Cost.IdleHourly)
 	}
+	if rows := Readiness(r); len(rows) > 0 {
+		b.WriteString("\n## Autoscaling and observability\n\n| cluster | autoscaling findings | missing signals | not judged |\n|---|---|---|---|\n")
+		for _, row := range rows {
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", md(row.Cluster), md(row.Autoscaling), md(row.MissingSignals), md(row.NotJudged))
+		}
+	}
 	if s.Profile != "" {
 		fmt.Fprintf(&b, "\n## Upgrade readiness (%s)\n\n| cluster | target | decision | reasons |\n|---|---|---|---|\n", md(s.Profile))
 		for _, c := range r.Clusters {

@@ -40,10 +40,27 @@ func Jobs() ([]fleet.Job, error) {
 		if err != nil {
 			return nil, fmt.Errorf("embedded demo fleet: %w", err)
 		}
+		shiftConditions(c, loaded.Sub(c.CollectedAt))
 		c.CollectedAt = loaded
 		jobs = append(jobs, fleet.Job{Name: c.Name, Facts: func(context.Context, fleet.FinalFunc) *facts.Cluster { return c }})
 	}
 	return jobs, nil
+}
+
+// shiftConditions moves the HPA conditions' transition times by d, with collectedAt, so the
+// ages the demo documents were written with (an HPA failing for three days) stay the same.
+func shiftConditions(c *facts.Cluster, d time.Duration) {
+	if c.Autoscaling == nil {
+		return
+	}
+	for i := range c.Autoscaling.HPAs {
+		for j := range c.Autoscaling.HPAs[i].Conditions {
+			if t := c.Autoscaling.HPAs[i].Conditions[j].LastTransitionTime; t != nil {
+				moved := t.Add(d)
+				c.Autoscaling.HPAs[i].Conditions[j].LastTransitionTime = &moved
+			}
+		}
+	}
 }
 
 // Bound is the demo fleet's bindings and the example catalog they bind to (examples/).

@@ -44,6 +44,12 @@ type Cluster struct {
 	// Workloads is filled by the workloads collector: pod templates, namespaces and
 	// NetworkPolicies for the workload posture rules; nil when it did not run (older snapshots).
 	Workloads *Workloads `json:"workloads,omitempty"`
+	// Autoscaling is filled by the autoscaling collector: HPAs, VPAs, Karpenter NodePools and
+	// the cluster autoscaler; nil when it did not run.
+	Autoscaling *Autoscaling `json:"autoscaling,omitempty"`
+	// Observability is filled by the observability collector (metrics API, DaemonSets) and,
+	// when a Prometheus is configured, the scrapes collector; nil when neither ran.
+	Observability *Observability `json:"observability,omitempty"`
 	// Collection records, per collector, whether it succeeded; see Status.
 	Collection []CollectorRun `json:"collection"`
 	// Source is set when the facts were built from files (manifests, a rendered Helm chart,

@@ -9,9 +9,10 @@ import (
 )
 
 // Facts paths name the parts of a Cluster document by their JSON names: every top-level
-// field ("nodes", "usage", …), except that "rbac" is split into its fields ("rbac.roles",
-// "rbac.serviceAccounts", …) because its parts are collected at different times (the
-// ServiceAccounts' use needs the pod LIST, the roles and bindings do not).
+// field ("nodes", "usage", …), except that "rbac" and "observability" are split into their
+// fields ("rbac.roles", "observability.prometheus", …) because their parts are collected at
+// different times or by different collectors (the ServiceAccounts' use needs the pod LIST,
+// the roles and bindings do not; Prometheus is queried only when one is configured).
 //
 // Rules declare the paths they read (METADATA custom.reads) and see only those; collectors
 // declare a path final once nothing will write it again, so a live audit can evaluate the
@@ -22,7 +23,7 @@ import (
 var PresetPaths = []string{"schemaVersion", "name", "server", "collectedAt"}
 
 // split lists the top-level fields whose own fields are paths.
-var split = []string{"rbac"}
+var split = []string{"rbac", "observability"}
 
 type pathField struct {
 	path      string

@@ -56,6 +56,8 @@ var Families = []desc{
 	{"fleetaudit_upgrade_blockers", "What blocks the gate per cluster, profile and rule: a rule ID (its blocking findings), non-waivable:CHECK, or facts (missing or stale).", []string{"cluster", "profile", "rule"}},
 	{"fleetaudit_profile_info", "The cluster's place in the profile catalog (value 1): bound profile, the version it is held to and the version it is seen to run (empty: drifted from every version).", []string{"cluster", "profile", "held_to", "runs"}},
 	{"fleetaudit_profile_update_available", "1 when the catalog has a newer version of the cluster's bound profile than the one it is held to, else 0.", []string{"cluster", "profile", "newest"}},
+	{"fleetaudit_hpa_unable_to_scale", "HorizontalPodAutoscalers whose AbleToScale or ScalingActive condition is False at collection, whatever its age (FA-AS-002 reports those past autoscaling.unable_grace).", []string{"cluster"}},
+	{"fleetaudit_observability_coverage", "Whether the cluster has an observability signal (1) or a deny finding of an observability rule says it lacks it (0): metrics_api, log_agent, and kubelet_scrape, apiserver_scrape, ksm_scrape when a Prometheus was queried.", []string{"cluster", "signal"}},
 	{"fleetaudit_collector_up", "Whether the collector succeeded on the cluster in the last audit (1) or not (0).", []string{"cluster", "collector"}},
 	{"fleetaudit_collector_duration_seconds", "Time the collector took on the cluster in the last audit.", []string{"cluster", "collector"}},
 	{"fleetaudit_rule_errors", "Rules that could not be evaluated on the cluster in the last audit (1 each), by reason: timeout (--eval-timeout), not-evaluated, cancelled or error.", []string{"cluster", "rule", "reason"}},
