@@ -94,6 +94,7 @@ func All(cfg Config) []Collector {
 		Cost{Config: cfg.Cost}, // after usage: allocates with its per-pod usage
 		Workloads{},            // before upgrade: its CronJob LIST spares upgrade's metadata scan of them
 		Upgrade{Config: cfg.Upgrade},
+		Backup{}, // after workloads: reads its Deployment, StatefulSet, DaemonSet and CronJob LISTs
 	}
 	if len(cfg.CIS.Sources) > 0 {
 		cs = append(cs, CIS{Config: cfg.CIS})

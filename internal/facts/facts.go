@@ -44,6 +44,9 @@ type Cluster struct {
 	// Workloads is filled by the workloads collector: pod templates, namespaces and
 	// NetworkPolicies for the workload posture rules; nil when it did not run (older snapshots).
 	Workloads *Workloads `json:"workloads,omitempty"`
+	// Backup is filled by the backup collector: Velero's locations, schedules, backups and
+	// restores, and the namespaces with workloads they cover; nil when it did not run.
+	Backup *Backup `json:"backup,omitempty"`
 	// Collection records, per collector, whether it succeeded; see Status.
 	Collection []CollectorRun `json:"collection"`
 	// Source is set when the facts were built from files (manifests, a rendered Helm chart,

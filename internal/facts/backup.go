@@ -1,0 +1,131 @@
+package facts
+
+import "time"
+
+// Backup is the state of backup and restore in the cluster, read from Velero (velero.io/v1):
+// where backups go, what is scheduled, how the backups went and whether a restore was ever
+// tested, plus the namespaces that run workloads and what covers them. It holds no
+// credentials: a location's credential Secret is neither read nor named.
+type Backup struct {
+	// Installed is whether the cluster serves velero.io/v1 Backups (the Velero CRDs are
+	// installed). When false every list below is empty: one fact, not an error.
+	Installed bool `json:"installed"`
+	// Locations are the BackupStorageLocations, sorted by namespace and name.
+	Locations []BackupLocation `json:"locations"`
+	// Schedules are the Schedules, sorted by namespace and name.
+	Schedules []BackupSchedule `json:"schedules"`
+	// Backups counts the Backup objects listed (any phase).
+	Backups int `json:"backups"`
+	// LastSuccessful is the newest Completed backup of any schedule, or none (a manual
+	// backup); nil when no backup completed.
+	LastSuccessful *BackupRun `json:"lastSuccessful,omitempty"`
+	// Failed are the Failed and PartiallyFailed backups of the FailedHistory before collection
+	// (by completion, else start, else creation time), newest first, at most MaxFailed.
+	Failed []BackupRun `json:"failed"`
+	// Restores counts the Restore objects listed (any phase).
+	Restores int `json:"restores"`
+	// LastRestore is the newest Completed restore (a restore test); nil when none completed.
+	LastRestore *BackupRestore `json:"lastRestore,omitempty"`
+	// Namespaces are the namespaces that run workloads (Deployments, StatefulSets,
+	// DaemonSets, CronJobs), sorted by name, with the schedules that include them.
+	Namespaces []BackupNamespace `json:"namespaces"`
+}
+
+// FailedHistory is how far back Backup.Failed reaches, and MaxFailed how many it keeps.
+const (
+	FailedHistory = 30 * 24 * time.Hour
+	MaxFailed     = 50
+)
+
+// BackupLocation is a Velero BackupStorageLocation.
+type BackupLocation struct {
+	Namespace string `json:"namespace"`
+	Name      string `json:"name"`
+	// Provider is spec.provider (aws, gcp, azure, …); Bucket is spec.objectStorage.bucket.
+	Provider string `json:"provider"`
+	Bucket   string `json:"bucket,omitempty"`
+	// Default is spec.default.
+	Default bool `json:"default"`
+	// AccessMode is spec.accessMode (ReadWrite, ReadOnly); empty means ReadWrite.
+	AccessMode string `json:"accessMode,omitempty"`
+	// Phase is status.phase: Available, Unavailable, or empty (never validated).
+	Phase string `json:"phase"`
+	// Message is status.message (why a location is unavailable).
+	Message string `json:"message,omitempty"`
+	// LastValidated is status.lastValidationTime.
+	LastValidated *time.Time `json:"lastValidated,omitempty"`
+}
+
+// BackupSchedule is a Velero Schedule.
+type BackupSchedule struct {
+	Namespace string `json:"namespace"`
+	Name      string `json:"name"`
+	// Cron is spec.schedule, a cron expression as Velero reads it (robfig/cron's standard
+	// parser: five fields, descriptors such as @daily and @every 6h, CRON_TZ= prefixes).
+	Cron string `json:"cron"`
+	// IntervalSeconds is the longest gap between two runs of Cron, computed by fleetaudit
+	// over the year after collection; 0 when Cron does not parse (CronError says why).
+	IntervalSeconds int64  `json:"intervalSeconds"`
+	CronError       string `json:"cronError,omitempty"`
+	// Paused is spec.paused.
+	Paused bool `json:"paused"`
+	// Phase is status.phase: New, Enabled or FailedValidation.
+	Phase string `json:"phase,omitempty"`
+	// IncludedNamespaces and ExcludedNamespaces are spec.template's; none included (or "*")
+	// means every namespace.
+	IncludedNamespaces []string `json:"includedNamespaces"`
+	ExcludedNamespaces []string `json:"excludedNamespaces"`
+	// StorageLocation is spec.template.storageLocation (empty: the default location).
+	StorageLocation string `json:"storageLocation,omitempty"`
+	// LastBackup is status.lastBackup: when the schedule last created a backup, whatever
+	// became of it.
+	LastBackup *time.Time `json:"lastBackup,omitempty"`
+	// LastSuccessful is the schedule's newest Completed backup (Backups labelled
+	// velero.io/schedule-name with its name, in its namespace); nil when none.
+	LastSuccessful *BackupRun `json:"lastSuccessful,omitempty"`
+	// Latest is the schedule's newest backup of any phase; nil when none.
+	Latest *BackupRun `json:"latest,omitempty"`
+}
+
+// BackupRun is one Velero Backup.
+type BackupRun struct {
+	Namespace string `json:"namespace"`
+	Name      string `json:"name"`
+	// Schedule is the velero.io/schedule-name label: the schedule that created it.
+	Schedule string `json:"schedule,omitempty"`
+	// Phase is status.phase: Completed, PartiallyFailed, Failed, InProgress, …
+	Phase string `json:"phase"`
+	// StartedAt and CompletedAt are status.startTimestamp and status.completionTimestamp.
+	StartedAt   *time.Time `json:"startedAt,omitempty"`
+	CompletedAt *time.Time `json:"completedAt,omitempty"`
+	// Errors and Warnings are status.errors and status.warnings; FailureReason is
+	// status.failureReason.
+	Errors        int    `json:"errors,omitempty"`
+	Warnings      int    `json:"warnings,omitempty"`
+	FailureReason string `json:"failureReason,omitempty"`
+}
+
+// BackupRestore is one Velero Restore.
+type BackupRestore struct {
+	Namespace string `json:"namespace"`
+	Name      string `json:"name"`
+	// Backup is spec.backupName (or spec.scheduleName's newest backup: Schedule).
+	Backup   string `json:"backup,omitempty"`
+	Schedule string `json:"schedule,omitempty"`
+	// Phase is status.phase; CompletedAt is status.completionTimestamp.
+	Phase       string     `json:"phase"`
+	CompletedAt *time.Time `json:"completedAt,omitempty"`
+}
+
+// BackupNamespace is a namespace that runs workloads.
+type BackupNamespace struct {
+	Name string `json:"name"`
+	// Workloads counts its Deployments, StatefulSets, DaemonSets and CronJobs.
+	Workloads int `json:"workloads"`
+	// Schedules are the schedules ("namespace/name") whose included and excluded namespaces
+	// take it in, paused or not, sorted.
+	Schedules []string `json:"schedules"`
+	// LastBackup is the newest Completed backup (scheduled or manual) whose namespaces take
+	// it in; nil when none.
+	LastBackup *BackupRun `json:"lastBackup,omitempty"`
+}
