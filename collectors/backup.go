@@ -31,7 +31,9 @@ func (Backup) Name() string { return "backup" }
 func (Backup) Writes() []string { return []string{"backup"} }
 
 // Needs implements Needer: the workload controllers, shared with the workloads collector.
-func (Backup) Needs() []string { return []string{"deployments", "statefulsets", "daemonsets", "cronjobs"} }
+func (Backup) Needs() []string {
+	return []string{"deployments", "statefulsets", "daemonsets", "cronjobs"}
+}
 
 // BackupObjects are the raw objects the backup facts are computed from.
 type BackupObjects struct {
@@ -55,7 +57,9 @@ func (Backup) Collect(ctx context.Context, t Target, c *facts.Cluster) error {
 	count := func(m *metav1.ObjectMeta) { in.Workloads[m.Namespace]++ }
 	err = parallel(
 		func() error { return each(ctx, t, "deployments", func(x *appsv1.Deployment) { count(&x.ObjectMeta) }) },
-		func() error { return each(ctx, t, "statefulsets", func(x *appsv1.StatefulSet) { count(&x.ObjectMeta) }) },
+		func() error {
+			return each(ctx, t, "statefulsets", func(x *appsv1.StatefulSet) { count(&x.ObjectMeta) })
+		},
 		func() error { return each(ctx, t, "daemonsets", func(x *appsv1.DaemonSet) { count(&x.ObjectMeta) }) },
 		func() error { return each(ctx, t, "cronjobs", func(x *batchv1.CronJob) { count(&x.ObjectMeta) }) },
 	)
@@ -117,7 +121,8 @@ func BuildBackup(in BackupObjects, now time.Time) *facts.Backup {
 	}
 
 	for _, s := range in.Schedules {
-		f := facts.BackupSchedule{Namespace: s.Namespace, Name: s.Name, Cron: s.Spec.Schedule, Paused: s.Spec.Paused, Phase: s.Status.Phase,
+		f := facts.BackupSchedule{Namespace: s.Namespace, Name: s.Name, Cron: s.Spec.Schedule, Paused: s.Spec.Paused,
+			CreatedAt: timeOf(&s.CreationTimestamp), Phase: s.Status.Phase,
 			IncludedNamespaces: nonNil(s.Spec.Template.IncludedNamespaces), ExcludedNamespaces: nonNil(s.Spec.Template.ExcludedNamespaces),
 			StorageLocation: s.Spec.Template.StorageLocation, LastBackup: timeOf(s.Status.LastBackup)}
 		if d, err := CronInterval(s.Spec.Schedule, now); err != nil {

@@ -45,8 +45,8 @@ type VeleroLocation struct {
 type VeleroSchedule struct {
 	metav1.ObjectMeta `json:"metadata"`
 	Spec              struct {
-		Schedule string              `json:"schedule"`
-		Paused   bool                `json:"paused"`
+		Schedule string               `json:"schedule"`
+		Paused   bool                 `json:"paused"`
 		Template veleroBackupTemplate `json:"template"`
 	} `json:"spec"`
 	Status struct {
@@ -156,7 +156,9 @@ func (t Target) VeleroObjects(ctx context.Context) (BackupObjects, error) {
 	}
 	in.Installed = true
 	steps := []func() error{
-		func() error { return eachVelero(ctx, t, "backups", func(x *VeleroBackup) { in.Backups = append(in.Backups, compactBackup(x)) }) },
+		func() error {
+			return eachVelero(ctx, t, "backups", func(x *VeleroBackup) { in.Backups = append(in.Backups, compactBackup(x)) })
+		},
 	}
 	if slices.Contains(served, "backupstoragelocations") {
 		steps = append(steps, func() error {

@@ -67,6 +67,9 @@ type BackupSchedule struct {
 	// over the year after collection; 0 when Cron does not parse (CronError says why).
 	IntervalSeconds int64  `json:"intervalSeconds"`
 	CronError       string `json:"cronError,omitempty"`
+	// CreatedAt is metadata.creationTimestamp: a schedule younger than its interval has
+	// not had the time to complete a backup.
+	CreatedAt *time.Time `json:"createdAt,omitempty"`
 	// Paused is spec.paused.
 	Paused bool `json:"paused"`
 	// Phase is status.phase: New, Enabled or FailedValidation.
