@@ -44,21 +44,25 @@ deny contains finding if {
 	some [ns, name] in schedules
 	runs := [b | some b in recent; b.namespace == ns; object.get(b, "schedule", "") == name]
 	newest := runs[0]
-	finding := {
-		"msg": sprintf("Schedule %s/%s: %d failed or partially failed backups in the last %dd (newest %s: %s)", [ns, name, count(runs), days, newest.name, outcome(newest)]),
-		"resource": lib.ref("Schedule", {"namespace": ns, "name": name}),
-		"details": {"failed": count(runs), "backup": newest.name, "phase": newest.phase, "ageSeconds": lib.age(ran(newest))},
-	}
+	finding := object.union(
+		{
+			"msg": sprintf("Schedule %s/%s: %d failed or partially failed backups in the last %dd (newest %s: %s)", [ns, name, count(runs), days, newest.name, outcome(newest)]),
+			"resource": lib.ref("Schedule", {"namespace": ns, "name": name}),
+		},
+		{"failed": count(runs), "backup": newest.name, "phase": newest.phase, "ageSeconds": lib.age(ran(newest))},
+	)
 }
 
 deny contains finding if {
 	some b in recent
 	object.get(b, "schedule", "") == ""
-	finding := {
-		"msg": sprintf("Backup %s: %s", [lib.key(b), outcome(b)]),
-		"resource": lib.ref("Backup", b),
-		"details": {"phase": b.phase, "ageSeconds": lib.age(ran(b))},
-	}
+	finding := object.union(
+		{
+			"msg": sprintf("Backup %s: %s", [lib.key(b), outcome(b)]),
+			"resource": lib.ref("Backup", b),
+		},
+		{"phase": b.phase, "ageSeconds": lib.age(ran(b))},
+	)
 }
 
 outcome(b) := sprintf("%s %s ago%s%s", [b.phase, lib.duration(lib.age(ran(b))), errors(b), reason(b)])

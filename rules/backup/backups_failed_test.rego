@@ -14,7 +14,7 @@ test_scheduled_failures_grouped if {
 	f := fx.only(rule.deny) with input as fx.cluster({"failed": failed})
 	f.msg == "Schedule velero/nightly: 2 failed or partially failed backups in the last 7d (newest nightly-3: Failed 1d ago: rpc error: bucket not found)"
 	f.resource == {"apiVersion": "velero.io/v1", "kind": "Schedule", "namespace": "velero", "name": "nightly"}
-	f.details == {"failed": 2, "backup": "nightly-3", "phase": "Failed", "ageSeconds": 86400}
+	object.subset(f, {"failed": 2, "backup": "nightly-3", "phase": "Failed", "ageSeconds": 86400})
 }
 
 test_manual_failure_names_the_backup if {

@@ -63,11 +63,13 @@ deny contains finding if {
 	b := lib.facts.lastSuccessful
 	age := lib.age(b.completedAt)
 	age > max_age
-	finding := {
-		"msg": sprintf("the newest Completed backup, %s, is %s old: the profile requires one younger than %s", [lib.key(b), lib.duration(age), required]),
-		"resource": lib.ref("Backup", b),
-		"details": {"ageSeconds": age, "maxAgeSeconds": max_age},
-	}
+	finding := object.union(
+		{
+			"msg": sprintf("the newest Completed backup, %s, is %s old: the profile requires one younger than %s", [lib.key(b), lib.duration(age), required]),
+			"resource": lib.ref("Backup", b),
+		},
+		{"ageSeconds": age, "maxAgeSeconds": max_age},
+	)
 }
 
 # Per namespace, once the cluster's newest backup is young enough (else that one finding

@@ -38,12 +38,14 @@ deny contains finding if {
 	lib.installed
 	some l in lib.facts.locations
 	l.phase != "Available"
-	finding := {
-		"msg": sprintf("BackupStorageLocation %s (%s) is %s%s%s", [lib.key(l), l.provider, phase(l), reason(l), consequence]),
-		"resource": lib.ref("BackupStorageLocation", l),
-		"severity": severity,
-		"details": {"phase": l.phase, "available": count(available)},
-	}
+	finding := object.union(
+		{
+			"msg": sprintf("BackupStorageLocation %s (%s) is %s%s%s", [lib.key(l), l.provider, phase(l), reason(l), consequence]),
+			"resource": lib.ref("BackupStorageLocation", l),
+			"severity": severity,
+		},
+		{"phase": l.phase, "available": count(available)},
+	)
 }
 
 phase(l) := "not validated yet" if l.phase == ""

@@ -33,11 +33,13 @@ deny contains finding if {
 	not lib.exempt(ns.name)
 	active := [s | some s in ns.schedules; not s in paused]
 	count(active) == 0
-	finding := {
-		"msg": sprintf("namespace %s runs %d workloads and no active Schedule backs it up%s", [ns.name, ns.workloads, only_paused(ns)]),
-		"resource": k8s.namespace_resource(ns.name),
-		"details": {"workloads": ns.workloads},
-	}
+	finding := object.union(
+		{
+			"msg": sprintf("namespace %s runs %d workloads and no active Schedule backs it up%s", [ns.name, ns.workloads, only_paused(ns)]),
+			"resource": k8s.namespace_resource(ns.name),
+		},
+		{"workloads": ns.workloads},
+	)
 }
 
 only_paused(ns) := sprintf(" (only paused ones include it: %s)", [concat(", ", ns.schedules)]) if count(ns.schedules) > 0

@@ -41,6 +41,6 @@ deny contains finding if {
 	finding := {
 		"msg": sprintf("the last successful restore, %s of backup %s, completed %s ago (more than %dd)", [lib.key(r), r.backup, lib.duration(age), days]),
 		"resource": lib.ref("Restore", r),
-		"details": {"ageSeconds": age},
+		"ageSeconds": age,
 	}
 }

@@ -14,7 +14,7 @@ test_old_restore if {
 	f := fx.only(rule.deny) with input as fx.cluster({"lastRestore": old})
 	f.msg == "the last successful restore, velero/drill of backup nightly-20261001020000, completed 172d ago (more than 90d)"
 	f.resource == {"apiVersion": "velero.io/v1", "kind": "Restore", "namespace": "velero", "name": "drill"}
-	f.details == {"ageSeconds": 14860800}
+	object.subset(f, {"ageSeconds": 14860800})
 }
 
 test_days_is_a_parameter if {

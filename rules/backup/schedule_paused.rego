@@ -23,11 +23,13 @@ deny contains finding if {
 	lib.installed
 	some s in lib.facts.schedules
 	s.paused == true
-	finding := {
-		"msg": sprintf("Schedule %s is paused: it creates no backups (%s)", [lib.key(s), last(s)]),
-		"resource": lib.ref("Schedule", s),
-		"details": details(s),
-	}
+	finding := object.union(
+		{
+			"msg": sprintf("Schedule %s is paused: it creates no backups (%s)", [lib.key(s), last(s)]),
+			"resource": lib.ref("Schedule", s),
+		},
+		details(s),
+	)
 }
 
 last(s) := sprintf("its last successful backup completed %s ago", [lib.duration(lib.age(s.lastSuccessful.completedAt))])

@@ -7,7 +7,7 @@ test_paused if {
 	f := fx.only(rule.deny) with input as fx.cluster({"schedules": [object.union(fx.nightly, {"paused": true})]})
 	f.msg == "Schedule velero/nightly is paused: it creates no backups (its last successful backup completed 4h ago)"
 	f.resource == {"apiVersion": "velero.io/v1", "kind": "Schedule", "namespace": "velero", "name": "nightly"}
-	f.details == {"ageSeconds": 14400, "backup": "nightly-20261120020000"}
+	object.subset(f, {"ageSeconds": 14400, "backup": "nightly-20261120020000"})
 }
 
 test_paused_never_ran if {

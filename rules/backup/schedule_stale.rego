@@ -49,11 +49,13 @@ deny contains finding if {
 	b := s.lastSuccessful
 	age := lib.age(b.completedAt)
 	age > limit(s)
-	finding := {
-		"msg": sprintf("Schedule %s: its last successful backup %s completed %s ago, more than %s × its interval of %s (%q)%s", [lib.key(s), b.name, lib.duration(age), format_number(factor), lib.duration(s.intervalSeconds), s.cron, latest(s)]),
-		"resource": lib.ref("Schedule", s),
-		"details": {"backup": b.name, "ageSeconds": age, "intervalSeconds": s.intervalSeconds, "limitSeconds": limit(s)},
-	}
+	finding := object.union(
+		{
+			"msg": sprintf("Schedule %s: its last successful backup %s completed %s ago, more than %s × its interval of %s (%q)%s", [lib.key(s), b.name, lib.duration(age), format_number(factor), lib.duration(s.intervalSeconds), s.cron, latest(s)]),
+			"resource": lib.ref("Schedule", s),
+		},
+		{"backup": b.name, "ageSeconds": age, "intervalSeconds": s.intervalSeconds, "limitSeconds": limit(s)},
+	)
 }
 
 deny contains finding if {
@@ -62,11 +64,13 @@ deny contains finding if {
 	not s.lastSuccessful
 	existed := lib.age(object.get(s, "createdAt", "1970-01-01T00:00:00Z"))
 	existed > limit(s)
-	finding := {
-		"msg": sprintf("Schedule %s has no Completed backup, %s after it was created (interval %s, %q)%s", [lib.key(s), lib.duration(existed), lib.duration(s.intervalSeconds), s.cron, latest(s)]),
-		"resource": lib.ref("Schedule", s),
-		"details": {"ageSeconds": existed, "intervalSeconds": s.intervalSeconds, "limitSeconds": limit(s)},
-	}
+	finding := object.union(
+		{
+			"msg": sprintf("Schedule %s has no Completed backup, %s after it was created (interval %s, %q)%s", [lib.key(s), lib.duration(existed), lib.duration(s.intervalSeconds), s.cron, latest(s)]),
+			"resource": lib.ref("Schedule", s),
+		},
+		{"ageSeconds": existed, "intervalSeconds": s.intervalSeconds, "limitSeconds": limit(s)},
+	)
 }
 
 # latest says how the schedule's newest backup went when it did not complete.

@@ -11,7 +11,7 @@ test_three_weeks_old if {
 	s := object.union(fx.nightly, {"lastSuccessful": old_run, "latest": failed_run})
 	f := fx.only(rule.deny) with input as fx.cluster({"schedules": [s]})
 	f.msg == "Schedule velero/nightly: its last successful backup nightly-20261030020000 completed 21d ago, more than 2 × its interval of 1d (\"0 2 * * *\"); its latest backup nightly-20261120020000 is Failed: backup storage location is unavailable"
-	f.details == {"backup": "nightly-20261030020000", "ageSeconds": 1814400, "intervalSeconds": 86400, "limitSeconds": 172800}
+	object.subset(f, {"backup": "nightly-20261030020000", "ageSeconds": 1814400, "intervalSeconds": 86400, "limitSeconds": 172800})
 	f.resource == {"apiVersion": "velero.io/v1", "kind": "Schedule", "namespace": "velero", "name": "nightly"}
 }
 
@@ -24,7 +24,7 @@ test_factor_is_a_parameter if {
 	two_days := object.union(fx.nightly_run, {"completedAt": "2026-11-18T07:00:00Z"})
 	f := fx.only(rule.deny) with input as fx.cluster({"schedules": [object.union(fx.nightly, {"lastSuccessful": two_days})]})
 		with data.fleetaudit.params.backup.stale_factor as 1.5
-	f.details.limitSeconds == 129600
+	f.limitSeconds == 129600
 	contains(f.msg, "more than 1.5 × its interval of 1d")
 }
 
