@@ -40,6 +40,9 @@ func Jobs() ([]fleet.Job, error) {
 		if err != nil {
 			return nil, fmt.Errorf("embedded demo fleet: %w", err)
 		}
+		if c.Backup != nil { // backups keep their age
+			c.Backup.Shift(loaded.Sub(c.CollectedAt))
+		}
 		c.CollectedAt = loaded
 		jobs = append(jobs, fleet.Job{Name: c.Name, Facts: func(context.Context, fleet.FinalFunc) *facts.Cluster { return c }})
 	}

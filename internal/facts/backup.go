@@ -132,3 +132,43 @@ type BackupNamespace struct {
 	// it in; nil when none.
 	LastBackup *BackupRun `json:"lastBackup,omitempty"`
 }
+
+// Shift moves every time of the backup facts by d (the demo fleet, whose collectedAt is the
+// time it is loaded, keeps its backups' ages this way).
+func (b *Backup) Shift(d time.Duration) {
+	at := func(t *time.Time) *time.Time {
+		if t == nil {
+			return nil
+		}
+		u := t.Add(d)
+		return &u
+	}
+	run := func(r *BackupRun) *BackupRun {
+		if r == nil {
+			return nil
+		}
+		c := *r
+		c.StartedAt, c.CompletedAt = at(r.StartedAt), at(r.CompletedAt)
+		return &c
+	}
+	for i := range b.Locations {
+		b.Locations[i].LastValidated = at(b.Locations[i].LastValidated)
+	}
+	for i := range b.Schedules {
+		s := &b.Schedules[i]
+		s.CreatedAt, s.LastBackup = at(s.CreatedAt), at(s.LastBackup)
+		s.LastSuccessful, s.Latest = run(s.LastSuccessful), run(s.Latest)
+	}
+	b.LastSuccessful = run(b.LastSuccessful)
+	for i := range b.Failed {
+		b.Failed[i] = *run(&b.Failed[i])
+	}
+	if b.LastRestore != nil {
+		r := *b.LastRestore
+		r.CompletedAt = at(r.CompletedAt)
+		b.LastRestore = &r
+	}
+	for i := range b.Namespaces {
+		b.Namespaces[i].LastBackup = run(b.Namespaces[i].LastBackup)
+	}
+}
