@@ -151,7 +151,8 @@ func TestPolicyReportsParseAsTheirAPIs(t *testing.T) {
 		"Job": "batch/v1", "CronJob": "batch/v1", "PodDisruptionBudget": "policy/v1",
 		"PodDisruptionBudget@": "policy/v1beta1", // as written: a removed API version in use
 		"User":                 "rbac.authorization.k8s.io/v1", "Group": "rbac.authorization.k8s.io/v1", "Role": "rbac.authorization.k8s.io/v1",
-		"RoleBinding": "rbac.authorization.k8s.io/v1", "ClusterRole": "rbac.authorization.k8s.io/v1", "FlowSchema": "flowcontrol.apiserver.k8s.io/v1beta3"}
+		"RoleBinding": "rbac.authorization.k8s.io/v1", "ClusterRole": "rbac.authorization.k8s.io/v1", "FlowSchema": "flowcontrol.apiserver.k8s.io/v1beta3",
+		"Schedule": "velero.io/v1", "BackupStorageLocation": "velero.io/v1", "Restore": "velero.io/v1", "Backup": "velero.io/v1"}
 	for _, format := range []string{"policyreport", "openreports"} {
 		files, err := Render(r, format)
 		if err != nil {
@@ -345,11 +346,11 @@ func assertIndexLinksResolve(t *testing.T, dir string) {
 	}
 }
 
-// withoutWorkloadPosture drops the workload findings: the demo fleet's workloads postdate the
+// withoutWorkloadPosture drops the workload and backup findings: the demo fleet's workloads and backups postdate the
 // v1alpha1 report kept as a fixture.
 func withoutWorkloadPosture(r *Report) *Report {
 	for i := range r.Clusters {
-		r.Clusters[i].Findings = slices.DeleteFunc(r.Clusters[i].Findings, func(f policy.Finding) bool { return f.Category == policy.CategoryWorkload })
+		r.Clusters[i].Findings = slices.DeleteFunc(r.Clusters[i].Findings, func(f policy.Finding) bool { return f.Category == policy.CategoryWorkload || f.Category == policy.CategoryBackup })
 	}
 	return r
 }
