@@ -71,6 +71,7 @@ func Markdown(w io.Writer, r *Report) error {
 		}
 		fmt.Fprintf(&b, "| %s | $%.4f | $%.2f | %s | $%.4f |\n", md(c.Name), c.Cost.Hourly, c.Cost.Monthly, strings.Join(mix, ", "), c.Cost.IdleHourly)
 	}
+	markdownBackup(&b, r)
 	if s.Profile != "" {
 		fmt.Fprintf(&b, "\n## Upgrade readiness (%s)\n\n| cluster | target | decision | reasons |\n|---|---|---|---|\n", md(s.Profile))
 		for _, c := range r.Clusters {

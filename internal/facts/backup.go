@@ -1,6 +1,9 @@
 package facts
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // Backup is the state of backup and restore in the cluster, read from Velero (velero.io/v1):
 // where backups go, what is scheduled, how the backups went and whether a restore was ever
@@ -171,4 +174,69 @@ func (b *Backup) Shift(d time.Duration) {
 	for i := range b.Namespaces {
 		b.Namespaces[i].LastBackup = run(b.Namespaces[i].LastBackup)
 	}
+}
+
+// BackupSummary is a cluster's backup readiness in brief, for reports: the locations, each
+// schedule's last good backup and the last restore test, with their ages at collection.
+type BackupSummary struct {
+	// Installed is whether Velero is installed; the rest is empty when not.
+	Installed bool `json:"installed"`
+	// Locations are "namespace/name phase" (phase "-" when never validated).
+	Locations []string                `json:"locations"`
+	Schedules []BackupScheduleSummary `json:"schedules"`
+	// LastRestore is the newest Completed restore and LastRestoreAge its age ("" without one).
+	LastRestore    string `json:"lastRestore,omitempty"`
+	LastRestoreAge string `json:"lastRestoreAge,omitempty"`
+}
+
+// BackupScheduleSummary is one schedule's last good backup.
+type BackupScheduleSummary struct {
+	Name   string `json:"name"`
+	Cron   string `json:"cron"`
+	Paused bool   `json:"paused,omitempty"`
+	// LastSuccess names the newest Completed backup and LastSuccessAge its age; both "" when
+	// the schedule has none.
+	LastSuccess    string `json:"lastSuccess,omitempty"`
+	LastSuccessAge string `json:"lastSuccessAge,omitempty"`
+}
+
+// Summary summarises the backup facts as of at (the facts' collectedAt).
+func (b *Backup) Summary(at time.Time) *BackupSummary {
+	s := &BackupSummary{Installed: b.Installed, Locations: []string{}, Schedules: []BackupScheduleSummary{}}
+	for _, l := range b.Locations {
+		phase := l.Phase
+		if phase == "" {
+			phase = "-"
+		}
+		s.Locations = append(s.Locations, l.Namespace+"/"+l.Name+" "+phase)
+	}
+	for _, x := range b.Schedules {
+		sum := BackupScheduleSummary{Name: x.Namespace + "/" + x.Name, Cron: x.Cron, Paused: x.Paused}
+		if r := x.LastSuccessful; r != nil && r.CompletedAt != nil {
+			sum.LastSuccess, sum.LastSuccessAge = r.Name, Age(at.Sub(*r.CompletedAt))
+		}
+		s.Schedules = append(s.Schedules, sum)
+	}
+	if r := b.LastRestore; r != nil && r.CompletedAt != nil {
+		s.LastRestore, s.LastRestoreAge = r.Namespace+"/"+r.Name, Age(at.Sub(*r.CompletedAt))
+	}
+	return s
+}
+
+// Age writes a duration the way the backup rules do: 21d, 2d 4h, 5h 30m, 45m, 30s.
+func Age(d time.Duration) string {
+	s := int64(d / time.Second)
+	switch {
+	case s >= 86400 && s%86400 < 3600:
+		return fmt.Sprintf("%dd", s/86400)
+	case s >= 86400:
+		return fmt.Sprintf("%dd %dh", s/86400, s%86400/3600)
+	case s >= 3600 && s%3600 < 60:
+		return fmt.Sprintf("%dh", s/3600)
+	case s >= 3600:
+		return fmt.Sprintf("%dh %dm", s/3600, s%3600/60)
+	case s >= 60:
+		return fmt.Sprintf("%dm", s/60)
+	}
+	return fmt.Sprintf("%ds", s)
 }
