@@ -350,7 +350,9 @@ func assertIndexLinksResolve(t *testing.T, dir string) {
 // v1alpha1 report kept as a fixture.
 func withoutWorkloadPosture(r *Report) *Report {
 	for i := range r.Clusters {
-		r.Clusters[i].Findings = slices.DeleteFunc(r.Clusters[i].Findings, func(f policy.Finding) bool { return f.Category == policy.CategoryWorkload || f.Category == policy.CategoryBackup })
+		r.Clusters[i].Findings = slices.DeleteFunc(r.Clusters[i].Findings, func(f policy.Finding) bool {
+			return f.Category == policy.CategoryWorkload || f.Category == policy.CategoryBackup
+		})
 	}
 	return r
 }
