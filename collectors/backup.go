@@ -55,16 +55,18 @@ func (Backup) Collect(ctx context.Context, t Target, c *facts.Cluster) error {
 	}
 	in.Workloads = map[string]int{}
 	count := func(m *metav1.ObjectMeta) { in.Workloads[m.Namespace]++ }
-	err = parallel(
+	// One after the other: the LISTs are prefetched (Needs), and count writes one map.
+	for _, step := range []func() error{
 		func() error { return each(ctx, t, "deployments", func(x *appsv1.Deployment) { count(&x.ObjectMeta) }) },
 		func() error {
 			return each(ctx, t, "statefulsets", func(x *appsv1.StatefulSet) { count(&x.ObjectMeta) })
 		},
 		func() error { return each(ctx, t, "daemonsets", func(x *appsv1.DaemonSet) { count(&x.ObjectMeta) }) },
 		func() error { return each(ctx, t, "cronjobs", func(x *batchv1.CronJob) { count(&x.ObjectMeta) }) },
-	)
-	if err != nil {
-		return err
+	} {
+		if err := step(); err != nil {
+			return err
+		}
 	}
 	c.Backup = BuildBackup(in, c.CollectedAt)
 	return nil
