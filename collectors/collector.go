@@ -97,6 +97,7 @@ func All(cfg Config) []Collector {
 		Upgrade{Config: cfg.Upgrade},
 		Autoscaling{},
 		Observability{},
+		Backup{}, // after workloads: reads its Deployment, StatefulSet, DaemonSet and CronJob LISTs
 	}
 	if len(cfg.CIS.Sources) > 0 {
 		cs = append(cs, CIS{Config: cfg.CIS})

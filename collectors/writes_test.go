@@ -42,7 +42,7 @@ func TestCollectorsWriteEveryPathOnce(t *testing.T) {
 // identity, usage, cost, CIS, autoscaling, observability and scrapes collectors write: the
 // rules reading it are skipped on files.
 func TestLivePaths(t *testing.T) {
-	if got, want := LivePaths(), []string{"autoscaling", "cis", "cost", "nodes", "observability.daemonSets",
+	if got, want := LivePaths(), []string{"autoscaling", "backup", "cis", "cost", "nodes", "observability.daemonSets",
 		"observability.metricsAPI", "observability.prometheus", "observability.schedulableNodes", "uid", "usage"}; !slices.Equal(got, want) {
 		t.Errorf("LivePaths() = %v, want %v", got, want)
 	}

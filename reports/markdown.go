@@ -77,6 +77,7 @@ func Markdown(w io.Writer, r *Report) error {
 			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", md(row.Cluster), md(row.Autoscaling), md(row.MissingSignals), md(row.NotJudged))
 		}
 	}
+	markdownBackup(&b, r)
 	if s.Profile != "" {
 		fmt.Fprintf(&b, "\n## Upgrade readiness (%s)\n\n| cluster | target | decision | reasons |\n|---|---|---|---|\n", md(s.Profile))
 		for _, c := range r.Clusters {

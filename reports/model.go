@@ -103,6 +103,8 @@ type ClusterReport struct {
 	// Profile is the cluster's place in the profile catalog (bound profile, the version it
 	// is held to and runs, updates available), when bindings were given.
 	Profile *binding.State `json:"profile,omitempty"`
+	// Backup is the cluster's backup readiness (Velero locations, schedules, restore test).
+	Backup *facts.BackupSummary `json:"backup,omitempty"`
 }
 
 // SkippedRule is a rule not judged on a cluster.
@@ -204,7 +206,7 @@ func Build(a *fleet.Audit, rules []*policy.Rule, costs map[string]*CostSummary, 
 	for _, c := range a.Clusters {
 		cr := ClusterReport{Name: c.Cluster, Server: c.Server, Version: c.Version, Status: c.Status, Problem: c.Problem,
 			Nodes: c.Nodes, CollectedAt: c.CollectedAt, Collection: c.Collection, RuleErrors: c.RuleErrors,
-			Scores: c.Scores, Findings: c.Findings, Cost: costs[c.Cluster], Profile: c.Profile}
+			Scores: c.Scores, Findings: c.Findings, Cost: costs[c.Cluster], Profile: c.Profile, Backup: c.Backup}
 		if cr.Scores == nil {
 			cr.Scores = map[string]policy.Score{}
 		}

@@ -152,7 +152,8 @@ func TestPolicyReportsParseAsTheirAPIs(t *testing.T) {
 		"PodDisruptionBudget@": "policy/v1beta1", // as written: a removed API version in use
 		"User":                 "rbac.authorization.k8s.io/v1", "Group": "rbac.authorization.k8s.io/v1", "Role": "rbac.authorization.k8s.io/v1",
 		"RoleBinding": "rbac.authorization.k8s.io/v1", "ClusterRole": "rbac.authorization.k8s.io/v1", "FlowSchema": "flowcontrol.apiserver.k8s.io/v1beta3",
-		"HorizontalPodAutoscaler": "autoscaling/v2", "APIService": "apiregistration.k8s.io/v1", "NodePool": "karpenter.sh/v1"}
+		"HorizontalPodAutoscaler": "autoscaling/v2", "APIService": "apiregistration.k8s.io/v1", "NodePool": "karpenter.sh/v1",
+		"Schedule": "velero.io/v1", "BackupStorageLocation": "velero.io/v1", "Restore": "velero.io/v1", "Backup": "velero.io/v1"}
 	for _, format := range []string{"policyreport", "openreports"} {
 		files, err := Render(r, format)
 		if err != nil {
@@ -346,13 +347,14 @@ func assertIndexLinksResolve(t *testing.T, dir string) {
 	}
 }
 
-// withoutWorkloadPosture drops the workload, autoscaling and observability findings: the demo
-// fleet's facts of those areas postdate the
+// withoutWorkloadPosture drops the workload, autoscaling, observability and backup findings:
+// the demo fleet's facts of those areas postdate the
 // v1alpha1 report kept as a fixture.
 func withoutWorkloadPosture(r *Report) *Report {
 	for i := range r.Clusters {
 		r.Clusters[i].Findings = slices.DeleteFunc(r.Clusters[i].Findings, func(f policy.Finding) bool {
-			return f.Category == policy.CategoryWorkload || f.Category == policy.CategoryAutoscaling || f.Category == policy.CategoryObservability
+			return f.Category == policy.CategoryWorkload || f.Category == policy.CategoryAutoscaling || f.Category == policy.CategoryObservability ||
+				f.Category == policy.CategoryBackup
 		})
 	}
 	return r

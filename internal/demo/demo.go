@@ -41,6 +41,9 @@ func Jobs() ([]fleet.Job, error) {
 			return nil, fmt.Errorf("embedded demo fleet: %w", err)
 		}
 		shiftConditions(c, loaded.Sub(c.CollectedAt))
+		if c.Backup != nil { // backups keep their age
+			c.Backup.Shift(loaded.Sub(c.CollectedAt))
+		}
 		c.CollectedAt = loaded
 		jobs = append(jobs, fleet.Job{Name: c.Name, Facts: func(context.Context, fleet.FinalFunc) *facts.Cluster { return c }})
 	}

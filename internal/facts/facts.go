@@ -50,6 +50,9 @@ type Cluster struct {
 	// Observability is filled by the observability collector (metrics API, DaemonSets) and,
 	// when a Prometheus is configured, the scrapes collector; nil when neither ran.
 	Observability *Observability `json:"observability,omitempty"`
+	// Backup is filled by the backup collector: Velero's locations, schedules, backups and
+	// restores, and the namespaces with workloads they cover; nil when it did not run.
+	Backup *Backup `json:"backup,omitempty"`
 	// Collection records, per collector, whether it succeeded; see Status.
 	Collection []CollectorRun `json:"collection"`
 	// Source is set when the facts were built from files (manifests, a rendered Helm chart,

@@ -81,6 +81,7 @@ var sections = map[string]func(*Cluster) bool{
 	"cost":      func(c *Cluster) bool { return c.Cost != nil },
 	"upgrade":   func(c *Cluster) bool { return c.Upgrade != nil },
 	"workloads": func(c *Cluster) bool { return c.Workloads != nil },
+	"backup":    func(c *Cluster) bool { return c.Backup != nil },
 }
 
 // FileStem turns a cluster name (a kubeconfig context such as

@@ -146,6 +146,8 @@ type Result struct {
 	RuleErrors []policy.RuleError `json:"ruleErrors,omitempty"`
 	// Profile is the cluster's place in the profile catalog, when bindings are given.
 	Profile *binding.State `json:"profile,omitempty"`
+	// Backup is the cluster's backup readiness in brief (for reports), when collected.
+	Backup *facts.BackupSummary `json:"backup,omitempty"`
 }
 
 // Audit is the result of one fleet run.
@@ -288,6 +290,9 @@ func evaluate(ev *policy.Evaluation, engine *policy.Engine, c *facts.Cluster, lo
 	}
 	if c.Version != nil {
 		r.Version = c.Version.GitVersion
+	}
+	if c.Backup != nil {
+		r.Backup = c.Backup.Summary(c.CollectedAt)
 	}
 	if r.Status != facts.StatusOK {
 		r.Problem = c.Problem()

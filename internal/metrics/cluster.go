@@ -100,6 +100,7 @@ func (b *builder) cluster(r fleet.Result, c *facts.Cluster) {
 		b.add("fleetaudit_idle_cost_usd_per_hour", c.Cost.IdleHourly, name)
 		b.add("fleetaudit_unpriced_nodes", float64(len(c.Cost.Unpriced)), name)
 	}
+	b.backup(name, c.Backup)
 	var alloc facts.Resources
 	for _, n := range c.Nodes {
 		alloc.CPUMillis += n.Allocatable.CPUMillis

@@ -48,6 +48,8 @@ var Families = []desc{
 	{"fleetaudit_namespace_cost_usd_per_hour", "Hourly cost allocated to a namespace (max of request and usage times unit price), in USD; the top namespaces by cost, namespace=\"other\" sums the rest.", []string{"cluster", "namespace"}},
 	{"fleetaudit_idle_cost_usd_per_hour", "Hourly node cost not allocated to any pod, in USD.", []string{"cluster"}},
 	{"fleetaudit_unpriced_nodes", "Nodes without a price (their cost is unknown, not zero).", []string{"cluster"}},
+	{"fleetaudit_backup_last_success_timestamp_seconds", "Unix time the newest Completed Velero backup of each schedule finished (schedule=\"namespace/name\"; schedules with no completed backup have no series).", []string{"cluster", "schedule"}},
+	{"fleetaudit_backup_locations_available", "Velero BackupStorageLocations in phase Available (0: backups cannot be written; no series without Velero).", []string{"cluster"}},
 	{"fleetaudit_resource_requests", "Requests of Running and Pending pods by resource (cpu in cores, memory in bytes).", []string{"cluster", "resource", "unit"}},
 	{"fleetaudit_resource_allocatable", "Allocatable capacity of the nodes by resource (cpu in cores, memory in bytes).", []string{"cluster", "resource", "unit"}},
 	{"fleetaudit_resource_usage", "Actual usage by resource, when a usage source exists (cpu in cores, memory in bytes).", []string{"cluster", "resource", "unit"}},

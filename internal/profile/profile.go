@@ -100,6 +100,15 @@ type Requirements struct {
 	MaxFactsAge string `json:"maxFactsAge,omitempty"`
 	// Rules are extra rule IDs whose deny findings also block (beyond category upgrade).
 	Rules []string `json:"rules,omitempty"`
+	// Backup requires a recent backup before an upgrade (rule FA-BAK-009); nil for none.
+	Backup *BackupRequirement `json:"backup,omitempty"`
+}
+
+// BackupRequirement is what the gate requires of a cluster's backups.
+type BackupRequirement struct {
+	// MaxAge is how old the newest Completed Velero backup (and the newest one of each
+	// namespace with workloads) may be, a Go duration such as 24h.
+	MaxAge string `json:"maxAge"`
 }
 
 // Selector chooses the clusters the profile targets: names matching any glob.
@@ -217,6 +226,11 @@ func (p *Profile) Validate() []string {
 	if r.MaxFactsAge != "" {
 		if d, err := time.ParseDuration(r.MaxFactsAge); err != nil || d <= 0 {
 			bad("spec.requirements.maxFactsAge", "%q is not a positive duration such as 30m", r.MaxFactsAge)
+		}
+	}
+	if b := r.Backup; b != nil {
+		if d, err := time.ParseDuration(b.MaxAge); err != nil || d <= 0 {
+			bad("spec.requirements.backup.maxAge", "%q is not a positive duration such as 24h (Go syntax: h, m, s; no d)", b.MaxAge)
 		}
 	}
 	if len(p.Spec.Selector.Clusters) == 0 {
