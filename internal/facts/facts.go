@@ -44,6 +44,9 @@ type Cluster struct {
 	// Workloads is filled by the workloads collector: pod templates, namespaces and
 	// NetworkPolicies for the workload posture rules; nil when it did not run (older snapshots).
 	Workloads *Workloads `json:"workloads,omitempty"`
+	// Certificates is filled by the certificates collector: certificates and CA bundles
+	// readable without Secrets, cert-manager state and unissued CSRs; nil when it did not run.
+	Certificates *Certificates `json:"certificates,omitempty"`
 	// Collection records, per collector, whether it succeeded; see Status.
 	Collection []CollectorRun `json:"collection"`
 	// Source is set when the facts were built from files (manifests, a rendered Helm chart,
