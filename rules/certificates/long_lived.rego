@@ -4,7 +4,10 @@
 #   A CA or a self-signed certificate valid for longer than certificates.max_validity_days
 #   (3653 days, ten years, by default: the lifetime kubeadm and k3s give their cluster CAs).
 #   Its key, once leaked, stays good for decades, and nobody remembers how to rotate it when
-#   it finally expires. Leaves signed by a CA are not judged: their CA bounds them.
+#   it finally expires. Leaves signed by a CA are not judged: their CA bounds them. Sources in
+#   certificates.max_validity_exempt_sources are not judged either: by default the cluster CA
+#   of kube-root-ca.crt, which managed platforms (GKE, AKS) issue for 30 years and users
+#   cannot rotate.
 # related_resources:
 #   - ref: https://kubernetes.io/docs/setup/best-practices/certificates/
 # custom:
@@ -23,8 +26,11 @@ import data.fleetaudit.lib.certs
 
 max_days := object.get(certs.params, "max_validity_days", 3653)
 
+exempt := {s | some s in object.get(certs.params, "max_validity_exempt_sources", ["root-ca"])}
+
 warn contains finding if {
 	some c in certs.readable
+	not c.source in exempt
 	what := kind_of(c)
 	days := certs.validity_days(c)
 	days > max_days

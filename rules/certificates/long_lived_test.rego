@@ -26,3 +26,10 @@ test_ten_year_cluster_ca_and_ca_signed_leaves_pass if {
 test_limit_is_a_param if {
 	count(rule.warn) == 1 with input as fx.inp([fx.cert({})]) with data.fleetaudit.params as {"certificates": {"max_validity_days": 300}}
 }
+
+test_cluster_ca_exempt_unless_params_say_otherwise if {
+	root := fx.cert(object.union(twenty_years, {"source": "root-ca", "kind": "ConfigMap", "apiVersion": "v1", "namespace": "kube-system", "name": "kube-root-ca.crt", "field": "data[ca.crt]"}))
+	count(rule.warn) == 0 with input as fx.inp([root])
+	f := fx.only(rule.warn) with input as fx.inp([root]) with data.fleetaudit.params as {"certificates": {"max_validity_exempt_sources": []}}
+	f.resource == {"apiVersion": "v1", "kind": "ConfigMap", "namespace": "kube-system", "name": "kube-root-ca.crt", "fieldPath": "data[ca.crt]"}
+}

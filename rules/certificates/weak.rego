@@ -12,7 +12,7 @@
 #   - ref: https://pkg.go.dev/crypto/x509#InsecureAlgorithmError
 # custom:
 #   id: FA-CERT-004
-#   reads: [certificates]
+#   reads: [certificates, collectedAt]
 #   severity: high
 #   category: certificates
 #   controls:
