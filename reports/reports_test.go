@@ -67,7 +67,9 @@ func demoReport(t *testing.T) *Report {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Build(audit, engine.Rules(), costs, decisions, p.ID(), now)
+	r := Build(audit, engine.Rules(), costs, decisions, p.ID(), now)
+	r.NextExpiring = b.NextExpiring()
+	return r
 }
 
 // TestGoldenFiles renders every format of the demo report and compares with testdata/golden
@@ -151,7 +153,11 @@ func TestPolicyReportsParseAsTheirAPIs(t *testing.T) {
 		"Job": "batch/v1", "CronJob": "batch/v1", "PodDisruptionBudget": "policy/v1",
 		"PodDisruptionBudget@": "policy/v1beta1", // as written: a removed API version in use
 		"User":                 "rbac.authorization.k8s.io/v1", "Group": "rbac.authorization.k8s.io/v1", "Role": "rbac.authorization.k8s.io/v1",
-		"RoleBinding": "rbac.authorization.k8s.io/v1", "ClusterRole": "rbac.authorization.k8s.io/v1", "FlowSchema": "flowcontrol.apiserver.k8s.io/v1beta3"}
+		"RoleBinding": "rbac.authorization.k8s.io/v1", "ClusterRole": "rbac.authorization.k8s.io/v1", "FlowSchema": "flowcontrol.apiserver.k8s.io/v1beta3",
+		"ValidatingWebhookConfiguration": "admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration": "admissionregistration.k8s.io/v1",
+		"APIService": "apiregistration.k8s.io/v1", "CustomResourceDefinition": "apiextensions.k8s.io/v1", "ConfigMap": "v1",
+		"CertificateSigningRequest": "certificates.k8s.io/v1", "Certificate": "cert-manager.io/v1", "Issuer": "cert-manager.io/v1",
+		"ClusterIssuer": "cert-manager.io/v1"}
 	for _, format := range []string{"policyreport", "openreports"} {
 		files, err := Render(r, format)
 		if err != nil {
@@ -345,11 +351,13 @@ func assertIndexLinksResolve(t *testing.T, dir string) {
 	}
 }
 
-// withoutWorkloadPosture drops the workload findings: the demo fleet's workloads postdate the
-// v1alpha1 report kept as a fixture.
+// withoutWorkloadPosture drops the workload and certificates findings: the demo fleet's
+// workloads and certificates postdate the v1alpha1 report kept as a fixture.
 func withoutWorkloadPosture(r *Report) *Report {
 	for i := range r.Clusters {
-		r.Clusters[i].Findings = slices.DeleteFunc(r.Clusters[i].Findings, func(f policy.Finding) bool { return f.Category == policy.CategoryWorkload })
+		r.Clusters[i].Findings = slices.DeleteFunc(r.Clusters[i].Findings, func(f policy.Finding) bool {
+			return f.Category == policy.CategoryWorkload || f.Category == policy.CategoryCertificates
+		})
 	}
 	return r
 }
