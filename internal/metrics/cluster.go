@@ -73,6 +73,7 @@ func (b *builder) cluster(r fleet.Result, c *facts.Cluster) {
 	if c == nil {
 		return
 	}
+	b.certificates(name, c)
 	if c.CIS != nil {
 		st := map[string]float64{}
 		for _, n := range c.CIS.Nodes {
