@@ -2,7 +2,8 @@
 // collector: every audit builds a complete, immutable set of samples that is swapped in
 // atomically, so a scrape always sees one whole audit, never blocks on a running one, and
 // series of clusters or findings that disappeared are gone. Every series derived from a
-// cluster carries the cluster label; there are no per-pod or per-object labels.
+// cluster carries the cluster label; there are no per-pod labels, and the one per-object
+// family (certificate expiry) is bounded per cluster (see CertificateMaxPerCluster).
 package metrics
 
 import (
