@@ -30,7 +30,7 @@ deny contains finding if {
 	c.ready != "True"
 	finding := object.union(expiry(c), {
 		"msg": sprintf("Certificate %s/%s is not Ready (%s)%s", [c.namespace, c.name, reason(c), expiry_text(c)]),
-		"resource": k8s.ref("cert-manager.io/v1", "Certificate", c.namespace, c.name),
+		"resource": object.union(k8s.ref("cert-manager.io/v1", "Certificate", c.namespace, c.name), {"fieldPath": "status.conditions[type=Ready]"}),
 		"issuer": sprintf("%s/%s", [c.issuerKind, c.issuerName]),
 	})
 }

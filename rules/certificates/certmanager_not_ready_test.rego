@@ -10,7 +10,7 @@ cert(p) := object.union({"namespace": "shop", "name": "web-tls", "issuerKind": "
 test_not_ready if {
 	f := fx.only(rule.deny) with input as cm([cert({"ready": "False", "reason": "Failed", "message": "challenge failed"}), cert({"name": "api-tls"})])
 	f.msg == "Certificate shop/web-tls is not Ready (Failed: challenge failed); its certificate expires in 62 days"
-	f.resource == {"apiVersion": "cert-manager.io/v1", "kind": "Certificate", "namespace": "shop", "name": "web-tls"}
+	f.resource == {"apiVersion": "cert-manager.io/v1", "kind": "Certificate", "namespace": "shop", "name": "web-tls", "fieldPath": "status.conditions[type=Ready]"}
 	not f.severity
 	f.daysLeft == 62
 	f.issuer == "ClusterIssuer/letsencrypt"

@@ -28,7 +28,7 @@ deny contains finding if {
 	why := concat(": ", [x | some x in [object.get(i, "reason", ""), object.get(i, "message", "")]; x != ""])
 	finding := {
 		"msg": sprintf("%s %s is not ready (%s)", [i.kind, name, why_or_status(why, i.ready)]),
-		"resource": k8s.ref("cert-manager.io/v1", i.kind, ns, i.name),
+		"resource": object.union(k8s.ref("cert-manager.io/v1", i.kind, ns, i.name), {"fieldPath": "status.conditions[type=Ready]"}),
 	}
 }
 

@@ -16,7 +16,7 @@ test_cluster_issuer_and_issuer_not_ready if {
 		"Issuer shop/ca is not ready (Ready=Unknown)",
 	}
 	{f.resource | some f in got} == {
-		{"apiVersion": "cert-manager.io/v1", "kind": "ClusterIssuer", "name": "letsencrypt"},
-		{"apiVersion": "cert-manager.io/v1", "kind": "Issuer", "namespace": "shop", "name": "ca"},
+		{"apiVersion": "cert-manager.io/v1", "kind": "ClusterIssuer", "name": "letsencrypt", "fieldPath": "status.conditions[type=Ready]"},
+		{"apiVersion": "cert-manager.io/v1", "kind": "Issuer", "namespace": "shop", "name": "ca", "fieldPath": "status.conditions[type=Ready]"},
 	}
 }
