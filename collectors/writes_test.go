@@ -39,9 +39,10 @@ func TestCollectorsWriteEveryPathOnce(t *testing.T) {
 }
 
 // The state of a live cluster, which facts built from files lack, is exactly what the
-// identity, usage, cost and CIS collectors write: the rules reading it are skipped on files.
+// identity, usage, cost, CIS and certificates collectors write: the rules reading it are
+// skipped on files.
 func TestLivePaths(t *testing.T) {
-	if got, want := LivePaths(), []string{"cis", "cost", "nodes", "uid", "usage"}; !slices.Equal(got, want) {
+	if got, want := LivePaths(), []string{"certificates", "cis", "cost", "nodes", "uid", "usage"}; !slices.Equal(got, want) {
 		t.Errorf("LivePaths() = %v, want %v", got, want)
 	}
 	if !ReadsPath([]string{"rbac"}, "rbac.roles") || !ReadsPath([]string{"usage.pods"}, "usage") || ReadsPath([]string{"workloads"}, "usage") || !ReadsPath(nil, "nodes") {
