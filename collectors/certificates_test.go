@@ -1,9 +1,12 @@
 package collectors
 
 import (
+	"context"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
+	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"strings"
 	"testing"
@@ -15,6 +18,7 @@ import (
 	apiextv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/rest"
 
 	"github.com/fleetaudit/fleetaudit/internal/facts"
 )
@@ -208,5 +212,52 @@ func TestDaysLeft(t *testing.T) {
 		if got := facts.DaysLeft(t0.Add(tc.d), t0); got != tc.want {
 			t.Errorf("DaysLeft(%v) = %d, want %d", tc.d, got, tc.want)
 		}
+	}
+}
+
+// TestServingChainVerifiesAsConfigured: the handshake reads the chain with the client's own
+// TLS settings and refuses a server its CA does not vouch for (verification is never
+// loosened); plain HTTP is said, not an error of the collector.
+func TestServingChainVerifiesAsConfigured(t *testing.T) {
+	srv := httptest.NewTLSServer(http.NotFoundHandler())
+	defer srv.Close()
+	ca := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
+	ctx := context.Background()
+	chain, err := servingChain(ctx, &rest.Config{Host: srv.URL, TLSClientConfig: rest.TLSClientConfig{CAData: ca}})
+	if err != nil || len(chain) != 1 || !chain[0].Equal(srv.Certificate()) {
+		t.Fatalf("chain %v, err %v", chain, err)
+	}
+	other := issue(t, testCert{CN: "other-ca", IsCA: true, NotBefore: t0, NotAfter: t0.AddDate(10, 0, 0)})
+	if _, err := servingChain(ctx, &rest.Config{Host: srv.URL, TLSClientConfig: rest.TLSClientConfig{CAData: other.PEM}}); err == nil ||
+		!strings.Contains(err.Error(), "TLS handshake") {
+		t.Errorf("a server the configured CA does not vouch for: err %v", err)
+	}
+	if _, err := servingChain(ctx, &rest.Config{Host: srv.URL, TLSClientConfig: rest.TLSClientConfig{Insecure: true}}); err != nil {
+		t.Errorf("an insecure kubeconfig reads the chain as configured: %v", err)
+	}
+	plain := httptest.NewServer(http.NotFoundHandler())
+	defer plain.Close()
+	if _, err := servingChain(ctx, &rest.Config{Host: plain.URL}); err == nil || !strings.Contains(err.Error(), "not TLS") {
+		t.Errorf("plain HTTP: err %v", err)
+	}
+}
+
+// TestTrimCRDKeepsConversionCABundle: the shared CRD LIST's trim keeps what the certificates
+// collector reads.
+func TestTrimCRDKeepsConversionCABundle(t *testing.T) {
+	crd := &apiextv1.CustomResourceDefinition{ObjectMeta: metav1.ObjectMeta{Name: "w.example.com"}, Spec: apiextv1.CustomResourceDefinitionSpec{
+		Conversion: &apiextv1.CustomResourceConversion{Strategy: apiextv1.WebhookConverter, Webhook: &apiextv1.WebhookConversion{
+			ClientConfig: &apiextv1.WebhookClientConfig{CABundle: []byte("bundle"), Service: &apiextv1.ServiceReference{Name: "s"}}, ConversionReviewVersions: []string{"v1"}}}}}
+	want := BuildCertificates(CertificateObjects{CRDs: []*apiextv1.CustomResourceDefinition{crd.DeepCopy()}})
+	trimCRD(crd)
+	if got := BuildCertificates(CertificateObjects{CRDs: []*apiextv1.CustomResourceDefinition{crd}}); !reflect.DeepEqual(got, want) || len(got.Items) != 1 {
+		t.Errorf("trimmed: %+v, want %+v", got.Items, want.Items)
+	}
+	if crd.Spec.Conversion.Webhook.ClientConfig.Service != nil || crd.Spec.Conversion.Webhook.ConversionReviewVersions != nil {
+		t.Errorf("trim keeps more than the caBundle: %+v", crd.Spec.Conversion.Webhook)
+	}
+	none := &apiextv1.CustomResourceDefinition{Spec: apiextv1.CustomResourceDefinitionSpec{Conversion: &apiextv1.CustomResourceConversion{Strategy: apiextv1.NoneConverter}}}
+	if trimCRD(none); none.Spec.Conversion != nil {
+		t.Errorf("a CRD without a conversion webhook keeps %+v", none.Spec.Conversion)
 	}
 }
