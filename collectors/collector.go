@@ -15,6 +15,7 @@ import (
 
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/metadata"
+	"k8s.io/client-go/rest"
 	metricsclient "k8s.io/metrics/pkg/client/clientset/versioned"
 
 	"github.com/fleetaudit/fleetaudit/internal/facts"
@@ -29,6 +30,9 @@ type Target struct {
 	Metrics metricsclient.Interface
 	// Metadata lists objects' metadata only (for API-version evidence); may be nil.
 	Metadata metadata.Interface
+	// Config is the REST config Client was built from: the certificates collector makes a
+	// TLS handshake with its settings and reads its client certificate; may be nil.
+	Config *rest.Config
 	// PageSize is the LIST page size (limit); 0 means DefaultPageSize.
 	PageSize int64
 
@@ -94,6 +98,7 @@ func All(cfg Config) []Collector {
 		UsageCollector{Config: cfg.Usage},
 		Cost{Config: cfg.Cost}, // after usage: allocates with its per-pod usage
 		Workloads{},            // before upgrade: its CronJob LIST spares upgrade's metadata scan of them
+		Certificates{},         // before upgrade: so do its webhook configuration, APIService and CSR LISTs
 		Upgrade{Config: cfg.Upgrade},
 		Autoscaling{},
 		Observability{},

@@ -43,18 +43,29 @@ func listCRDs(t Target) func(context.Context, metav1.ListOptions) (runtime.Objec
 }
 
 // trimCRD keeps of a CRD what CRDFacts reads: its name, group, kind, each version's name and
-// served flag, and status.storedVersions. Schemas (often hundreds of kilobytes) go first.
+// served flag, and status.storedVersions; and its conversion webhook's caBundle for the
+// certificates collector. Schemas (often hundreds of kilobytes) go first.
 func trimCRD(o runtime.Object) {
 	c := o.(*apiextv1.CustomResourceDefinition)
 	trimMeta(&c.ObjectMeta)
 	c.Annotations, c.Labels = nil, nil
-	c.Spec.Conversion = nil
+	c.Spec.Conversion = trimConversion(c.Spec.Conversion)
 	c.Spec.Names = apiextv1.CustomResourceDefinitionNames{Kind: c.Spec.Names.Kind}
 	for i := range c.Spec.Versions {
 		v := &c.Spec.Versions[i]
 		*v = apiextv1.CustomResourceDefinitionVersion{Name: v.Name, Served: v.Served, Storage: v.Storage}
 	}
 	c.Status = apiextv1.CustomResourceDefinitionStatus{StoredVersions: c.Status.StoredVersions}
+}
+
+// trimConversion keeps of a CRD's conversion only its webhook's caBundle (the certificates
+// collector reads it); nil when there is none.
+func trimConversion(c *apiextv1.CustomResourceConversion) *apiextv1.CustomResourceConversion {
+	if c == nil || c.Webhook == nil || c.Webhook.ClientConfig == nil || len(c.Webhook.ClientConfig.CABundle) == 0 {
+		return nil
+	}
+	return &apiextv1.CustomResourceConversion{Strategy: c.Strategy,
+		Webhook: &apiextv1.WebhookConversion{ClientConfig: &apiextv1.WebhookClientConfig{CABundle: c.Webhook.ClientConfig.CABundle}}}
 }
 
 // CRDFacts converts a CustomResourceDefinition: its group and kind, the versions it serves

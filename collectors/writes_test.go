@@ -39,10 +39,10 @@ func TestCollectorsWriteEveryPathOnce(t *testing.T) {
 }
 
 // The state of a live cluster, which facts built from files lack, is exactly what the
-// identity, usage, cost, CIS, autoscaling, observability and scrapes collectors write: the
-// rules reading it are skipped on files.
+// identity, usage, cost, CIS, certificates, autoscaling, observability, scrapes and backup
+// collectors write: the rules reading it are skipped on files.
 func TestLivePaths(t *testing.T) {
-	if got, want := LivePaths(), []string{"autoscaling", "backup", "cis", "cost", "nodes", "observability.daemonSets",
+	if got, want := LivePaths(), []string{"autoscaling", "backup", "certificates", "cis", "cost", "nodes", "observability.daemonSets",
 		"observability.metricsAPI", "observability.prometheus", "observability.schedulableNodes", "uid", "usage"}; !slices.Equal(got, want) {
 		t.Errorf("LivePaths() = %v, want %v", got, want)
 	}

@@ -17,6 +17,7 @@ targets=(
 	./internal/pricing:FuzzParse:100000x
 	./collectors:FuzzParseKubeBenchJSON:15000x
 	./collectors:FuzzDecodeHelmRelease:10000x
+	./collectors:FuzzParseBundle:120000x
 	./internal/server:FuzzAdmissionReview:20000x
 	./internal/server:FuzzHookRequest:6000x
 	./internal/server:FuzzGateRequest:6000x

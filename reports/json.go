@@ -84,6 +84,9 @@ func (r *Report) optionalFields() []jsonField {
 	if r.Baseline != nil {
 		out = append(out, jsonField{"baseline", r.Baseline})
 	}
+	if len(r.NextExpiring) > 0 {
+		out = append(out, jsonField{"nextExpiring", r.NextExpiring})
+	}
 	return out
 }
 

@@ -25,6 +25,8 @@ func TestJSONStreamsTheSameDocument(t *testing.T) {
 		r := Build(a, nil, nil, nil, "", at)
 		if i == 1 {
 			r.Diff(&Report{GeneratedAt: at.Add(-time.Hour)})
+			r.NextExpiring = []ExpiringCertificate{{Cluster: "a", Source: "webhook-ca", NotAfter: at.Add(72 * time.Hour), DaysLeft: 3,
+				Resource: policy.ResourceRef{APIVersion: "admissionregistration.k8s.io/v1", Kind: "ValidatingWebhookConfiguration", Name: "v", FieldPath: "spec.caBundle"}}}
 		}
 		var got bytes.Buffer
 		if err := JSON(&got, r); err != nil {

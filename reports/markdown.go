@@ -60,6 +60,7 @@ func Markdown(w io.Writer, r *Report) error {
 		fmt.Fprintf(&b, "\n### %s (%d)\n\n| cluster | rule | CIS id | resource | finding | remediation |\n|---|---|---|---|---|---|\n%s\n", sev, len(rows), strings.Join(rows, "\n"))
 	}
 	markdownAcceptedRisk(&b, r)
+	markdownCertificates(&b, r)
 	b.WriteString("\n## Cost and capacity mix\n\n| cluster | per hour | per month | nodes by capacity type | idle per hour |\n|---|---|---|---|---|\n")
 	for _, c := range r.Clusters {
 		if c.Cost == nil {

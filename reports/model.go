@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"maps"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/fleetaudit/fleetaudit/internal/binding"
@@ -39,6 +40,9 @@ type Report struct {
 	Waivers *waiver.Summary `json:"waivers,omitempty"`
 	// Baseline compares the run with a baseline report (--baseline); nil without one.
 	Baseline *Baseline `json:"baseline,omitempty"`
+	// NextExpiring are the fleet's soonest-expiring certificates (Builder.NextExpiring);
+	// empty when no certificates facts were kept.
+	NextExpiring []ExpiringCertificate `json:"nextExpiring,omitempty"`
 }
 
 // RuleInfo describes one rule.
@@ -155,13 +159,18 @@ type ScoreChange struct {
 // report needs from each cluster's facts (a cost summary, not the facts).
 type Builder struct {
 	costs map[string]*CostSummary
+
+	mu       sync.Mutex
+	expiring []ExpiringCertificate
 }
 
 // NewBuilder starts a report.
 func NewBuilder() *Builder { return &Builder{costs: map[string]*CostSummary{}} }
 
-// Keep records the cost summary of one cluster; safe for one call per cluster, concurrently.
+// Keep records the cost summary and the soonest-expiring certificates of one cluster; safe
+// for one call per cluster, concurrently.
 func (b *Builder) Keep(c *facts.Cluster) *CostSummary {
+	b.keepCertificates(c)
 	if c.Cost == nil {
 		return nil
 	}

@@ -67,7 +67,9 @@ func demoReport(t *testing.T) *Report {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Build(audit, engine.Rules(), costs, decisions, p.ID(), now)
+	r := Build(audit, engine.Rules(), costs, decisions, p.ID(), now)
+	r.NextExpiring = b.NextExpiring()
+	return r
 }
 
 // TestGoldenFiles renders every format of the demo report and compares with testdata/golden
@@ -153,7 +155,11 @@ func TestPolicyReportsParseAsTheirAPIs(t *testing.T) {
 		"User":                 "rbac.authorization.k8s.io/v1", "Group": "rbac.authorization.k8s.io/v1", "Role": "rbac.authorization.k8s.io/v1",
 		"RoleBinding": "rbac.authorization.k8s.io/v1", "ClusterRole": "rbac.authorization.k8s.io/v1", "FlowSchema": "flowcontrol.apiserver.k8s.io/v1beta3",
 		"HorizontalPodAutoscaler": "autoscaling/v2", "APIService": "apiregistration.k8s.io/v1", "NodePool": "karpenter.sh/v1",
-		"Schedule": "velero.io/v1", "BackupStorageLocation": "velero.io/v1", "Restore": "velero.io/v1", "Backup": "velero.io/v1"}
+		"Schedule": "velero.io/v1", "BackupStorageLocation": "velero.io/v1", "Restore": "velero.io/v1", "Backup": "velero.io/v1",
+		"ValidatingWebhookConfiguration": "admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration": "admissionregistration.k8s.io/v1",
+		"CustomResourceDefinition": "apiextensions.k8s.io/v1", "ConfigMap": "v1",
+		"CertificateSigningRequest": "certificates.k8s.io/v1", "Certificate": "cert-manager.io/v1", "Issuer": "cert-manager.io/v1",
+		"ClusterIssuer": "cert-manager.io/v1"}
 	for _, format := range []string{"policyreport", "openreports"} {
 		files, err := Render(r, format)
 		if err != nil {
@@ -347,14 +353,17 @@ func assertIndexLinksResolve(t *testing.T, dir string) {
 	}
 }
 
-// withoutWorkloadPosture drops the workload, autoscaling, observability and backup findings:
-// the demo fleet's facts of those areas postdate the
-// v1alpha1 report kept as a fixture.
+// withoutWorkloadPosture drops the workload, certificates, autoscaling, observability and
+// backup findings: the demo fleet's facts of those areas postdate the v1alpha1 report kept as
+// a fixture.
 func withoutWorkloadPosture(r *Report) *Report {
 	for i := range r.Clusters {
 		r.Clusters[i].Findings = slices.DeleteFunc(r.Clusters[i].Findings, func(f policy.Finding) bool {
-			return f.Category == policy.CategoryWorkload || f.Category == policy.CategoryAutoscaling || f.Category == policy.CategoryObservability ||
-				f.Category == policy.CategoryBackup
+			switch f.Category {
+			case policy.CategoryWorkload, policy.CategoryCertificates, policy.CategoryAutoscaling, policy.CategoryObservability, policy.CategoryBackup:
+				return true
+			}
+			return false
 		})
 	}
 	return r

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/fleetaudit/fleetaudit/internal/facts"
 	"github.com/fleetaudit/fleetaudit/internal/fleet"
 	"github.com/fleetaudit/fleetaudit/internal/policy"
 	"github.com/fleetaudit/fleetaudit/internal/waiver"
@@ -187,12 +188,14 @@ findings about objects in that namespace; --fail-on then judges the findings sho
 		if err = bf.apply(src.demo, &opts); err != nil {
 			return exitUsage, err
 		}
-		audit, err := fleet.Run(ctx, jobs, engine, opts, nil)
+		builder := reports.NewBuilder() // the next-expiring certificates; costs are the report command's
+		audit, err := fleet.Run(ctx, jobs, engine, opts, func(c *facts.Cluster) error { builder.Keep(c); return nil })
 		if err != nil {
 			return exitUsage, err
 		}
 		audit = filterNamespace(audit, src.kube.namespace)
 		r := reports.Build(audit, engine.Rules(), nil, nil, "", audit.GeneratedAt)
+		r.NextExpiring = expiringInNamespace(builder.NextExpiring(), src.kube.namespace)
 		if base != nil {
 			r.CompareBaseline(filterReportNamespace(base, src.kube.namespace), bl.file)
 		}

@@ -51,3 +51,18 @@ func inNamespace(fs []policy.Finding, ns string) []policy.Finding {
 	}
 	return kept
 }
+
+// expiringInNamespace keeps the next-expiring certificates held by objects in ns (all when
+// ns is empty).
+func expiringInNamespace(certs []reports.ExpiringCertificate, ns string) []reports.ExpiringCertificate {
+	if ns == "" {
+		return certs
+	}
+	var out []reports.ExpiringCertificate
+	for _, c := range certs {
+		if c.Resource.NamespaceScope() == ns {
+			out = append(out, c)
+		}
+	}
+	return out
+}

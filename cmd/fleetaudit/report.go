@@ -150,6 +150,7 @@ func report(ctx context.Context, src *sourceFlags, rf *ruleFlags, bf *boundFlags
 	}
 	audit = filterNamespace(audit, src.kube.namespace)
 	r := reports.Build(audit, engine.Rules(), costs, decisions, profileID, now)
+	r.NextExpiring = expiringInNamespace(builder.NextExpiring(), src.kube.namespace)
 	if base != nil {
 		r.CompareBaseline(filterReportNamespace(base, src.kube.namespace), bl.file)
 	}

@@ -200,14 +200,18 @@ func TestServeScrapedByPrometheus(t *testing.T) {
 			firing[r.Alert] = seriesCount(v) > 0
 		}
 	}
-	// With this cluster's seeding these conditions hold right now (before their "for").
-	for _, a := range []string{"FleetauditCriticalFindings", "FleetauditQuotaNearlyFull", "FleetauditUpgradeBlocked"} {
+	// With this cluster's seeding these conditions hold right now (before their "for"); the
+	// test CA issues the API server's serving certificate for one day.
+	for _, a := range []string{"FleetauditCriticalFindings", "FleetauditQuotaNearlyFull", "FleetauditUpgradeBlocked", "FleetauditCertificateExpiresSoon"} {
 		if !firing[a] {
 			t.Errorf("alert %s's expression should match the seeded cluster", a)
 		}
 	}
-	if len(firing) != 6 {
-		t.Errorf("evaluated %d alert expressions, want 6", len(firing))
+	if firing["FleetauditCertificateExpiring"] {
+		t.Error("no certificate of the test cluster expires in 7 to 30 days")
+	}
+	if len(firing) != 8 {
+		t.Errorf("evaluated %d alert expressions, want 8", len(firing))
 	}
 }
 

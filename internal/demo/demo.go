@@ -44,6 +44,7 @@ func Jobs() ([]fleet.Job, error) {
 		if c.Backup != nil { // backups keep their age
 			c.Backup.Shift(loaded.Sub(c.CollectedAt))
 		}
+		shiftCertificates(c.Certificates, loaded.Sub(c.CollectedAt))
 		c.CollectedAt = loaded
 		jobs = append(jobs, fleet.Job{Name: c.Name, Facts: func(context.Context, fleet.FinalFunc) *facts.Cluster { return c }})
 	}
@@ -63,6 +64,31 @@ func shiftConditions(c *facts.Cluster, d time.Duration) {
 				c.Autoscaling.HPAs[i].Conditions[j].LastTransitionTime = &moved
 			}
 		}
+	}
+}
+
+// shiftCertificates moves the demo's certificate times by d, with collectedAt: the days
+// left, and so the findings, stay those the files were written for.
+func shiftCertificates(c *facts.Certificates, d time.Duration) {
+	if c == nil {
+		return
+	}
+	shift := func(t *time.Time) *time.Time {
+		if t == nil {
+			return nil
+		}
+		s := t.Add(d)
+		return &s
+	}
+	for i := range c.Items {
+		c.Items[i].NotBefore, c.Items[i].NotAfter = shift(c.Items[i].NotBefore), shift(c.Items[i].NotAfter)
+	}
+	for i := range c.CertManager.Certificates {
+		x := &c.CertManager.Certificates[i]
+		x.NotAfter, x.RenewalTime = shift(x.NotAfter), shift(x.RenewalTime)
+	}
+	for i := range c.CSRs {
+		c.CSRs[i].CreatedAt = c.CSRs[i].CreatedAt.Add(d)
 	}
 }
 

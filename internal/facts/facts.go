@@ -53,6 +53,9 @@ type Cluster struct {
 	// Backup is filled by the backup collector: Velero's locations, schedules, backups and
 	// restores, and the namespaces with workloads they cover; nil when it did not run.
 	Backup *Backup `json:"backup,omitempty"`
+	// Certificates is filled by the certificates collector: certificates and CA bundles
+	// readable without Secrets, cert-manager state and unissued CSRs; nil when it did not run.
+	Certificates *Certificates `json:"certificates,omitempty"`
 	// Collection records, per collector, whether it succeeded; see Status.
 	Collection []CollectorRun `json:"collection"`
 	// Source is set when the facts were built from files (manifests, a rendered Helm chart,

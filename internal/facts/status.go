@@ -76,12 +76,13 @@ func (c *Cluster) Validate() error {
 
 // sections are the parts of the document that a collector of the same name writes whole.
 var sections = map[string]func(*Cluster) bool{
-	"rbac":      func(c *Cluster) bool { return c.RBAC != nil },
-	"usage":     func(c *Cluster) bool { return c.Usage != nil },
-	"cost":      func(c *Cluster) bool { return c.Cost != nil },
-	"upgrade":   func(c *Cluster) bool { return c.Upgrade != nil },
-	"workloads": func(c *Cluster) bool { return c.Workloads != nil },
-	"backup":    func(c *Cluster) bool { return c.Backup != nil },
+	"rbac":         func(c *Cluster) bool { return c.RBAC != nil },
+	"usage":        func(c *Cluster) bool { return c.Usage != nil },
+	"cost":         func(c *Cluster) bool { return c.Cost != nil },
+	"upgrade":      func(c *Cluster) bool { return c.Upgrade != nil },
+	"workloads":    func(c *Cluster) bool { return c.Workloads != nil },
+	"backup":       func(c *Cluster) bool { return c.Backup != nil },
+	"certificates": func(c *Cluster) bool { return c.Certificates != nil },
 }
 
 // FileStem turns a cluster name (a kubeconfig context such as

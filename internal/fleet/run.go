@@ -114,7 +114,7 @@ func collect(ctx context.Context, t Target, o Options, final FinalFunc) *facts.C
 			Error: fmt.Sprintf("create client: %v", err)}}
 		return c
 	}
-	target := collectors.Target{Client: client, PageSize: o.PageSize, Final: final}
+	target := collectors.Target{Client: client, Config: &cfg, PageSize: o.PageSize, Final: final}
 	if final != nil {
 		final(c, facts.PresetPaths...)
 	}

@@ -74,6 +74,7 @@ func (b *builder) cluster(r fleet.Result, c *facts.Cluster) {
 		return
 	}
 	b.readiness(name, r, c)
+	b.certificates(name, c)
 	if c.CIS != nil {
 		st := map[string]float64{}
 		for _, n := range c.CIS.Nodes {

@@ -2,7 +2,8 @@
 // collector: every audit builds a complete, immutable set of samples that is swapped in
 // atomically, so a scrape always sees one whole audit, never blocks on a running one, and
 // series of clusters or findings that disappeared are gone. Every series derived from a
-// cluster carries the cluster label; there are no per-pod or per-object labels.
+// cluster carries the cluster label; there are no per-pod labels, and the one per-object
+// family (certificate expiry) is bounded per cluster (see CertificateMaxPerCluster).
 package metrics
 
 import (
@@ -60,6 +61,7 @@ var Families = []desc{
 	{"fleetaudit_profile_update_available", "1 when the catalog has a newer version of the cluster's bound profile than the one it is held to, else 0.", []string{"cluster", "profile", "newest"}},
 	{"fleetaudit_hpa_unable_to_scale", "HorizontalPodAutoscalers whose AbleToScale or ScalingActive condition is False at collection, whatever its age (FA-AS-002 reports those past autoscaling.unable_grace).", []string{"cluster"}},
 	{"fleetaudit_observability_coverage", "Whether the cluster has an observability signal (1) or a deny finding of an observability rule says it lacks it (0): metrics_api, log_agent, and kubelet_scrape, apiserver_scrape, ksm_scrape when a Prometheus was queried.", []string{"cluster", "signal"}},
+	{"fleetaudit_certificate_expiry_timestamp_seconds", "Unix time a certificate expires (notAfter), by the object and field that hold it (kind Cluster: the API server's serving chain, the kubeconfig's client certificate; a cert-manager Certificate: status.notAfter). Bounded per cluster: certificates expiring within 60 days of collection, plus the 5 soonest, at most 50.", []string{"cluster", "kind", "namespace", "name", "field"}},
 	{"fleetaudit_collector_up", "Whether the collector succeeded on the cluster in the last audit (1) or not (0).", []string{"cluster", "collector"}},
 	{"fleetaudit_collector_duration_seconds", "Time the collector took on the cluster in the last audit.", []string{"cluster", "collector"}},
 	{"fleetaudit_rule_errors", "Rules that could not be evaluated on the cluster in the last audit (1 each), by reason: timeout (--eval-timeout), not-evaluated, cancelled or error.", []string{"cluster", "rule", "reason"}},

@@ -33,6 +33,7 @@ func (s *Server) WriteReport(h reports.History, formats []string) (*reports.Repo
 		}
 	}
 	r := reports.Build(st.Audit, s.cfg.Engine.Rules(), costs, decisions, profileID, s.cfg.Now())
+	r.NextExpiring = b.NextExpiring()
 	dir, err := h.Write(r, formats)
 	return r, dir, err
 }
