@@ -12,6 +12,7 @@ import (
 	apiextv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	apiextclient "k8s.io/apiextensions-apiserver/pkg/client/clientset/clientset"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/util/retry"
 	"sigs.k8s.io/yaml"
 
 	"github.com/fleetaudit/fleetaudit/internal/policy"
@@ -45,8 +46,18 @@ func TestGateDeniesCRDStoredInRemovedVersion(t *testing.T) {
 			t.Fatal(err)
 		}
 		if name == "legacy" {
-			created.Status.StoredVersions = []string{"v1alpha2", "v1"}
-			if _, err := ext.UpdateStatus(ctx, created, metav1.UpdateOptions{}); err != nil {
+			// The API server's own CRD controllers update the status right after the create
+			// (Established, NamesAccepted): read it again on a conflict.
+			err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
+				cur, err := ext.Get(ctx, created.Name, metav1.GetOptions{})
+				if err != nil {
+					return err
+				}
+				cur.Status.StoredVersions = []string{"v1alpha2", "v1"}
+				_, err = ext.UpdateStatus(ctx, cur, metav1.UpdateOptions{})
+				return err
+			})
+			if err != nil {
 				t.Fatalf("set storedVersions: %v", err)
 			}
 		}
