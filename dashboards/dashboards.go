@@ -17,6 +17,7 @@ func All() map[string]func() *dashboard.DashboardBuilder {
 		"cost-capacity.json":     CostCapacity,
 		"upgrade-readiness.json": UpgradeReadiness,
 		"workload-posture.json":  WorkloadPosture,
+		"day2-readiness.json":    Day2Readiness,
 	}
 }
 

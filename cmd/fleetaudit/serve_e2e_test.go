@@ -24,6 +24,7 @@ import (
 	"github.com/fleetaudit/fleetaudit/dashboards"
 	"github.com/fleetaudit/fleetaudit/internal/testkit/testcluster"
 	"github.com/fleetaudit/fleetaudit/internal/testkit/testprom"
+	"github.com/fleetaudit/fleetaudit/internal/testkit/velero"
 )
 
 func freeAddr(t *testing.T) string {
@@ -74,6 +75,22 @@ func TestServeScrapedByPrometheus(t *testing.T) {
 	testprom.Require(t)
 	f := testcluster.Start(t, "east")
 	seedObservableCluster(t, f.Clusters[0])
+	// Velero with a location and a completed scheduled backup, for the Day-2 backup panels.
+	velero.Install(t, f.Clusters[0].Config)
+	f.Clusters[0].CreateNamespace(t, "velero")
+	done := time.Now().Add(-3 * time.Hour).UTC().Format(time.RFC3339)
+	velero.Create(t, f.Clusters[0].Config, "backupstoragelocations", `
+metadata: {namespace: velero, name: default}
+spec: {provider: aws, default: true, objectStorage: {bucket: backups}}
+status: {phase: Available}`)
+	velero.Create(t, f.Clusters[0].Config, "schedules", `
+metadata: {namespace: velero, name: nightly}
+spec: {schedule: "0 2 * * *", template: {includedNamespaces: ["*"]}}
+status: {phase: Enabled, lastBackup: "`+done+`"}`)
+	velero.Create(t, f.Clusters[0].Config, "backups", `
+metadata: {namespace: velero, name: nightly-1, labels: {velero.io/schedule-name: nightly}}
+spec: {includedNamespaces: ["*"]}
+status: {phase: Completed, startTimestamp: "`+done+`", completionTimestamp: "`+done+`"}`)
 	// A log shipper that mounts the node's logs: a Pod Security (baseline) violation for the
 	// workload posture panels.
 	f.Clusters[0].CreatePod(t, &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "log-shipper", Namespace: "web"}, Spec: corev1.PodSpec{

@@ -62,8 +62,8 @@ func TestManifestsAndChartFilesAreCurrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) != 6 {
-		t.Errorf("expected alerts and 5 dashboards to be synced, got %d", len(files))
+	if len(files) != 1+nDashboards {
+		t.Errorf("expected alerts and %d dashboards to be synced, got %d", nDashboards, len(files))
 	}
 	for dst, src := range files {
 		a, _ := os.ReadFile(dst)
@@ -108,7 +108,7 @@ func TestChartValues(t *testing.T) {
 			t.Errorf("chart renders no %s", k)
 		}
 	}
-	if kinds["ConfigMap"] != 5 {
+	if kinds["ConfigMap"] != nDashboards {
 		t.Errorf("want one dashboard ConfigMap per dashboard, got %d", kinds["ConfigMap"])
 	}
 	off := map[string]int{}

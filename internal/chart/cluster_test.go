@@ -98,8 +98,8 @@ func TestChartAppliesToRealCluster(t *testing.T) {
 			t.Errorf("%s with the Prometheus Operator's CRDs: %d ServiceMonitor, %d PrometheusRule, want %d", name, k["ServiceMonitor"], k["PrometheusRule"], n)
 		}
 	}
-	if with["everything"]["GrafanaDashboard"] != 5 {
-		t.Errorf("everything with grafana-operator's CRD: %d GrafanaDashboards, want 5", with["everything"]["GrafanaDashboard"])
+	if with["everything"]["GrafanaDashboard"] != nDashboards {
+		t.Errorf("everything with grafana-operator's CRD: %d GrafanaDashboards, want %d", with["everything"]["GrafanaDashboard"], nDashboards)
 	}
 }
 

@@ -3,6 +3,7 @@ package chart
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/fleetaudit/fleetaudit/dashboards"
 	"strings"
 	"testing"
 
@@ -17,6 +18,9 @@ func withMonitoring(t *testing.T, more ...string) []string {
 	vs = append(vs, "monitoring.coreos.com/v1", "monitoring.coreos.com/v1/ServiceMonitor", "monitoring.coreos.com/v1/PrometheusRule")
 	return append(vs, more...)
 }
+
+// nDashboards is how many dashboards fleetaudit generates: the chart ships each one.
+var nDashboards = len(dashboards.All())
 
 // valueSets are realistic installations: the defaults, everything switched on, reports only
 // (no serve), report history on a volume, and a locked-down network.
@@ -112,9 +116,9 @@ func dig(m map[string]any, keys ...string) map[string]any {
 // switches off.
 func TestValueSetsRender(t *testing.T) {
 	want := map[string]map[string]int{
-		"defaults": {"Deployment": 1, "CronJob": 1, "Service": 1, "ServiceMonitor": 1, "PrometheusRule": 1, "ConfigMap": 5,
+		"defaults": {"Deployment": 1, "CronJob": 1, "Service": 1, "ServiceMonitor": 1, "PrometheusRule": 1, "ConfigMap": nDashboards,
 			"NetworkPolicy": 0, "PodDisruptionBudget": 0, "PersistentVolumeClaim": 0, "GrafanaDashboard": 0},
-		"everything": {"Deployment": 1, "CronJob": 1, "ServiceMonitor": 1, "PrometheusRule": 1, "ConfigMap": 7, "GrafanaDashboard": 5,
+		"everything": {"Deployment": 1, "CronJob": 1, "ServiceMonitor": 1, "PrometheusRule": 1, "ConfigMap": nDashboards + 2, "GrafanaDashboard": nDashboards,
 			"NetworkPolicy": 1, "PodDisruptionBudget": 1, "PersistentVolumeClaim": 1, "ValidatingWebhookConfiguration": 1, "ExtensionConfig": 1},
 		"cronjob":       {"Deployment": 0, "Service": 0, "ServiceMonitor": 0, "PrometheusRule": 0, "ConfigMap": 0, "CronJob": 1, "ServiceAccount": 1},
 		"persistence":   {"PersistentVolumeClaim": 1, "CronJob": 1},
@@ -267,7 +271,7 @@ func TestOperatorKindsFollowCapabilities(t *testing.T) {
 	forced := map[string]any{"serviceMonitor": map[string]any{"force": true}, "prometheusRule": map[string]any{"force": true},
 		"dashboards": map[string]any{"grafanaOperator": map[string]any{"enabled": true, "force": true}}}
 	k = kinds(renderWith(t, Options{Values: forced}))
-	if k["ServiceMonitor"] != 1 || k["PrometheusRule"] != 1 || k["GrafanaDashboard"] != 5 {
+	if k["ServiceMonitor"] != 1 || k["PrometheusRule"] != 1 || k["GrafanaDashboard"] != nDashboards {
 		t.Errorf("forced operator kinds not rendered: %v", k)
 	}
 	notes, err = Notes(chartDir, Options{Release: "fleetaudit", Namespace: "fleetaudit", APIVersions: withMonitoring(t)})
