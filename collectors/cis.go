@@ -92,6 +92,12 @@ func (CIS) Name() string { return "cis" }
 func (CIS) Writes() []string { return []string{"cis"} }
 
 // Collect implements Collector.
+// Applies implements Applier: only clusters with a CIS source other than none.
+func (x CIS) Applies(cluster string) bool {
+	k := x.Config.sourceFor(cluster).Kind
+	return k != CISNone && k != ""
+}
+
 func (x CIS) Collect(ctx context.Context, t Target, c *facts.Cluster) error {
 	src := x.Config.sourceFor(c.Name)
 	switch src.Kind {

@@ -157,6 +157,13 @@ var LivePaths = sync.OnceValue(func() []string {
 	return out
 })
 
+// Applier is a collector configured per cluster (a CIS source, a Prometheus URL): on a
+// cluster it does not apply to it is not run at all, so the rules reading what it writes are
+// reported as not judged there ("did not run on this cluster"), never as passed.
+type Applier interface {
+	Applies(cluster string) bool
+}
+
 // Run runs the collectors against t in order and records each outcome in c.Collection.
 func Run(ctx context.Context, cs []Collector, t Target, c *facts.Cluster) {
 	if t.shared == nil {
@@ -165,6 +172,10 @@ func Run(ctx context.Context, cs []Collector, t Target, c *facts.Cluster) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel() // stops prefetches nobody will read (e.g. the cluster is unreachable)
 	var needs []string
+	cs = slices.DeleteFunc(slices.Clone(cs), func(col Collector) bool {
+		a, ok := col.(Applier)
+		return ok && !a.Applies(c.Name)
+	})
 	for _, col := range cs {
 		if n, ok := col.(Needer); ok {
 			needs = append(needs, n.Needs()...)

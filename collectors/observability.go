@@ -144,6 +144,9 @@ func (Scrapes) Name() string { return "scrapes" }
 // Writes implements Writer.
 func (Scrapes) Writes() []string { return []string{"observability.prometheus"} }
 
+// Applies implements Applier: only clusters with a Prometheus (--prometheus-url).
+func (s Scrapes) Applies(cluster string) bool { return s.Config.prometheusFor(cluster) != "" }
+
 // Collect implements Collector. A cluster without a Prometheus of its own (and no "*" one)
 // keeps observability.prometheus absent.
 func (s Scrapes) Collect(ctx context.Context, t Target, c *facts.Cluster) error {
