@@ -85,10 +85,10 @@ func TestDay2DashboardOnDemoFleet(t *testing.T) {
 	}
 	// The demo's broken HPA and stale schedule show as such, not only as series.
 	for expr, want := range map[string]string{
-		`sum(fleetaudit_hpa_unable_to_scale) > 0`: "an HPA unable to scale",
+		`sum(fleetaudit_hpa_unable_to_scale) > 0`:                                            "an HPA unable to scale",
 		`count((time() - fleetaudit_backup_last_success_timestamp_seconds) > 7 * 86400) > 0`: "a schedule whose last good backup is over a week old",
-		`count((fleetaudit_certificate_expiry_timestamp_seconds - time()) < 30 * 86400) > 0`:  "a certificate expiring within 30 days",
-		`count(fleetaudit_observability_coverage == 0) > 0`:                                   "a missing observability signal",
+		`count((fleetaudit_certificate_expiry_timestamp_seconds - time()) < 30 * 86400) > 0`: "a certificate expiring within 30 days",
+		`count(fleetaudit_observability_coverage == 0) > 0`:                                  "a missing observability signal",
 	} {
 		if v, err := query(expr); err != nil || seriesCount(v) == 0 {
 			t.Errorf("the demo fleet should show %s (%s): %v", want, expr, err)
