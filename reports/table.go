@@ -92,6 +92,9 @@ func Table(w io.Writer, a *Report) error {
 			b.WriteString(",")
 		}
 	}
+	if a.Shards != nil {
+		fmt.Fprintf(&b, "; shards: %s", a.Shards)
+	}
 	if bl := a.Baseline; bl != nil {
 		fmt.Fprintf(&b, "; against the baseline: %d new, %d unchanged, %d resolved", bl.New, bl.Unchanged, len(bl.Resolved))
 	}
