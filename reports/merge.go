@@ -77,7 +77,7 @@ func ReadPart(path string) (Part, error) {
 	if err != nil {
 		return Part{}, fmt.Errorf("part %w", err)
 	}
-	r, err := decodeReport(path, b, "write the part again with this build (fleetaudit audit --shard I/N -o json)")
+	r, err := decodeReportNumbers(path, b, "write the part again with this build (fleetaudit audit --shard I/N -o json)", true)
 	if err != nil {
 		return Part{}, fmt.Errorf("part %w", err)
 	}

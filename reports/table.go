@@ -144,6 +144,9 @@ func findingStatus(f policy.Finding) string {
 	return strings.Join(parts, ", ")
 }
 
+// Plain is plain for the command's own tables (cluster names are untrusted).
+func Plain(s string) string { return plain(s) }
+
 // plain makes text safe for a terminal: control characters (escape sequences that could
 // rewrite the screen or the title, tabs and line breaks that would break the table) are
 // shown as \x.. instead of being sent.
