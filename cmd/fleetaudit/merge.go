@@ -91,7 +91,8 @@ func mergedExitCode(r *reports.Report) int {
 
 // reportFrom writes the merged report of the part files into the history folder dir.
 func reportFrom(cmd *cobra.Command, files []string, rep reportFlags, dir string, stdout io.Writer) (int, error) {
-	for _, name := range []string{"demo", "snapshot", "context", "manifests", "helm-chart", "kustomize", "shard", "shards", "baseline", "profile"} {
+	for _, name := range []string{"demo", "snapshot", "context", "manifests", "helm-chart", "kustomize", "shard", "shards", "baseline", "profile",
+		"rules", "params", "waivers", "namespace", "notify"} {
 		if f := cmd.Flags().Lookup(name); f != nil && f.Changed {
 			return exitUsage, usagef("--%s and merged parts cannot be combined: the parts were audited already", name)
 		}
