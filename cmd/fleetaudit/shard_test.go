@@ -25,9 +25,9 @@ func demoSnapshot(t *testing.T) string {
 }
 
 // auditPart runs audit --shard on the snapshot and writes its JSON into a file.
-func auditPart(t *testing.T, snap, shard string) string {
+func auditPart(t *testing.T, snap, shard string, extra ...string) string {
 	t.Helper()
-	code, out, errOut := runCLI(t, "audit", "--snapshot", snap, "--shard", shard, "-o", "json")
+	code, out, errOut := runCLI(t, append([]string{"audit", "--snapshot", snap, "--shard", shard, "-o", "json"}, extra...)...)
 	if code != exitOK {
 		t.Fatalf("audit --shard %s: exit %d: %s", shard, code, errOut)
 	}
@@ -73,20 +73,30 @@ func withoutShards(t *testing.T, m map[string]any, count int, missing []int) {
 	delete(m, "shards")
 }
 
+// With --waivers too: the merged waiver summary (waived, matched, stale) is the whole run's.
 func TestShardedAuditMergesToTheWholeAudit(t *testing.T) {
 	snap := demoSnapshot(t)
-	code, whole, errOut := runCLI(t, "audit", "--snapshot", snap, "-o", "json")
+	for _, extra := range [][]string{nil, {"--waivers", "../../examples/waivers.yaml"}} {
+		shardedAuditMerges(t, snap, extra)
+	}
+}
+
+func shardedAuditMerges(t *testing.T, snap string, extra []string) {
+	code, whole, errOut := runCLI(t, append([]string{"audit", "--snapshot", snap, "-o", "json"}, extra...)...)
 	if code != exitOK {
 		t.Fatalf("audit: exit %d: %s", code, errOut)
 	}
 	if !strings.Contains(whole, `"findings"`) || strings.Contains(whole, `"shards"`) {
 		t.Fatalf("the whole audit has no findings, or a shards field:\n%.400s", whole)
 	}
+	if len(extra) > 0 && !strings.Contains(whole, `"stale"`) {
+		t.Fatalf("audit %v has no waiver summary", extra)
+	}
 	for _, n := range []int{2, 3} {
 		var parts []string
 		sizes := 0
 		for i := range n {
-			p := auditPart(t, snap, itoa(i)+"/"+itoa(n))
+			p := auditPart(t, snap, itoa(i)+"/"+itoa(n), extra...)
 			b, _ := os.ReadFile(p)
 			r := decodeAudit(t, string(b))
 			if r.Shards == nil || r.Shards.Count != n || len(r.Shards.Present) != 1 || r.Shards.Present[0] != i || len(r.Shards.Missing) != n-1 {
@@ -110,10 +120,10 @@ func TestShardedAuditMergesToTheWholeAudit(t *testing.T) {
 		if !reflect.DeepEqual(m, w) {
 			for k := range w {
 				if !reflect.DeepEqual(m[k], w[k]) {
-					t.Errorf("%d shards: merged %q differs from the whole audit's", n, k)
+					t.Errorf("%d shards %v: merged %q differs from the whole audit's", n, extra, k)
 				}
 			}
-			t.Fatalf("%d shards: merged report differs from the whole audit", n)
+			t.Fatalf("%d shards %v: merged report differs from the whole audit", n, extra)
 		}
 		// The text, not only the decoded values: numbers in findings' details are kept as
 		// written (a float64 round trip would shorten them).
