@@ -178,6 +178,12 @@ func TestMergeWithAMissingShardIsIncomplete(t *testing.T) {
 		if !strings.Contains(table, want) || !strings.Contains(table, "missing "+itoa(c.missing[0])+": their clusters are not in this report") {
 			t.Errorf("table summary does not name the missing shard %v:\n%s", c.missing, lastLine(table))
 		}
+		for _, format := range []string{"md", "html"} {
+			_, doc, _ := runCLI(t, append([]string{"merge", "-o", format}, c.parts...)...)
+			if !strings.Contains(doc, "Shards: 2 of 3 parts") || !strings.Contains(doc, "missing "+itoa(c.missing[0])) {
+				t.Errorf("-o %s does not name the missing shard %v", format, c.missing)
+			}
+		}
 	}
 }
 
