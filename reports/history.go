@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -83,6 +84,12 @@ func ReadReport(path string) (*Report, error) {
 // decodeReport decodes a JSON report read from path; fix tells what to do about a schema
 // version this build does not read.
 func decodeReport(path string, b []byte, fix string) (*Report, error) {
+	return decodeReportNumbers(path, b, fix, false)
+}
+
+// decodeReportNumbers is decodeReport; with exact, numbers in findings' details are kept
+// as written (json.Number), as a fresh audit has them, not rounded to float64.
+func decodeReportNumbers(path string, b []byte, fix string, exact bool) (*Report, error) {
 	var head struct {
 		SchemaVersion *string `json:"schemaVersion"`
 	}
@@ -99,7 +106,11 @@ func decodeReport(path string, b []byte, fix string) (*Report, error) {
 			path, *v, ReportSchemaVersion, strings.Join(LegacyReportSchemaVersions, ", "), fix)
 	}
 	var r Report
-	if err := json.Unmarshal(b, &r); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if exact {
+		dec.UseNumber()
+	}
+	if err := dec.Decode(&r); err != nil {
 		return nil, fmt.Errorf("%s: %s", path, jsonProblem(err))
 	}
 	// v1alpha1 wrote the cluster as a whole as "cluster": name it as v1alpha2 does.

@@ -87,6 +87,9 @@ func (r *Report) optionalFields() []jsonField {
 	if len(r.NextExpiring) > 0 {
 		out = append(out, jsonField{"nextExpiring", r.NextExpiring})
 	}
+	if r.Shards != nil {
+		out = append(out, jsonField{"shards", r.Shards})
+	}
 	return out
 }
 

@@ -13,6 +13,9 @@ func Markdown(w io.Writer, r *Report) error {
 	var b strings.Builder
 	s := r.Summary
 	fmt.Fprintf(&b, "# Fleet compliance report\n\nGenerated %s by fleetaudit.\n\n", r.GeneratedAt.Format("2006-01-02 15:04 UTC"))
+	if r.Shards != nil {
+		fmt.Fprintf(&b, "Shards: %s.\n\n", r.Shards)
+	}
 	fmt.Fprintf(&b, "## Fleet summary\n\n| clusters | fully audited | incomplete | not audited | critical | high | medium | low | info | per month |\n|---|---|---|---|---|---|---|---|---|---|\n")
 	fmt.Fprintf(&b, "| %d | %d | %d | %d | %d | %d | %d | %d | %d | $%.2f |\n\n", s.Clusters, s.Audited, s.Incomplete, s.Failed,
 		s.Findings["critical"], s.Findings["high"], s.Findings["medium"], s.Findings["low"], s.Findings["info"], s.MonthlyCost)

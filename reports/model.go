@@ -43,6 +43,9 @@ type Report struct {
 	// NextExpiring are the fleet's soonest-expiring certificates (Builder.NextExpiring);
 	// empty when no certificates facts were kept.
 	NextExpiring []ExpiringCertificate `json:"nextExpiring,omitempty"`
+	// Shards says which parts of a sharded fleet the report holds (audit --shard, merge);
+	// nil for a run over the whole fleet.
+	Shards *Shards `json:"shards,omitempty"`
 }
 
 // RuleInfo describes one rule.
@@ -205,9 +208,6 @@ func Build(a *fleet.Audit, rules []*policy.Rule, costs map[string]*CostSummary, 
 			Severities: ru.Severities, Controls: ru.Controls, Reads: ru.Reads,
 			Description: ru.Description, Remediation: ru.Remediation, References: ru.References})
 	}
-	for _, s := range policy.Severities {
-		r.Summary.Findings[string(s)] = 0
-	}
 	byCluster := map[string]policy.Decision{}
 	for _, d := range decisions {
 		byCluster[d.Cluster] = d
@@ -229,35 +229,50 @@ func Build(a *fleet.Audit, rules []*policy.Rule, costs map[string]*CostSummary, 
 		if d, ok := byCluster[c.Cluster]; ok {
 			d.Explain = nil
 			cr.Upgrade = &d
-			if d.Allowed {
-				r.Summary.UpgradeReady++
-			}
-		}
-		switch c.Status {
-		case facts.StatusOK:
-			r.Summary.Audited++
-		case facts.StatusPartial:
-			r.Summary.Incomplete++
-		default:
-			r.Summary.Failed++
-		}
-		for _, f := range c.Findings {
-			if f.Waived() {
-				r.Summary.Waived++
-			} else {
-				r.Summary.Findings[string(f.Severity)]++
-			}
-		}
-		if cr.Cost != nil {
-			r.Summary.MonthlyCost += cr.Cost.Monthly
-		}
-		if cr.Profile != nil && cr.Profile.UpdateAvailable {
-			r.Summary.UpdatesAvailable++
 		}
 		r.Clusters = append(r.Clusters, cr)
 	}
-	r.Controls = buildControls(r)
+	r.summarize()
 	return r
+}
+
+// summarize computes everything the report derives from its clusters: the summary's counts
+// and cost, and the controls table. Build and Merge both end with it.
+func (r *Report) summarize() {
+	s := &r.Summary
+	s.Clusters, s.Audited, s.Incomplete, s.Failed, s.Waived = len(r.Clusters), 0, 0, 0, 0
+	s.MonthlyCost, s.UpgradeReady, s.UpdatesAvailable = 0, 0, 0
+	s.Findings = map[string]int{}
+	for _, sev := range policy.Severities {
+		s.Findings[string(sev)] = 0
+	}
+	for _, cr := range r.Clusters {
+		switch cr.Status {
+		case facts.StatusOK:
+			s.Audited++
+		case facts.StatusPartial:
+			s.Incomplete++
+		default:
+			s.Failed++
+		}
+		for _, f := range cr.Findings {
+			if f.Waived() {
+				s.Waived++
+			} else {
+				s.Findings[string(f.Severity)]++
+			}
+		}
+		if cr.Upgrade != nil && cr.Upgrade.Allowed {
+			s.UpgradeReady++
+		}
+		if cr.Cost != nil {
+			s.MonthlyCost += cr.Cost.Monthly
+		}
+		if cr.Profile != nil && cr.Profile.UpdateAvailable {
+			s.UpdatesAvailable++
+		}
+	}
+	r.Controls = buildControls(r)
 }
 
 // FindingsWhere is the report's findings that keep accepts, most severe first.

@@ -92,6 +92,9 @@ func Table(w io.Writer, a *Report) error {
 			b.WriteString(",")
 		}
 	}
+	if a.Shards != nil {
+		fmt.Fprintf(&b, "; shards: %s", a.Shards)
+	}
 	if bl := a.Baseline; bl != nil {
 		fmt.Fprintf(&b, "; against the baseline: %d new, %d unchanged, %d resolved", bl.New, bl.Unchanged, len(bl.Resolved))
 	}
@@ -140,6 +143,9 @@ func findingStatus(f policy.Finding) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// Plain is plain for the command's own tables (cluster names are untrusted).
+func Plain(s string) string { return plain(s) }
 
 // plain makes text safe for a terminal: control characters (escape sequences that could
 // rewrite the screen or the title, tabs and line breaks that would break the table) are

@@ -116,6 +116,7 @@ func newAuditCmd(c *cli) *cobra.Command {
 		bf     boundFlags
 		bl     baselineFlags
 		nf     = notifyFlags{stderr: c.stderr}
+		shf    shardFlags
 		output string
 		failOn string
 	)
@@ -148,6 +149,7 @@ findings about objects in that namespace; --fail-on then judges the findings sho
 	}
 	src.register(cmd)
 	src.registerManifests(cmd)
+	shf.register(cmd)
 	rf.register(cmd)
 	rf.registerWaivers(cmd)
 	bf.register(cmd)
@@ -180,11 +182,16 @@ findings about objects in that namespace; --fail-on then judges the findings sho
 		if err := nf.load(); err != nil {
 			return exitUsage, err
 		}
+		shard, err := shf.resolve()
+		if err != nil {
+			return exitUsage, err
+		}
 		ctx := cmd.Context()
 		engine, jobs, opts, err := prepare(ctx, &src, &rf)
 		if err != nil {
 			return exitUsage, err
 		}
+		jobs = filterJobs(jobs, shard)
 		if err = bf.apply(src.demo, &opts); err != nil {
 			return exitUsage, err
 		}
@@ -196,6 +203,7 @@ findings about objects in that namespace; --fail-on then judges the findings sho
 		audit = filterNamespace(audit, src.kube.namespace)
 		r := reports.Build(audit, engine.Rules(), nil, nil, "", audit.GeneratedAt)
 		r.NextExpiring = expiringInNamespace(builder.NextExpiring(), src.kube.namespace)
+		r.Shards = reports.ShardsOf(shard)
 		if base != nil {
 			r.CompareBaseline(filterReportNamespace(base, src.kube.namespace), bl.file)
 		}

@@ -123,7 +123,7 @@ config, 3 a cluster could not be audited.`,
 	_ = root.MarkPersistentFlagFilename("config", "yaml", "yml", "json")
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return applyConfig(cmd) }
 	root.AddCommand(
-		newAuditCmd(c), newReportCmd(c), newSnapshotCmd(c), newServeCmd(c), newGateCmd(c), newPlanCmd(c),
+		newAuditCmd(c), newReportCmd(c), newSnapshotCmd(c), newShardsCmd(c), newMergeCmd(c), newServeCmd(c), newGateCmd(c), newPlanCmd(c),
 		newDashboardsCmd(c), newProfileCmd(c), newRBACCmd(c), newRulesCmd(c), newConfigCmd(c),
 		newCompletionCmd(c), newVersionCmd(c),
 	)

@@ -55,21 +55,31 @@ func newReportCmd(c *cli) *cobra.Command {
 		rep         reportFlags
 		nf          = notifyFlags{stderr: c.stderr}
 		out         outputDir
+		shf         shardFlags
+		from        []string
 		profileFile string
 	)
 	cmd := &cobra.Command{
 		Use:   "report --output-dir DIR",
 		Short: "Write a fleet report (HTML, Markdown, JSON, JUnit, CSV, PolicyReport) into a history folder",
 		Long: `Audit the fleet and write a report into a dated folder of the history in --output-dir,
-with an index.html of all runs. -n NAMESPACE keeps only the findings in that namespace.`,
+with an index.html of all runs. -n NAMESPACE keeps only the findings in that namespace.
+--from PART.json... writes the report of shard parts (audit --shard I/N -o json) merged, as
+fleetaudit merge does, instead of auditing.`,
 		Example: `  fleetaudit report --output-dir reports/ --demo
   fleetaudit report --output-dir reports/ --profile platform-1.35.yaml --format html,junit
   fleetaudit report --output-dir reports/ --keep 30 --keep-for 720h
-  fleetaudit report --output-dir reports/ --baseline accepted/report.json`,
+  fleetaudit report --output-dir reports/ --baseline accepted/report.json
+  fleetaudit report --output-dir reports/ --from part-0.json --from part-1.json`,
 		Args: cobra.NoArgs,
 	}
 	src.register(cmd)
 	src.registerManifests(cmd)
+	shf.register(cmd)
+	addFlags(cmd, groupCluster, func(fs *pflag.FlagSet) {
+		fs.StringArrayVar(&from, "from", nil, "write the report of these shard parts merged (JSON of audit --shard I/N -o json; repeatable) instead of auditing")
+	})
+	_ = cmd.MarkFlagFilename("from", "json")
 	rf.register(cmd)
 	rf.registerWaivers(cmd)
 	bf.register(cmd)
@@ -89,12 +99,19 @@ with an index.html of all runs. -n NAMESPACE keeps only the findings in that nam
 		if err != nil {
 			return exitUsage, err
 		}
-		return report(cmd.Context(), &src, &rf, &bf, &bl, &nf, rep, dir, profileFile, c.stdout)
+		if len(from) > 0 {
+			return reportFrom(cmd, from, rep, dir, c.stdout)
+		}
+		shard, err := shf.resolve()
+		if err != nil {
+			return exitUsage, err
+		}
+		return report(cmd.Context(), &src, &rf, &bf, &bl, &nf, rep, dir, profileFile, shard, c.stdout)
 	})
 	return cmd
 }
 
-func report(ctx context.Context, src *sourceFlags, rf *ruleFlags, bf *boundFlags, bl *baselineFlags, nf *notifyFlags, rep reportFlags, out, profileFile string, stdout io.Writer) (int, error) {
+func report(ctx context.Context, src *sourceFlags, rf *ruleFlags, bf *boundFlags, bl *baselineFlags, nf *notifyFlags, rep reportFlags, out, profileFile string, shard fleet.Shard, stdout io.Writer) (int, error) {
 	formats, err := rep.list()
 	if err != nil {
 		return exitUsage, err
@@ -116,6 +133,7 @@ func report(ctx context.Context, src *sourceFlags, rf *ruleFlags, bf *boundFlags
 	if err != nil {
 		return exitUsage, err
 	}
+	jobs = filterJobs(jobs, shard)
 	if err = bf.apply(src.demo, &opts); err != nil {
 		return exitUsage, err
 	}
@@ -151,6 +169,7 @@ func report(ctx context.Context, src *sourceFlags, rf *ruleFlags, bf *boundFlags
 	audit = filterNamespace(audit, src.kube.namespace)
 	r := reports.Build(audit, engine.Rules(), costs, decisions, profileID, now)
 	r.NextExpiring = expiringInNamespace(builder.NextExpiring(), src.kube.namespace)
+	r.Shards = reports.ShardsOf(shard)
 	if base != nil {
 		r.CompareBaseline(filterReportNamespace(base, src.kube.namespace), bl.file)
 	}
