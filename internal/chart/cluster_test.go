@@ -93,7 +93,7 @@ func TestChartAppliesToRealCluster(t *testing.T) {
 	}
 	prepare(t, c, "monitoring-crds.yaml", "grafana-crds.yaml")
 	with := dryRunAll(t, c)
-	for name, n := range map[string]int{"defaults": 1, "everything": 1, "networkPolicy": 1, "persistence": 1, "cronjob": 0} {
+	for name, n := range map[string]int{"defaults": 1, "everything": 1, "networkPolicy": 1, "persistence": 1, "cronjob": 0, "indexedJob": 1, "statefulSet": 1} {
 		if k := with[name]; k["ServiceMonitor"] != n || k["PrometheusRule"] != n {
 			t.Errorf("%s with the Prometheus Operator's CRDs: %d ServiceMonitor, %d PrometheusRule, want %d", name, k["ServiceMonitor"], k["PrometheusRule"], n)
 		}
@@ -113,9 +113,9 @@ func TestChartPassesWorkloadRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"defaults", "networkPolicy", "everything", "cronjob"} {
+	for _, name := range []string{"defaults", "networkPolicy", "everything", "cronjob", "indexedJob", "statefulSet"} {
 		in := workloadObjects(t, render(t, valueSets()[name]))
-		if len(in.Deployments)+len(in.CronJobs) == 0 {
+		if len(in.Deployments)+len(in.StatefulSets)+len(in.CronJobs) == 0 {
 			t.Fatalf("%s: no workloads rendered", name)
 		}
 		findings, err := engine.Evaluate(ctx, &facts.Cluster{Name: "chart", Workloads: collectors.BuildWorkloads(in)})
@@ -139,7 +139,7 @@ func TestChartPassesWorkloadRules(t *testing.T) {
 		if name == "defaults" && !slices.Contains(got, "FA-WL-025 medium") {
 			t.Errorf("defaults: expected the namespace without NetworkPolicies (FA-WL-025 medium), got %v", got)
 		}
-		if name == "networkPolicy" && slices.Contains(got, "FA-WL-025 medium") {
+		if (name == "networkPolicy" || name == "statefulSet") && slices.Contains(got, "FA-WL-025 medium") {
 			t.Errorf("networkPolicy: the chart's NetworkPolicy is not seen: %v", got)
 		}
 	}
@@ -164,6 +164,9 @@ func workloadObjects(t *testing.T, docs []map[string]any) collectors.WorkloadObj
 		case "Deployment":
 			x := &appsv1.Deployment{}
 			in.Deployments, into = append(in.Deployments, x), x
+		case "StatefulSet":
+			x := &appsv1.StatefulSet{}
+			in.StatefulSets, into = append(in.StatefulSets, x), x
 		case "CronJob":
 			x := &batchv1.CronJob{}
 			in.CronJobs, into = append(in.CronJobs, x), x

@@ -23,7 +23,8 @@ func withMonitoring(t *testing.T, more ...string) []string {
 var nDashboards = len(dashboards.All())
 
 // valueSets are realistic installations: the defaults, everything switched on, reports only
-// (no serve), report history on a volume, and a locked-down network.
+// (no serve), report history on a volume, a locked-down network, and the sharded modes:
+// scheduled reports as an Indexed Job, serve as a StatefulSet (docs/scale.md).
 func valueSets() map[string]map[string]any {
 	everything := webhookValues()
 	serve := everything["serve"].(map[string]any)
@@ -60,7 +61,19 @@ func valueSets() map[string]map[string]any {
 		"persistence": {"report": map[string]any{"persistence": map[string]any{"enabled": true}}},
 		"networkPolicy": {"networkPolicy": lockedDown(),
 			"serve": map[string]any{"tlsSecretName": "gate-tls", "clientCASecretName": "gate-client-ca"}},
+		"indexedJob": {"report": map[string]any{"shards": 3, "parallelism": 2,
+			"persistence": map[string]any{"enabled": true, "accessModes": []any{"ReadWriteMany"}}}},
+		"statefulSet": statefulSetValues(),
 	}
+}
+
+// statefulSetValues: serve in 3 shards with the gate (its peers forward to each other) behind
+// a locked-down network whose gate port admits only the API servers' namespace.
+func statefulSetValues() map[string]any {
+	np := lockedDown()
+	np["ingress"].(map[string]any)["gateFrom"] = []any{map[string]any{"namespaceSelector": map[string]any{"matchLabels": map[string]any{"kubernetes.io/metadata.name": "kube-system"}}}}
+	return map[string]any{"networkPolicy": np,
+		"serve": map[string]any{"shards": 3, "tlsSecretName": "gate-tls", "clientCASecretName": "gate-client-ca"}}
 }
 
 func lockedDown() map[string]any {
@@ -123,6 +136,8 @@ func TestValueSetsRender(t *testing.T) {
 		"cronjob":       {"Deployment": 0, "Service": 0, "ServiceMonitor": 0, "PrometheusRule": 0, "ConfigMap": 0, "CronJob": 1, "ServiceAccount": 1},
 		"persistence":   {"PersistentVolumeClaim": 1, "CronJob": 1},
 		"networkPolicy": {"NetworkPolicy": 1},
+		"indexedJob":    {"Deployment": 1, "StatefulSet": 0, "CronJob": 1, "PersistentVolumeClaim": 1},
+		"statefulSet":   {"Deployment": 0, "StatefulSet": 1, "Service": 2, "PodDisruptionBudget": 1, "ServiceMonitor": 1, "NetworkPolicy": 1},
 	}
 	grafana := append(withMonitoring(t), "grafana.integreatly.org/v1beta1")
 	for name, values := range valueSets() {
