@@ -26,6 +26,7 @@ type fleetFlags struct {
 	allContexts bool
 	timeout     time.Duration
 	workers     int
+	maxInflight int
 	qps         float64
 	burst       int
 	pageSize    int64
@@ -61,6 +62,7 @@ func (f *fleetFlags) register(cmd *cobra.Command) {
 	addFlags(cmd, groupCollection, func(fs *pflag.FlagSet) {
 		fs.Var(durationFlag(&f.timeout, 60*time.Second, above[time.Duration](0)), "timeout", "time limit for collecting one cluster (see --request-timeout for one request)")
 		fs.Var(intFlag(&f.workers, 8, atLeast(1)), "workers", "clusters audited in parallel")
+		fs.Var(intFlag(&f.maxInflight, fleet.DefaultMaxInflight, atLeast(1)), "max-inflight", "API requests in flight across all clusters at once (a LIST page holds its slot until read)")
 		fs.Var(floatFlag(&f.qps, 20, above[float64](0)), "qps", "API requests per second per cluster")
 		fs.Var(intFlag(&f.burst, 40, atLeast(1)), "burst", "API request burst per cluster")
 		fs.Var(int64Flag(&f.pageSize, 500, atLeast[int64](1)), "page-size", "objects per LIST page")
@@ -173,7 +175,7 @@ func (f *fleetFlags) options() (fleet.Options, error) {
 	if err != nil {
 		return fleet.Options{}, err
 	}
-	return fleet.Options{Workers: f.workers, Timeout: f.timeout, PageSize: f.pageSize, Collectors: collectors.All(cfg)}, nil
+	return fleet.Options{Workers: f.workers, Timeout: f.timeout, MaxInflight: f.maxInflight, PageSize: f.pageSize, Collectors: collectors.All(cfg)}, nil
 }
 
 // targets resolves the kubeconfig contexts to audit; every error is the user's input.

@@ -56,6 +56,7 @@ func newReportCmd(c *cli) *cobra.Command {
 		nf          = notifyFlags{stderr: c.stderr}
 		out         outputDir
 		shf         shardFlags
+		parts       partsFlags
 		from        []string
 		profileFile string
 	)
@@ -76,6 +77,7 @@ fleetaudit merge does, instead of auditing.`,
 	src.register(cmd)
 	src.registerManifests(cmd)
 	shf.register(cmd)
+	parts.register(cmd)
 	addFlags(cmd, groupCluster, func(fs *pflag.FlagSet) {
 		fs.StringArrayVar(&from, "from", nil, "write the report of these shard parts merged (JSON of audit --shard I/N -o json; repeatable) instead of auditing")
 	})
@@ -106,12 +108,21 @@ fleetaudit merge does, instead of auditing.`,
 		if err != nil {
 			return exitUsage, err
 		}
-		return report(cmd.Context(), &src, &rf, &bf, &bl, &nf, rep, dir, profileFile, shard, c.stdout)
+		if err := parts.check(shard); err != nil {
+			return exitUsage, err
+		}
+		if parts.dir != "" && shard.Index == 0 {
+			if code, ok := parts.mergedBefore(); ok { // a retried pod 0 of a run already merged
+				fmt.Fprintf(c.stdout, "the parts in %s were merged already (exit %d)\n", parts.dir, code)
+				return code, nil
+			}
+		}
+		return report(cmd.Context(), &src, &rf, &bf, &bl, &nf, rep, dir, profileFile, shard, parts, c.stdout)
 	})
 	return cmd
 }
 
-func report(ctx context.Context, src *sourceFlags, rf *ruleFlags, bf *boundFlags, bl *baselineFlags, nf *notifyFlags, rep reportFlags, out, profileFile string, shard fleet.Shard, stdout io.Writer) (int, error) {
+func report(ctx context.Context, src *sourceFlags, rf *ruleFlags, bf *boundFlags, bl *baselineFlags, nf *notifyFlags, rep reportFlags, out, profileFile string, shard fleet.Shard, parts partsFlags, stdout io.Writer) (int, error) {
 	formats, err := rep.list()
 	if err != nil {
 		return exitUsage, err
@@ -172,6 +183,9 @@ func report(ctx context.Context, src *sourceFlags, rf *ruleFlags, bf *boundFlags
 	r.Shards = reports.ShardsOf(shard)
 	if base != nil {
 		r.CompareBaseline(filterReportNamespace(base, src.kube.namespace), bl.file)
+	}
+	if parts.dir != "" { // one pod of an Indexed Job: write the part; pod 0 merges them all
+		return parts.writeAndMerge(ctx, r, shard, rep, formats, out, stdout)
 	}
 	dir, err := reports.History{Dir: out, Keep: rep.keep, KeepFor: rep.keepFor}.Write(r, formats)
 	if err != nil {

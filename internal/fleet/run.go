@@ -29,6 +29,9 @@ type Options struct {
 	Workers int
 	// Timeout bounds each live cluster's whole collection (default 60s).
 	Timeout time.Duration
+	// MaxInflight bounds the API requests in flight across every live cluster of the run
+	// (default DefaultMaxInflight), whatever --workers and the collectors' own parallelism.
+	MaxInflight int
 	// PageSize is the LIST page size (default collectors.DefaultPageSize).
 	PageSize int64
 	// Collectors run on each live cluster (default collectors.All with an empty Config).
@@ -53,6 +56,9 @@ type Options struct {
 func (o Options) withDefaults() Options {
 	if o.Workers <= 0 {
 		o.Workers = 8
+	}
+	if o.MaxInflight <= 0 {
+		o.MaxInflight = DefaultMaxInflight
 	}
 	if o.Timeout <= 0 {
 		o.Timeout = 60 * time.Second
@@ -88,16 +94,17 @@ type FinalFunc = func(c *facts.Cluster, paths ...string)
 // LiveJobs collects facts from live clusters, each within o.Timeout.
 func LiveJobs(targets []Target, o Options) []Job {
 	o = o.withDefaults()
+	slots := make(inflight, o.MaxInflight) // one bound for every cluster of the run
 	jobs := make([]Job, 0, len(targets))
 	for _, t := range targets {
 		jobs = append(jobs, Job{Name: t.Name, Facts: func(ctx context.Context, final FinalFunc) *facts.Cluster {
-			return collect(ctx, t, o, final)
+			return collect(ctx, t, o, slots, final)
 		}})
 	}
 	return jobs
 }
 
-func collect(ctx context.Context, t Target, o Options, final FinalFunc) *facts.Cluster {
+func collect(ctx context.Context, t Target, o Options, slots inflight, final FinalFunc) *facts.Cluster {
 	c := &facts.Cluster{
 		SchemaVersion: facts.SchemaVersion, Name: t.Name, Server: t.Server,
 		CollectedAt: o.Now().UTC().Truncate(time.Second), Nodes: []facts.Node{},
@@ -108,6 +115,7 @@ func collect(ctx context.Context, t Target, o Options, final FinalFunc) *facts.C
 	if cfg.Timeout == 0 || cfg.Timeout > o.Timeout {
 		cfg.Timeout = o.Timeout // discovery calls take no context; bound them here
 	}
+	cfg.Wrap(slots.wrap)
 	client, err := kubernetes.NewForConfig(&cfg)
 	if err != nil {
 		c.Collection = []facts.CollectorRun{{Collector: facts.IdentityCollector, Reason: collectors.ReasonError,
