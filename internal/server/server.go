@@ -63,6 +63,12 @@ type Config struct {
 	Decisions *DecisionLog
 	// Limits bound concurrent gate evaluations and how long one may take.
 	Limits Limits
+	// Shard is the part of the fleet this replica owns (the zero Shard: all of it). Jobs
+	// should return only its clusters; a gate request for another's is forwarded to Peers.
+	Shard fleet.Shard
+	// Peers reach the replicas that own the other shards; nil forwards nothing (a gate
+	// request for another shard's cluster is refused with the reason).
+	Peers *Peers
 }
 
 // Server holds the state and serves it.
@@ -341,10 +347,22 @@ func (s *Server) GateHandler() http.Handler {
 	mux.HandleFunc("POST "+hooksPrefix+"/discovery", s.serveDiscovery)
 	mux.HandleFunc("POST "+hooksPrefix+"/beforeclusterupgrade/"+HandlerName, s.serveBeforeClusterUpgrade)
 	mux.HandleFunc("POST /validate/clusters", s.serveAdmission)
+	var h http.Handler = mux
 	if s.cfg.Callers != nil {
-		return limitBodies(s.cfg.Callers.Wrap(mux))
+		h = s.cfg.Callers.Wrap(mux)
 	}
-	return limitBodies(mux)
+	return limitBodies(s.markShard(h))
+}
+
+// markShard names the answering replica's shard on every answer of a sharded serve.
+func (s *Server) markShard(next http.Handler) http.Handler {
+	if s.cfg.Shard.Whole() {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set(ShardHeader, s.cfg.Shard.String())
+		next.ServeHTTP(w, r)
+	})
 }
 
 // HookHandler serves only the Cluster API runtime hook (discovery and BeforeClusterUpgrade)
