@@ -105,7 +105,12 @@ func (s *Server) forward(ctx context.Context, w http.ResponseWriter, r *http.Req
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set(ForwardedHeader, sh.String())
 	if p.ForwardToken {
-		if a := r.Header.Get("Authorization"); a != "" {
+		a := r.Header.Get("Authorization")
+		if c, known := CallerFrom(r.Context()); a == "" && known && c.Via == "certificate" {
+			refuse("not by this replica (%s), which forwards callers' bearer tokens and cannot forward a client certificate: ask shard %s directly, or give the replicas peer client certificates (serve --peer-client-cert)", sh, ownerShard)
+			return
+		}
+		if a != "" {
 			req.Header.Set("Authorization", a)
 		}
 	}
