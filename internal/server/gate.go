@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/fleetaudit/fleetaudit/internal/fleet"
 	"github.com/fleetaudit/fleetaudit/internal/policy"
 )
 
@@ -135,7 +136,13 @@ func (s *Server) forwardGate(w http.ResponseWriter, r *http.Request, body []byte
 	if len(clusters) > 1 {
 		what = "clusters " + strings.Join(clusters, ", ")
 	}
-	s.forward(ctx, w, r, body, owner, what)
+	a, err := s.askOwner(ctx, r, body, owner, what)
+	if err != nil {
+		setRetryAfter(w)
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": err.Error()})
+		return
+	}
+	a.write(w, fleet.Shard{Index: owner, Count: s.cfg.Shard.Count})
 }
 
 // distinct is names without duplicates, sorted; false when there are more than limit (it stops

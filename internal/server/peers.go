@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,10 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
+
+	admissionv1 "k8s.io/api/admission/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/fleetaudit/fleetaudit/internal/fleet"
 )
@@ -19,6 +24,10 @@ import (
 const (
 	ShardHeader     = "X-Fleetaudit-Shard"
 	ForwardedHeader = "X-Fleetaudit-Forwarded-By"
+	// AnonymousHeader marks a request forwarded from the unauthenticated hook listener: the
+	// owner treats it as anonymous (it records no decision). It can only lower what a
+	// request may do, so any caller may send it.
+	AnonymousHeader = "X-Fleetaudit-Anonymous"
 )
 
 // PeerIndex is the placeholder of a replica's index in Peers.URL.
@@ -75,40 +84,48 @@ func routeGate(sh fleet.Shard, clusters []string) (owner int, err error) {
 	return -1, nil
 }
 
-// forward sends a gate request (body: as the caller sent it) to replica owner and copies its
-// answer — status, Content-Type, Retry-After and body — to w. It runs within ctx (the
-// request's budget) and reads at most MaxBodyBytes of the answer. Any failure is answered 503
-// with the reason, naming the owner: no answer from the owner is no decision.
-func (s *Server) forward(ctx context.Context, w http.ResponseWriter, r *http.Request, body []byte, owner int, what string) {
+// ownerAnswer is a peer's answer to a forwarded request.
+type ownerAnswer struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// askOwner sends the request (r's path, body as the caller sent it) to replica owner, within
+// ctx (the request's budget, passed on as ?timeout=), and reads at most MaxBodyBytes of its
+// answer. No answer is an error that says why, naming the owner, for the caller to read.
+func (s *Server) askOwner(ctx context.Context, r *http.Request, body []byte, owner int, what string) (ownerAnswer, error) {
 	sh := s.cfg.Shard
 	ownerShard := fleet.Shard{Index: owner, Count: sh.Count}
-	refuse := func(format string, args ...any) {
-		s.cfg.Log.Warn("gate request not forwarded", "owner", ownerShard.String(), "what", what, "reason", fmt.Sprintf(format, args...))
-		setRetryAfter(w)
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": fmt.Sprintf("no decision: %s is owned by shard %s", what, ownerShard) + ", " + fmt.Sprintf(format, args...)})
+	refuse := func(format string, args ...any) (ownerAnswer, error) {
+		err := fmt.Errorf("no decision: %s is owned by shard %s, %s", what, ownerShard, fmt.Sprintf(format, args...))
+		s.cfg.Log.Warn("gate request not forwarded", "owner", ownerShard.String(), "path", r.URL.Path, "reason", err.Error())
+		return ownerAnswer{}, err
 	}
 	if by := r.Header.Get(ForwardedHeader); by != "" {
-		refuse("not by this replica (%s), and the request was already forwarded once (by %s): replicas disagree on the number of shards or their order; it is not forwarded again", sh, by)
-		return
+		return refuse("not by this replica (%s), and the request was already forwarded once (by %s): replicas disagree on the number of shards or their order; it is not forwarded again", sh, by)
 	}
 	if s.cfg.Peers == nil {
-		refuse("not by this replica (%s), which has no peer URL to forward to (serve --shard-peer-url)", sh)
-		return
+		return refuse("not by this replica (%s), which has no peer URL to forward to (serve --shard-peer-url)", sh)
 	}
 	p := s.cfg.Peers
 	url := p.peerURL(owner, r.URL.Path)
+	if dl, ok := ctx.Deadline(); ok {
+		url += "?timeout=" + time.Until(dl).Round(time.Millisecond).String()
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
-		refuse("whose URL %s is not valid: %v", url, err)
-		return
+		return refuse("whose URL is not valid: %v", err)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set(ForwardedHeader, sh.String())
+	if anonymous(r.Context()) {
+		req.Header.Set(AnonymousHeader, "true") // the owner records nothing an unauthenticated caller asked
+	}
 	if p.ForwardToken {
 		a := r.Header.Get("Authorization")
 		if c, known := CallerFrom(r.Context()); a == "" && known && c.Via == "certificate" {
-			refuse("not by this replica (%s), which forwards callers' bearer tokens and cannot forward a client certificate: ask shard %s directly, or give the replicas peer client certificates (serve --peer-client-cert)", sh, ownerShard)
-			return
+			return refuse("not by this replica (%s), which forwards callers' bearer tokens and cannot forward a client certificate: ask shard %s directly, or give the replicas peer client certificates (serve --peer-client-cert)", sh, ownerShard)
 		}
 		if a != "" {
 			req.Header.Set("Authorization", a)
@@ -117,30 +134,103 @@ func (s *Server) forward(ctx context.Context, w http.ResponseWriter, r *http.Req
 	resp, err := p.Client.Do(req)
 	if err != nil {
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			refuse("which did not answer in time (%s): %v", url, err)
-			return
+			return refuse("which did not answer in time: %v", err)
 		}
-		refuse("which did not answer (%s): %v", url, err)
-		return
+		return refuse("which did not answer: %v", err)
 	}
 	defer resp.Body.Close()
 	answer, err := io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes+1))
 	switch {
 	case err != nil:
-		refuse("whose answer could not be read (%s): %v", url, err)
-		return
+		return refuse("whose answer could not be read: %v", err)
 	case len(answer) > MaxBodyBytes:
-		refuse("whose answer is larger than %d MiB (%s)", MaxBodyBytes>>20, url)
-		return
+		return refuse("whose answer is larger than %d MiB", MaxBodyBytes>>20)
 	}
-	for _, h := range []string{"Content-Type", "Retry-After", ShardHeader, "WWW-Authenticate"} {
-		if v := resp.Header.Get(h); v != "" {
+	return ownerAnswer{status: resp.StatusCode, header: resp.Header, body: answer}, nil
+}
+
+// write copies the owner's answer — status, Content-Type, Retry-After, the answering shard
+// and the body — to w.
+func (a ownerAnswer) write(w http.ResponseWriter, owner fleet.Shard) {
+	for _, h := range []string{"Content-Type", "Retry-After", "WWW-Authenticate"} {
+		if v := a.header.Get(h); v != "" {
 			w.Header().Set(h, v)
 		}
 	}
-	if w.Header().Get(ShardHeader) == "" {
-		w.Header().Set(ShardHeader, ownerShard.String())
+	w.Header().Set(ShardHeader, cmp.Or(a.header.Get(ShardHeader), owner.String()))
+	w.WriteHeader(a.status)
+	_, _ = w.Write(a.body)
+}
+
+// notOwned reports the owner of cluster when another replica owns it.
+func (s *Server) notOwned(cluster string) (owner int, ok bool) {
+	if s.cfg.Shard.Owns(cluster) {
+		return 0, false
 	}
-	w.WriteHeader(resp.StatusCode)
-	_, _ = w.Write(answer)
+	return fleet.Owner(cluster, s.cfg.Shard.Count), true
+}
+
+// routeKey carries a webhook's or hook's route out of the code that resolves its cluster:
+// owner is -1 while this replica owns it.
+type routeKey struct{}
+
+type route struct {
+	owner   int
+	cluster string
+}
+
+// routed is the refusal of a webhook request for a cluster another replica owns, noted in
+// ctx's route so that serveAdmission forwards the request instead: if it did not, the
+// refusal stands (fail closed). nil when this replica owns cluster.
+func (s *Server) routed(ctx context.Context, cluster string) *metav1.Status {
+	o, ok := s.notOwned(cluster)
+	if !ok {
+		return nil
+	}
+	if rt, has := ctx.Value(routeKey{}).(*route); has {
+		rt.owner, rt.cluster = o, cluster
+	}
+	return forbid(fmt.Sprintf("fleetaudit: cluster %s is owned by shard %s, not by this replica (%s)", cluster, fleet.Shard{Index: o, Count: s.cfg.Shard.Count}, s.cfg.Shard))
+}
+
+// forwardReview answers an AdmissionReview for a cluster another replica owns with the
+// owner's answer, or, when there is none or it is not a review (any status but 200), with a
+// denial that says why: the webhook never allows what it could not ask.
+func (s *Server) forwardReview(ctx context.Context, w http.ResponseWriter, r *http.Request, body []byte, rt *route, review *admissionv1.AdmissionReview) {
+	a, err := s.askOwner(ctx, r, body, rt.owner, "cluster "+rt.cluster)
+	if err == nil && a.status != http.StatusOK {
+		err = fmt.Errorf("no decision: cluster %s is owned by shard %s, which answered %d: %s", rt.cluster, fleet.Shard{Index: rt.owner, Count: s.cfg.Shard.Count}, a.status, snippet(a.body))
+	}
+	if err != nil {
+		deny(review.Response, http.StatusServiceUnavailable, "fleetaudit: "+err.Error())
+		writeJSON(w, http.StatusOK, review)
+		return
+	}
+	a.write(w, fleet.Shard{Index: rt.owner, Count: s.cfg.Shard.Count})
+}
+
+// snippet is the start of a peer's error answer, for a reason.
+func snippet(b []byte) string {
+	const n = 300
+	t := strings.TrimSpace(string(b))
+	if len(t) > n {
+		t = t[:n] + "…"
+	}
+	return t
+}
+
+// forwardHook answers a BeforeClusterUpgrade request for a cluster another replica owns with
+// the owner's answer, or, when there is none or it is not a hook answer (any status but
+// 200), holds the upgrade with the reason and has Cluster API ask again.
+func (s *Server) forwardHook(ctx context.Context, w http.ResponseWriter, r *http.Request, body []byte, owner int, cluster string, resp beforeClusterUpgradeResponse) {
+	a, err := s.askOwner(ctx, r, body, owner, "cluster "+cluster)
+	if err == nil && a.status != http.StatusOK {
+		err = fmt.Errorf("no decision: cluster %s is owned by shard %s, which answered %d: %s", cluster, fleet.Shard{Index: owner, Count: s.cfg.Shard.Count}, a.status, snippet(a.body))
+	}
+	if err != nil {
+		resp.Status, resp.Message, resp.RetryAfterSeconds = "Success", "fleetaudit: "+err.Error(), BusyRetryAfterSeconds
+		writeJSON(w, http.StatusOK, resp)
+		return
+	}
+	a.write(w, fleet.Shard{Index: owner, Count: s.cfg.Shard.Count})
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -15,7 +16,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fleetaudit/fleetaudit/internal/binding"
 	"github.com/fleetaudit/fleetaudit/internal/facts"
+	admissionv1 "k8s.io/api/admission/v1"
+
 	"github.com/fleetaudit/fleetaudit/internal/fleet"
 	"github.com/fleetaudit/fleetaudit/internal/policy"
 	"github.com/fleetaudit/fleetaudit/internal/profile"
@@ -87,9 +91,10 @@ func newReplicas(t *testing.T, n int, clusters []string) *replicas {
 		}
 		srv := server.New(server.Config{Engine: engine, Profiles: []*profile.Profile{mustProfile(t, platform)},
 			Jobs: func() ([]fleet.Job, error) { return jobs, nil }, Now: func() time.Time { return collected.Add(time.Minute) },
-			Callers: &server.CallerAuth{Certificates: true, Allow: []string{"ops", "fleetaudit-peer"}},
-			Limits:  server.Limits{Timeout: 5 * time.Second},
-			Shard:   sh, Peers: &server.Peers{URL: "https://replica-" + server.PeerIndex + ".test", Client: peerClient}})
+			Callers:  &server.CallerAuth{Certificates: true, Allow: []string{"ops", "fleetaudit-peer"}},
+			Bindings: shardedBindings(clusters),
+			Limits:   server.Limits{Timeout: 5 * time.Second},
+			Shard:    sh, Peers: &server.Peers{URL: "https://replica-" + server.PeerIndex + ".test", Client: peerClient}})
 		if err := srv.AuditOnce(context.Background()); err != nil {
 			t.Fatal(err)
 		}
@@ -110,11 +115,26 @@ func newReplicas(t *testing.T, n int, clusters []string) *replicas {
 	return r
 }
 
+// shardedBindings hold every cluster to platform; the Cluster object capi/C is cluster C.
+func shardedBindings(clusters []string) *binding.Bindings {
+	b := &binding.Bindings{File: "bindings.yaml", Profiles: []binding.ProfileBinding{{Clusters: []string{"*"}, Profile: "platform"}}}
+	for _, c := range clusters {
+		b.ClusterObjects = append(b.ClusterObjects, binding.ObjectBinding{Object: "capi/" + c, Cluster: c})
+	}
+	return b
+}
+
 // ask posts body to replica i's /v1/gate (with extra headers) and returns the status, the
 // answering shard and the body.
 func (r *replicas) ask(t *testing.T, i int, body string, header ...string) (int, string, string) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, fmt.Sprintf("https://replica-%d.test/v1/gate", i), strings.NewReader(body))
+	return r.askPath(t, i, "/v1/gate", body, header...)
+}
+
+// askPath posts body to path on replica i.
+func (r *replicas) askPath(t *testing.T, i int, path, body string, header ...string) (int, string, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, fmt.Sprintf("https://replica-%d.test%s", i, path), strings.NewReader(body))
 	for k := 0; k+1 < len(header); k += 2 {
 		req.Header.Set(header[k], header[k+1])
 	}
@@ -178,7 +198,7 @@ func TestGateForwardFailsClosed(t *testing.T) {
 	r.ts[1].Close()
 	code, shard, got := r.ask(t, 0, `{"profile": "platform", "clusters": ["`+c1+`"]}`)
 	if code != http.StatusServiceUnavailable || shard != "0/3" || !strings.Contains(got, "no decision: cluster "+c1+" is owned by shard 1/3") ||
-		!strings.Contains(got, "did not answer (https://replica-1.test/v1/gate)") || strings.Contains(got, "allowed") {
+		!strings.Contains(got, "which did not answer") || !strings.Contains(got, "https://replica-1.test/v1/gate") || strings.Contains(got, "allowed") {
 		t.Errorf("owner down: %d %q %s", code, shard, got)
 	}
 
@@ -206,5 +226,37 @@ func TestGateForwardWithoutPeers(t *testing.T) {
 	srv.GateHandler().ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/v1/gate", bytes.NewReader([]byte(`{"clusters": ["`+c+`"]}`))))
 	if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), "no peer URL") {
 		t.Errorf("%d %s", rec.Code, rec.Body.String())
+	}
+}
+
+// TestWebhookAndHookForwardToOwner: the admission webhook and the Cluster API hook, asked by
+// a replica that does not own the Cluster's fleet cluster, answer exactly what the owner
+// answers; with the owner down, the webhook denies and the hook holds the upgrade, naming the
+// owner.
+func TestWebhookAndHookForwardToOwner(t *testing.T) {
+	r := newReplicas(t, 3, shardedClusters)
+	c2 := ownedBy(t, shardedClusters, 2, 3)
+	body, _ := json.Marshal(admissionv1.AdmissionReview{TypeMeta: reviewType, Request: &admissionv1.AdmissionRequest{UID: "u1", Operation: admissionv1.Update,
+		Namespace: "capi", Name: c2, Object: clusterJSON("capi", c2, "v1.35.0", nil), OldObject: clusterJSON("capi", c2, "v1.34.2", nil)}})
+	hook := strings.NewReplacer(`"name": "eu", "namespace": "capi"`, `"name": "`+c2+`", "namespace": "capi"`).Replace(hookRequest)
+	for _, c := range []struct{ path, body, want string }{
+		{"/validate/clusters", string(body), `"allowed": true`},
+		{hookPath, hook, `"status": "Success"`},
+	} {
+		wantCode, wantShard, want := r.askPath(t, 2, c.path, c.body)
+		if wantCode != http.StatusOK || wantShard != "2/3" || !strings.Contains(want, c.want) {
+			t.Fatalf("owner, %s: %d %q %s", c.path, wantCode, wantShard, want)
+		}
+		code, shard, got := r.askPath(t, 0, c.path, c.body)
+		if code != wantCode || shard != wantShard || got != want {
+			t.Errorf("replica 0, %s: %d %q %s\nwant %d %q %s", c.path, code, shard, got, wantCode, wantShard, want)
+		}
+	}
+	r.ts[2].Close()
+	if _, _, got := r.askPath(t, 0, "/validate/clusters", string(body)); !strings.Contains(got, `"allowed": false`) || !strings.Contains(got, "is owned by shard 2/3, which did not answer") {
+		t.Errorf("webhook, owner down: %s", got)
+	}
+	if _, _, got := r.askPath(t, 0, hookPath, hook); !strings.Contains(got, `"retryAfterSeconds": 5`) || !strings.Contains(got, "is owned by shard 2/3, which did not answer") {
+		t.Errorf("hook, owner down: %s", got)
 	}
 }

@@ -354,13 +354,17 @@ func (s *Server) GateHandler() http.Handler {
 	return limitBodies(s.markShard(h))
 }
 
-// markShard names the answering replica's shard on every answer of a sharded serve.
+// markShard names the answering replica's shard on every answer of a sharded serve, and
+// treats a request forwarded from a peer's unauthenticated hook listener (AnonymousHeader)
+// as anonymous.
 func (s *Server) markShard(next http.Handler) http.Handler {
-	if s.cfg.Shard.Whole() {
-		return next
-	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set(ShardHeader, s.cfg.Shard.String())
+		if !s.cfg.Shard.Whole() {
+			w.Header().Set(ShardHeader, s.cfg.Shard.String())
+		}
+		if r.Header.Get(AnonymousHeader) != "" {
+			r = r.WithContext(context.WithValue(r.Context(), anonymousKey{}, true))
+		}
 		next.ServeHTTP(w, r)
 	})
 }
@@ -378,9 +382,9 @@ func (s *Server) HookHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST "+hooksPrefix+"/discovery", s.serveDiscovery)
 	mux.HandleFunc("POST "+hooksPrefix+"/beforeclusterupgrade/"+HandlerName, s.serveBeforeClusterUpgrade)
-	return limitBodies(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return limitBodies(s.markShard(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mux.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), anonymousKey{}, true)))
-	}))
+	})))
 }
 
 type anonymousKey struct{}
