@@ -39,6 +39,13 @@ type replicas struct {
 
 func newReplicas(t *testing.T, n int, clusters []string) *replicas {
 	t.Helper()
+	return newReplicasWith(t, n, clusters, false)
+}
+
+// newReplicasWith: forwardToken gives the replicas no client certificate of their own: they
+// forward callers' bearer tokens instead.
+func newReplicasWith(t *testing.T, n int, clusters []string, forwardToken bool) *replicas {
+	t.Helper()
 	pki, err := testcluster.NewPKI()
 	if err != nil {
 		t.Fatal(err)
@@ -79,8 +86,11 @@ func newReplicas(t *testing.T, n int, clusters []string) *replicas {
 		}
 		return (&net.Dialer{}).DialContext(ctx, network, addr)
 	}
-	peerClient := &http.Client{Transport: &http.Transport{DialContext: dial,
-		TLSClientConfig: &tls.Config{RootCAs: pool, Certificates: []tls.Certificate{peerCert}, MinVersion: tls.VersionTLS12}}}
+	peerTLS := &tls.Config{RootCAs: pool, Certificates: []tls.Certificate{peerCert}, MinVersion: tls.VersionTLS12}
+	if forwardToken {
+		peerTLS.Certificates = nil
+	}
+	peerClient := &http.Client{Transport: &http.Transport{DialContext: dial, TLSClientConfig: peerTLS}}
 	for i := range n {
 		sh, _ := fleet.NewShard(i, n)
 		var jobs []fleet.Job
@@ -94,7 +104,7 @@ func newReplicas(t *testing.T, n int, clusters []string) *replicas {
 			Callers:  &server.CallerAuth{Certificates: true, Allow: []string{"ops", "fleetaudit-peer"}},
 			Bindings: shardedBindings(clusters),
 			Limits:   server.Limits{Timeout: 5 * time.Second},
-			Shard:    sh, Peers: &server.Peers{URL: "https://replica-" + server.PeerIndex + ".test", Client: peerClient}})
+			Shard:    sh, Peers: &server.Peers{URL: "https://replica-" + server.PeerIndex + ".test", Client: peerClient, ForwardToken: forwardToken}})
 		if err := srv.AuditOnce(context.Background()); err != nil {
 			t.Fatal(err)
 		}
@@ -258,5 +268,21 @@ func TestWebhookAndHookForwardToOwner(t *testing.T) {
 	}
 	if _, _, got := r.askPath(t, 0, hookPath, hook); !strings.Contains(got, `"retryAfterSeconds": 5`) || !strings.Contains(got, "is owned by shard 2/3, which did not answer") {
 		t.Errorf("hook, owner down: %s", got)
+	}
+}
+
+// TestGateForwardNeedsACredential: a replica that forwards bearer tokens cannot forward a
+// caller known by its client certificate: it refuses with the reason rather than ask the
+// owner without credentials.
+func TestGateForwardNeedsACredential(t *testing.T) {
+	r := newReplicasWith(t, 3, shardedClusters, true)
+	c2 := ownedBy(t, shardedClusters, 2, 3)
+	before := r.hits[2].Load()
+	code, _, got := r.ask(t, 0, `{"profile": "platform", "clusters": ["`+c2+`"]}`)
+	if code != http.StatusServiceUnavailable || !strings.Contains(got, "cannot forward a client certificate") {
+		t.Errorf("%d %s", code, got)
+	}
+	if r.hits[2].Load() != before {
+		t.Error("the owner was asked without credentials")
 	}
 }
