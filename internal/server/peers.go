@@ -24,10 +24,11 @@ import (
 const (
 	ShardHeader     = "X-Fleetaudit-Shard"
 	ForwardedHeader = "X-Fleetaudit-Forwarded-By"
-	// AnonymousHeader marks a request forwarded from the unauthenticated hook listener: the
-	// owner treats it as anonymous (it records no decision). It can only lower what a
-	// request may do, so any caller may send it.
-	AnonymousHeader = "X-Fleetaudit-Anonymous"
+	// NoRecordHeader marks a forwarded request whose decision the forwarder would not have
+	// recorded (it came in on the unauthenticated hook listener, or from a caller that is no
+	// --decision-writer): the owner, which sees the forwarder as its caller, records none
+	// either. It can only lower what a request may do, so any caller may send it.
+	NoRecordHeader = "X-Fleetaudit-No-Record"
 )
 
 // PeerIndex is the placeholder of a replica's index in Peers.URL.
@@ -119,8 +120,8 @@ func (s *Server) askOwner(ctx context.Context, r *http.Request, body []byte, own
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set(ForwardedHeader, sh.String())
-	if anonymous(r.Context()) {
-		req.Header.Set(AnonymousHeader, "true") // the owner records nothing an unauthenticated caller asked
+	if c, known := CallerFrom(r.Context()); anonymous(r.Context()) || (s.cfg.Decisions != nil && !s.cfg.Decisions.writes(c, known)) {
+		req.Header.Set(NoRecordHeader, "true") // the owner records only what this replica would
 	}
 	if p.ForwardToken {
 		a := r.Header.Get("Authorization")

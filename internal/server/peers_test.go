@@ -34,17 +34,24 @@ import (
 type replicas struct {
 	ts     []*httptest.Server
 	hits   []atomic.Int32
-	client *http.Client // the caller: "ops", with a client certificate
+	logs   []*server.DecisionLog // with replicaOptions.writers
+	client *http.Client          // the caller: "ops", with a client certificate
 }
 
 func newReplicas(t *testing.T, n int, clusters []string) *replicas {
 	t.Helper()
-	return newReplicasWith(t, n, clusters, false)
+	return newReplicasWith(t, n, clusters, replicaOptions{})
 }
 
-// newReplicasWith: forwardToken gives the replicas no client certificate of their own: they
-// forward callers' bearer tokens instead.
-func newReplicasWith(t *testing.T, n int, clusters []string, forwardToken bool) *replicas {
+// replicaOptions: forwardToken gives the replicas no client certificate of their own (they
+// forward callers' bearer tokens instead); writers, when set, give each a decision history
+// that these callers write.
+type replicaOptions struct {
+	forwardToken bool
+	writers      []string
+}
+
+func newReplicasWith(t *testing.T, n int, clusters []string, o replicaOptions) *replicas {
 	t.Helper()
 	pki, err := testcluster.NewPKI()
 	if err != nil {
@@ -87,7 +94,7 @@ func newReplicasWith(t *testing.T, n int, clusters []string, forwardToken bool) 
 		return (&net.Dialer{}).DialContext(ctx, network, addr)
 	}
 	peerTLS := &tls.Config{RootCAs: pool, Certificates: []tls.Certificate{peerCert}, MinVersion: tls.VersionTLS12}
-	if forwardToken {
+	if o.forwardToken {
 		peerTLS.Certificates = nil
 	}
 	peerClient := &http.Client{Transport: &http.Transport{DialContext: dial, TLSClientConfig: peerTLS}}
@@ -99,12 +106,20 @@ func newReplicasWith(t *testing.T, n int, clusters []string, forwardToken bool) 
 				jobs = append(jobs, fleet.Job{Name: c, Facts: func(context.Context, fleet.FinalFunc) *facts.Cluster { return readyFacts(c) }})
 			}
 		}
+		var log *server.DecisionLog
+		if o.writers != nil {
+			if log, err = server.NewDecisionLog(t.TempDir()); err != nil {
+				t.Fatal(err)
+			}
+			log.Writers = o.writers
+		}
+		r.logs = append(r.logs, log)
 		srv := server.New(server.Config{Engine: engine, Profiles: []*profile.Profile{mustProfile(t, platform)},
 			Jobs: func() ([]fleet.Job, error) { return jobs, nil }, Now: func() time.Time { return collected.Add(time.Minute) },
 			Callers:  &server.CallerAuth{Certificates: true, Allow: []string{"ops", "fleetaudit-peer"}},
 			Bindings: shardedBindings(clusters),
 			Limits:   server.Limits{Timeout: 5 * time.Second},
-			Shard:    sh, Peers: &server.Peers{URL: "https://replica-" + server.PeerIndex + ".test", Client: peerClient, ForwardToken: forwardToken}})
+			Shard:    sh, Peers: &server.Peers{URL: "https://replica-" + server.PeerIndex + ".test", Client: peerClient, ForwardToken: o.forwardToken}, Decisions: log})
 		if err := srv.AuditOnce(context.Background()); err != nil {
 			t.Fatal(err)
 		}
@@ -275,7 +290,7 @@ func TestWebhookAndHookForwardToOwner(t *testing.T) {
 // caller known by its client certificate: it refuses with the reason rather than ask the
 // owner without credentials.
 func TestGateForwardNeedsACredential(t *testing.T) {
-	r := newReplicasWith(t, 3, shardedClusters, true)
+	r := newReplicasWith(t, 3, shardedClusters, replicaOptions{forwardToken: true})
 	c2 := ownedBy(t, shardedClusters, 2, 3)
 	before := r.hits[2].Load()
 	code, _, got := r.ask(t, 0, `{"profile": "platform", "clusters": ["`+c2+`"]}`)
@@ -284,5 +299,20 @@ func TestGateForwardNeedsACredential(t *testing.T) {
 	}
 	if r.hits[2].Load() != before {
 		t.Error("the owner was asked without credentials")
+	}
+}
+
+// TestForwardRecordsOnlyWhatTheForwarderWould: the owner sees the forwarding replica as its
+// caller, a decision writer; a review from a caller that is none (ops) is still not recorded.
+func TestForwardRecordsOnlyWhatTheForwarderWould(t *testing.T) {
+	r := newReplicasWith(t, 3, shardedClusters, replicaOptions{writers: []string{"apiserver", "fleetaudit-peer"}})
+	c2 := ownedBy(t, shardedClusters, 2, 3)
+	body, _ := json.Marshal(admissionv1.AdmissionReview{TypeMeta: reviewType, Request: &admissionv1.AdmissionRequest{UID: "u1", Operation: admissionv1.Update,
+		Namespace: "capi", Name: c2, Object: clusterJSON("capi", c2, "v1.35.0", nil), OldObject: clusterJSON("capi", c2, "v1.34.2", nil)}})
+	if code, _, got := r.askPath(t, 0, "/validate/clusters", string(body)); code != http.StatusOK || !strings.Contains(got, `"allowed": true`) {
+		t.Fatalf("%d %s", code, got)
+	}
+	if recs, err := r.logs[2].Allowed(c2); err != nil || len(recs) != 0 {
+		t.Errorf("the owner recorded a decision ops asked for through a peer: %v %v", recs, err)
 	}
 }

@@ -355,14 +355,14 @@ func (s *Server) GateHandler() http.Handler {
 }
 
 // markShard names the answering replica's shard on every answer of a sharded serve, and
-// treats a request forwarded from a peer's unauthenticated hook listener (AnonymousHeader)
-// as anonymous.
+// records no decision for a request marked NoRecordHeader (forwarded by a peer that would
+// not have recorded it).
 func (s *Server) markShard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !s.cfg.Shard.Whole() {
 			w.Header().Set(ShardHeader, s.cfg.Shard.String())
 		}
-		if r.Header.Get(AnonymousHeader) != "" {
+		if r.Header.Get(NoRecordHeader) != "" {
 			r = r.WithContext(context.WithValue(r.Context(), anonymousKey{}, true))
 		}
 		next.ServeHTTP(w, r)
