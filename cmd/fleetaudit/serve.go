@@ -52,6 +52,10 @@ type serveFlags struct {
 
 	// topNamespaces bounds the namespaces with their own metric series per cluster.
 	topNamespaces int
+
+	// The replica's shard of the fleet, and its peers that own the others.
+	shard shardFlags
+	peers peerFlags
 }
 
 func newServeCmd(c *cli) *cobra.Command {
@@ -72,6 +76,8 @@ func newServeCmd(c *cli) *cobra.Command {
 	src.register(cmd)
 	rf.register(cmd)
 	rf.registerWaivers(cmd)
+	sf.shard.register(cmd)
+	sf.peers.register(cmd)
 	addFlags(cmd, groupServe, func(fs *pflag.FlagSet) {
 		fs.Var(durationFlag(&sf.interval, 5*time.Minute, above[time.Duration](0)), "interval", "time between audits")
 		fs.Var(floatFlag(&sf.jitter, 0.1, between[float64](0, 1, false)), "jitter", "random extra share of the interval, to spread load (0-1)")
@@ -132,6 +138,14 @@ func serve(ctx context.Context, src *sourceFlags, rf *ruleFlags, sf serveFlags, 
 	if err := sf.checkCallerFlags(); err != nil {
 		return exitUsage, err
 	}
+	shard, err := sf.shard.resolve()
+	if err != nil {
+		return exitUsage, err
+	}
+	peers, err := sf.peers.peers(shard, &sf)
+	if err != nil {
+		return exitUsage, err
+	}
 	var profiles []*profile.Profile
 	var cat *profile.Catalog
 	if len(sf.profiles) > 0 { // files and catalog folders: every version of every profile
@@ -175,13 +189,13 @@ func serve(ctx context.Context, src *sourceFlags, rf *ruleFlags, sf serveFlags, 
 	}
 	srv := server.New(server.Config{
 		Engine: engine, Profiles: profiles, Bindings: bindings, Options: opts, Interval: sf.interval, Jitter: sf.jitter, Log: log,
-		Jobs:    func() ([]fleet.Job, error) { j, _, err := src.jobs(); return j, err },
-		Callers: gate.callers, Decisions: decisions, Limits: sf.limits,
+		Jobs:    func() ([]fleet.Job, error) { j, _, err := src.jobs(); return filterJobs(j, shard), err },
+		Callers: gate.callers, Decisions: decisions, Limits: sf.limits, Shard: shard, Peers: peers,
 	})
 	if sf.topNamespaces < 0 {
 		return exitUsage, usagef("--metrics-top-namespaces must be at least 0")
 	}
-	mc := metrics.NewWith(metrics.Options{TopNamespaces: sf.topNamespaces})
+	mc := metrics.NewWith(metrics.Options{TopNamespaces: sf.topNamespaces, Shard: shard.String()})
 	srv.AddObserver(server.MetricsObserver{Collector: mc, Rules: engine.Rules()})
 	metricsHandler, _ := metrics.Handler(mc)
 	if schedule != nil {

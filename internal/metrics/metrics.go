@@ -66,8 +66,8 @@ var Families = []desc{
 	{"fleetaudit_collector_duration_seconds", "Time the collector took on the cluster in the last audit.", []string{"cluster", "collector"}},
 	{"fleetaudit_rule_errors", "Rules that could not be evaluated on the cluster in the last audit (1 each), by reason: timeout (--eval-timeout), not-evaluated, cancelled or error.", []string{"cluster", "rule", "reason"}},
 	{"fleetaudit_cluster_last_success_timestamp_seconds", "Unix time of the last audit in which the cluster was fully audited.", []string{"cluster"}},
-	{"fleetaudit_audit_duration_seconds", "Duration of the last fleet audit (fleet-wide: no cluster label).", nil},
-	{"fleetaudit_audit_last_run_timestamp_seconds", "Unix time the last fleet audit finished (fleet-wide: no cluster label).", nil},
+	{"fleetaudit_audit_duration_seconds", "Duration of the last fleet audit (fleet-wide: no cluster label). shard is the part of the fleet the serve replica audits (I/N, --shard), empty when it audits all of it.", []string{"shard"}},
+	{"fleetaudit_audit_last_run_timestamp_seconds", "Unix time the last fleet audit finished (fleet-wide: no cluster label). shard as for fleetaudit_audit_duration_seconds: one series per replica.", []string{"shard"}},
 }
 
 // Snapshot is what one audit hands to the collector.
@@ -171,8 +171,8 @@ func (c *Collector) Update(s *Snapshot) {
 			b.add("fleetaudit_upgrade_blockers", per[rule], d.Cluster, d.Profile, rule)
 		}
 	}
-	b.add("fleetaudit_audit_duration_seconds", s.Duration.Seconds())
-	b.add("fleetaudit_audit_last_run_timestamp_seconds", float64(s.Finished.Unix()))
+	b.add("fleetaudit_audit_duration_seconds", s.Duration.Seconds(), c.opts.Shard)
+	b.add("fleetaudit_audit_last_run_timestamp_seconds", float64(s.Finished.Unix()), c.opts.Shard)
 	c.samples.Store(&b.out)
 }
 

@@ -116,9 +116,9 @@ fleetaudit_upgrade_blockers{cluster="prod",profile="std@1.0.0",rule="non-waivabl
 # HELP fleetaudit_cluster_last_success_timestamp_seconds Unix time of the last audit in which the cluster was fully audited.
 # TYPE fleetaudit_cluster_last_success_timestamp_seconds gauge
 fleetaudit_cluster_last_success_timestamp_seconds{cluster="prod"} 1.8e+09
-# HELP fleetaudit_audit_duration_seconds Duration of the last fleet audit (fleet-wide: no cluster label).
+# HELP fleetaudit_audit_duration_seconds Duration of the last fleet audit (fleet-wide: no cluster label). shard is the part of the fleet the serve replica audits (I/N, --shard), empty when it audits all of it.
 # TYPE fleetaudit_audit_duration_seconds gauge
-fleetaudit_audit_duration_seconds 1.5
+fleetaudit_audit_duration_seconds{shard=""} 1.5
 `
 	names := []string{"fleetaudit_findings", "fleetaudit_rule_violations", "fleetaudit_waived_findings", "fleetaudit_rbac_risky_subjects", "fleetaudit_compliance_score_ratio",
 		"fleetaudit_cis_checks", "fleetaudit_cluster_info", "fleetaudit_profile_info", "fleetaudit_profile_update_available", "fleetaudit_collector_up", "fleetaudit_rule_errors", "fleetaudit_quota_utilization_ratio",
@@ -263,4 +263,18 @@ fleetaudit_control_failed{cluster="c1",control="restricted/run-as-non-root",fram
 func waivedFinding(f policy.Finding) policy.Finding {
 	f.Waiver = &policy.Waiver{Owner: "sec@example.com"}
 	return f
+}
+
+// TestShardLabel: a sharded replica's fleet-wide series say which shard they describe, so
+// that a stale replica shows among the others.
+func TestShardLabel(t *testing.T) {
+	c := NewWith(Options{Shard: "1/3"})
+	c.Update(snapshot())
+	want := `# HELP fleetaudit_audit_last_run_timestamp_seconds Unix time the last fleet audit finished (fleet-wide: no cluster label). shard as for fleetaudit_audit_duration_seconds: one series per replica.
+# TYPE fleetaudit_audit_last_run_timestamp_seconds gauge
+fleetaudit_audit_last_run_timestamp_seconds{shard="1/3"} 1.80000006e+09
+`
+	if err := testutil.CollectAndCompare(c, strings.NewReader(want), "fleetaudit_audit_last_run_timestamp_seconds"); err != nil {
+		t.Error(err)
+	}
 }

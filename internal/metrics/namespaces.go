@@ -24,6 +24,9 @@ type Options struct {
 	// cluster (the largest by cost, violations or quota use) plus one namespace="other"
 	// series; 0 or less keeps every namespace.
 	TopNamespaces int
+	// Shard labels the fleet-wide series of a sharded serve replica ("I/N"; "" unsharded):
+	// one value per process, so the label adds no series.
+	Shard string
 }
 
 // topNamespaces returns the namespaces that keep their own series: the n with the largest

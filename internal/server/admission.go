@@ -1,10 +1,12 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -33,6 +35,12 @@ import (
 // label is denied, so it cannot be pointed at another cluster. An allowed move that carries
 // risks returns them as warnings.
 func (s *Server) serveAdmission(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(r.Body) // kept to forward as it came
+	if tooLarge(err) {
+		writeTooLarge(w)
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
 	var review admissionv1.AdmissionReview
 	if err := readJSON(r, &review, false); err != nil || review.Request == nil {
 		if tooLarge(err) {
@@ -49,7 +57,12 @@ func (s *Server) serveAdmission(w http.ResponseWriter, r *http.Request) {
 	}
 	resp := &admissionv1.AdmissionResponse{UID: req.UID, Allowed: true}
 	review.Response, review.Request = resp, nil
-	defer func() { writeJSON(w, http.StatusOK, review) }()
+	rt := &route{owner: -1}
+	defer func() {
+		if rt.owner < 0 {
+			writeJSON(w, http.StatusOK, review)
+		}
+	}()
 	if req.Operation != admissionv1.Update && req.Operation != admissionv1.Create {
 		return
 	}
@@ -90,6 +103,7 @@ func (s *Server) serveAdmission(w http.ResponseWriter, r *http.Request) {
 	// gate denies with a reason rather than the call timing out.
 	ctx, cancel := context.WithTimeout(r.Context(), s.budget(r, webhookTimeout))
 	defer cancel()
+	ctx = context.WithValue(ctx, routeKey{}, rt)
 	var refusal *metav1.Status
 	switch obj.Kind {
 	case "Cluster":
@@ -101,6 +115,9 @@ func (s *Server) serveAdmission(w http.ResponseWriter, r *http.Request) {
 	}
 	if refusal != nil {
 		resp.Allowed, resp.Result = false, refusal
+	}
+	if rt.owner >= 0 { // another replica's cluster: its answer, not this refusal
+		s.forwardReview(ctx, w, r, body, rt, &review)
 	}
 }
 
@@ -146,6 +163,9 @@ func (s *Server) admitCluster(ctx context.Context, op admissionv1.Operation, obj
 	if err != nil {
 		return forbid("fleetaudit: " + err.Error())
 	}
+	if refusal := s.routed(ctx, m.cluster); refusal != nil {
+		return refusal
+	}
 	if op == admissionv1.Create {
 		if msg := createVersionProblem(newV, m); msg != "" {
 			return forbid("fleetaudit: " + msg)
@@ -179,6 +199,9 @@ func (s *Server) admitOwned(ctx context.Context, op admissionv1.Operation, obj, 
 	m, err := s.bound(obj.Metadata.Namespace, owner, obj.Metadata.Annotations, target)
 	if err != nil {
 		return forbid("fleetaudit: " + err.Error())
+	}
+	if refusal := s.routed(ctx, m.cluster); refusal != nil {
+		return refusal
 	}
 	if obj.Kind != "KubeadmControlPlane" {
 		return forbid(s.workerVersionProblem(m, obj, newV))

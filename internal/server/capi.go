@@ -1,8 +1,10 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -90,6 +92,12 @@ func (s *Server) serveDiscovery(w http.ResponseWriter, _ *http.Request) {
 
 func (s *Server) serveBeforeClusterUpgrade(w http.ResponseWriter, r *http.Request) {
 	resp := beforeClusterUpgradeResponse{hookObject: hookObject{APIVersion: hooksGroupVersion, Kind: "BeforeClusterUpgradeResponse"}}
+	body, err := io.ReadAll(r.Body) // kept to forward as it came
+	if tooLarge(err) {
+		writeTooLarge(w)
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
 	var req beforeClusterUpgradeRequest
 	if err := readJSON(r, &req, false); err != nil {
 		if tooLarge(err) {
@@ -101,7 +109,6 @@ func (s *Server) serveBeforeClusterUpgrade(w http.ResponseWriter, r *http.Reques
 		return
 	}
 	var m boundMove
-	var err error
 	if req.ToKubernetesVersion == "" {
 		err = fmt.Errorf("the request names no toKubernetesVersion")
 	} else {
@@ -114,6 +121,10 @@ func (s *Server) serveBeforeClusterUpgrade(w http.ResponseWriter, r *http.Reques
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.budget(r, hookTimeoutSeconds*time.Second))
 	defer cancel()
+	if owner, ok := s.notOwned(m.cluster); ok {
+		s.forwardHook(ctx, w, r, body, owner, m.cluster, resp)
+		return
+	}
 	d, err := s.decideBound(ctx, m, req.ToKubernetesVersion, "hook", "Cluster "+req.Cluster.Metadata.Namespace+"/"+req.Cluster.Metadata.Name)
 	if err != nil {
 		// No slot or no time: hold the upgrade and have Cluster API ask again (fail closed).

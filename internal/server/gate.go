@@ -1,13 +1,17 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"net/http"
 	"slices"
+	"strings"
 
+	"github.com/fleetaudit/fleetaudit/internal/fleet"
 	"github.com/fleetaudit/fleetaudit/internal/policy"
 )
 
@@ -29,6 +33,12 @@ const maxGateClusters = 1000
 type GateResponse = policy.GateReport
 
 func (s *Server) serveGate(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(r.Body) // kept to forward as it came
+	if tooLarge(err) {
+		writeTooLarge(w)
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
 	var req GateRequest
 	if err := readJSON(r, &req, true); err != nil {
 		if tooLarge(err) {
@@ -37,6 +47,26 @@ func (s *Server) serveGate(w http.ResponseWriter, r *http.Request) {
 		}
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "bad gate request: " + err.Error()})
 		return
+	}
+	clusters, ok := distinct(req.Clusters, maxGateClusters)
+	if !ok {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": fmt.Sprintf("bad gate request: more than %d clusters, at most %d per request", maxGateClusters, maxGateClusters)})
+		return
+	}
+	if sh := s.cfg.Shard; !sh.Whole() {
+		if len(clusters) == 0 {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": fmt.Sprintf("bad gate request: name the clusters: this replica is shard %s and audits only the clusters it owns", sh)})
+			return
+		}
+		owner, err := routeGate(sh, clusters)
+		if err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "bad gate request: " + err.Error()})
+			return
+		}
+		if owner >= 0 {
+			s.forwardGate(w, r, body, owner, clusters)
+			return
+		}
 	}
 	p, err := s.profileFor(req.Profile)
 	if err != nil {
@@ -49,11 +79,6 @@ func (s *Server) serveGate(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "targetVersion: " + errs[0]})
 			return
 		}
-	}
-	clusters, ok := distinct(req.Clusters, maxGateClusters)
-	if !ok {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": fmt.Sprintf("bad gate request: more than %d clusters, at most %d per request", maxGateClusters, maxGateClusters)})
-		return
 	}
 	if len(clusters) == 0 {
 		if st := s.State(); st != nil {
@@ -93,6 +118,31 @@ func (s *Server) serveGate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, run.Finish())
+}
+
+// forwardGate forwards a /v1/gate request for clusters another replica owns, within the
+// gate's limits: it takes a place among the admitted requests (no evaluation slot: the
+// owner evaluates) and the request's time budget.
+func (s *Server) forwardGate(w http.ResponseWriter, r *http.Request, body []byte, owner int, clusters []string) {
+	ctx, cancel := context.WithTimeout(r.Context(), s.budget(r, s.limits.Timeout))
+	defer cancel()
+	leave, err := s.slots.admit()
+	if err != nil {
+		s.writeBusy(w, err)
+		return
+	}
+	defer leave()
+	what := "cluster " + clusters[0]
+	if len(clusters) > 1 {
+		what = "clusters " + strings.Join(clusters, ", ")
+	}
+	a, err := s.askOwner(ctx, r, body, owner, what)
+	if err != nil {
+		setRetryAfter(w)
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": err.Error()})
+		return
+	}
+	a.write(w, fleet.Shard{Index: owner, Count: s.cfg.Shard.Count})
 }
 
 // distinct is names without duplicates, sorted; false when there are more than limit (it stops

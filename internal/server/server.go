@@ -63,6 +63,12 @@ type Config struct {
 	Decisions *DecisionLog
 	// Limits bound concurrent gate evaluations and how long one may take.
 	Limits Limits
+	// Shard is the part of the fleet this replica owns (the zero Shard: all of it). Jobs
+	// should return only its clusters; a gate request for another's is forwarded to Peers.
+	Shard fleet.Shard
+	// Peers reach the replicas that own the other shards; nil forwards nothing (a gate
+	// request for another shard's cluster is refused with the reason).
+	Peers *Peers
 }
 
 // Server holds the state and serves it.
@@ -341,10 +347,26 @@ func (s *Server) GateHandler() http.Handler {
 	mux.HandleFunc("POST "+hooksPrefix+"/discovery", s.serveDiscovery)
 	mux.HandleFunc("POST "+hooksPrefix+"/beforeclusterupgrade/"+HandlerName, s.serveBeforeClusterUpgrade)
 	mux.HandleFunc("POST /validate/clusters", s.serveAdmission)
+	var h http.Handler = mux
 	if s.cfg.Callers != nil {
-		return limitBodies(s.cfg.Callers.Wrap(mux))
+		h = s.cfg.Callers.Wrap(mux)
 	}
-	return limitBodies(mux)
+	return limitBodies(s.markShard(h))
+}
+
+// markShard names the answering replica's shard on every answer of a sharded serve, and
+// records no decision for a request marked NoRecordHeader (forwarded by a peer that would
+// not have recorded it).
+func (s *Server) markShard(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.cfg.Shard.Whole() {
+			w.Header().Set(ShardHeader, s.cfg.Shard.String())
+		}
+		if r.Header.Get(NoRecordHeader) != "" {
+			r = r.WithContext(context.WithValue(r.Context(), anonymousKey{}, true))
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // HookHandler serves only the Cluster API runtime hook (discovery and BeforeClusterUpgrade)
@@ -360,9 +382,9 @@ func (s *Server) HookHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST "+hooksPrefix+"/discovery", s.serveDiscovery)
 	mux.HandleFunc("POST "+hooksPrefix+"/beforeclusterupgrade/"+HandlerName, s.serveBeforeClusterUpgrade)
-	return limitBodies(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return limitBodies(s.markShard(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mux.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), anonymousKey{}, true)))
-	}))
+	})))
 }
 
 type anonymousKey struct{}
