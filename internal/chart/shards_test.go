@@ -87,7 +87,8 @@ func TestStatefulSetServe(t *testing.T) {
 		t.Errorf("StatefulSet: replicas %v, podManagementPolicy %v, serviceName %v", spec["replicas"], spec["podManagementPolicy"], spec["serviceName"])
 	}
 	args := fmt.Sprint(dig(spec, "template", "spec")["containers"].([]any)[0].(map[string]any)["args"])
-	for _, want := range []string{"--shards=3", "--shard-peer-url=https://fleetaudit-{index}.fleetaudit-peers.fleetaudit.svc:8443", "--tls-listen=:8443"} {
+	for _, want := range []string{"--shards=3", "--shard-peer-url=https://fleetaudit-{index}.fleetaudit-peers.fleetaudit.svc:8443", "--tls-listen=:8443",
+		"--peer-ca=/etc/fleetaudit/tls/ca.crt", "--peer-client-cert=/etc/fleetaudit/peer-client/tls.crt", "--peer-client-key=/etc/fleetaudit/peer-client/tls.key"} {
 		if !strings.Contains(args, want) {
 			t.Errorf("serve args lack %s: %s", want, args)
 		}
@@ -141,5 +142,23 @@ func TestNotesNameTheShardedModes(t *testing.T) {
 				t.Errorf("%s: NOTES.txt lacks %q:\n%s", name, w, notes)
 			}
 		}
+	}
+}
+
+// TestShardedGateNeedsPeerAuthentication: replicas forward gate requests to the owner, which
+// must authenticate them: without a peer client certificate or token reviews the chart
+// refuses to render (serve would refuse to start), and with token reviews it forwards tokens.
+func TestShardedGateNeedsPeerAuthentication(t *testing.T) {
+	serve := map[string]any{"shards": 2, "tlsSecretName": "gate-tls", "clientCASecretName": "gate-client-ca"}
+	if _, err := Render(chartDir, "fleetaudit", "fleetaudit", map[string]any{"serve": serve}); err == nil || !strings.Contains(err.Error(), "set serve.peerClientSecretName") {
+		t.Errorf("no way to authenticate forwarded requests: want a render error, got %v", err)
+	}
+	serve["tokenReview"] = map[string]any{"inCluster": true}
+	docs, err := RenderWith(chartDir, Options{Release: "fleetaudit", Namespace: "fleetaudit", Values: map[string]any{"serve": serve}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := string(docs); !strings.Contains(s, "--peer-ca=/etc/fleetaudit/tls/ca.crt") || strings.Contains(s, "--peer-client-cert") {
+		t.Errorf("with token reviews: want --peer-ca and no peer client certificate")
 	}
 }

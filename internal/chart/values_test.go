@@ -73,7 +73,7 @@ func statefulSetValues() map[string]any {
 	np := lockedDown()
 	np["ingress"].(map[string]any)["gateFrom"] = []any{map[string]any{"namespaceSelector": map[string]any{"matchLabels": map[string]any{"kubernetes.io/metadata.name": "kube-system"}}}}
 	return map[string]any{"networkPolicy": np,
-		"serve": map[string]any{"shards": 3, "tlsSecretName": "gate-tls", "clientCASecretName": "gate-client-ca"}}
+		"serve": map[string]any{"shards": 3, "tlsSecretName": "gate-tls", "clientCASecretName": "gate-client-ca", "peerClientSecretName": "gate-peer-client"}}
 }
 
 func lockedDown() map[string]any {
