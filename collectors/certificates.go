@@ -100,7 +100,7 @@ func (x Certificates) Collect(ctx context.Context, t Target, c *facts.Cluster) e
 			})
 		},
 		func() error {
-			return listEach(ctx, t, "apiservices", listUnstructured(t, "/apis/apiregistration.k8s.io/v1/apiservices"),
+			return listEach(ctx, t, "apiservices", listPath(t, "/apis/apiregistration.k8s.io/v1/apiservices"),
 				func() { in.APIServices = nil }, func(u *unstructured.Unstructured) { in.APIServices = append(in.APIServices, u) })
 		},
 		func() error {

@@ -4,15 +4,11 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"fmt"
 	"slices"
-	"strconv"
 	"time"
 
 	apiextv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/fleetaudit/fleetaudit/internal/facts"
 )
@@ -53,7 +49,7 @@ func listCertManager(ctx context.Context, t Target, in *CertificateObjects) erro
 			return
 		}
 		steps = append(steps, func() error {
-			return listEach(ctx, t, resource+"."+certManagerGroup, listUnstructured(t, "/apis/"+certManagerGroup+"/v1/"+resource),
+			return listEach(ctx, t, resource+"."+certManagerGroup, listPath(t, "/apis/"+certManagerGroup+"/v1/"+resource),
 				func() { *into = nil }, func(u *unstructured.Unstructured) { *into = append(*into, u) })
 		})
 	}
@@ -65,33 +61,6 @@ func listCertManager(ctx context.Context, t Target, in *CertificateObjects) erro
 	}
 	in.CertManagerIssuers = append(issuers, clusterIssuers...)
 	return nil
-}
-
-// listUnstructured lists a resource by its path through the clientset's REST client, one
-// page per call, into an UnstructuredList (no typed client for APIServices or cert-manager).
-func listUnstructured(t Target, path string) func(context.Context, metav1.ListOptions) (runtime.Object, error) {
-	return func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
-		rc := t.Client.Discovery().RESTClient()
-		if rc == nil {
-			return nil, fmt.Errorf("the client has no REST client to list %s with", path)
-		}
-		req := rc.Get().AbsPath(path)
-		if o.Limit > 0 {
-			req = req.Param("limit", strconv.FormatInt(o.Limit, 10))
-		}
-		if o.Continue != "" {
-			req = req.Param("continue", o.Continue)
-		}
-		b, err := req.DoRaw(ctx)
-		if err != nil {
-			return nil, err
-		}
-		var l unstructured.UnstructuredList
-		if err := l.UnmarshalJSON(b); err != nil {
-			return nil, fmt.Errorf("decode %s: %w", path, err)
-		}
-		return &l, nil
-	}
 }
 
 // cmObject is the part of a cert-manager object that is read.

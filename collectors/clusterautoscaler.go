@@ -1,18 +1,13 @@
 package collectors
 
 import (
-	"context"
 	"encoding/json"
-	"fmt"
-	"strconv"
 	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/yaml"
 
 	"github.com/fleetaudit/fleetaudit/internal/facts"
@@ -78,33 +73,6 @@ func ClusterAutoscalerFacts(d *appsv1.Deployment, cm *corev1.ConfigMap) *facts.C
 			MinSize: h.MinSize, MaxSize: h.MaxSize})
 	}
 	return f
-}
-
-// listPath lists the custom resources at an API path (…/RESOURCE, all namespaces) through the
-// clientset's REST client, one page per call, as unstructured objects.
-func listPath(t Target, path string) func(context.Context, metav1.ListOptions) (runtime.Object, error) {
-	return func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
-		rc := t.Client.Discovery().RESTClient()
-		if rc == nil {
-			return nil, fmt.Errorf("the client has no REST client to list %s with", path)
-		}
-		req := rc.Get().AbsPath(path)
-		if o.Limit > 0 {
-			req = req.Param("limit", strconv.FormatInt(o.Limit, 10))
-		}
-		if o.Continue != "" {
-			req = req.Param("continue", o.Continue)
-		}
-		b, err := req.DoRaw(ctx)
-		if err != nil {
-			return nil, err
-		}
-		l := &unstructured.UnstructuredList{}
-		if err := l.UnmarshalJSON(b); err != nil {
-			return nil, fmt.Errorf("decode %s: %w", path, err)
-		}
-		return l, nil
-	}
 }
 
 // fromUnstructured decodes an unstructured object into a typed view of it.

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strconv"
 
 	apiextv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -18,28 +17,13 @@ import (
 // listCRDs lists apiextensions.k8s.io/v1 CustomResourceDefinitions through the clientset's
 // REST client (one page per call: limit and continue), so no second clientset is needed.
 func listCRDs(t Target) func(context.Context, metav1.ListOptions) (runtime.Object, error) {
-	return func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
-		rc := t.Client.Discovery().RESTClient()
-		if rc == nil {
-			return nil, fmt.Errorf("the client has no REST client to list CustomResourceDefinitions with")
-		}
-		req := rc.Get().AbsPath("/apis/apiextensions.k8s.io/v1/customresourcedefinitions")
-		if o.Limit > 0 {
-			req = req.Param("limit", strconv.FormatInt(o.Limit, 10))
-		}
-		if o.Continue != "" {
-			req = req.Param("continue", o.Continue)
-		}
-		b, err := req.DoRaw(ctx)
-		if err != nil {
-			return nil, err
-		}
+	return listRaw(t, "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", func(b []byte) (runtime.Object, error) {
 		var l apiextv1.CustomResourceDefinitionList
 		if err := json.Unmarshal(b, &l); err != nil {
 			return nil, fmt.Errorf("decode CustomResourceDefinitionList: %w", err)
 		}
 		return &l, nil
-	}
+	})
 }
 
 // trimCRD keeps of a CRD what CRDFacts reads: its name, group, kind, each version's name and

@@ -3,10 +3,12 @@ package collectors
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"sync"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/tools/pager"
 )
@@ -59,4 +61,40 @@ func parallel(steps ...func() error) error {
 		}
 	}
 	return nil
+}
+
+// listRaw lists the objects at an API path one page per call (limit and continue) through the
+// clientset's REST client, decoding each page with decode: for resources with no typed client
+// here (APIServices, CRDs, and add-ons' custom resources), without a dynamic client.
+func listRaw(t Target, path string, decode func([]byte) (runtime.Object, error)) func(context.Context, metav1.ListOptions) (runtime.Object, error) {
+	return func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+		rc := t.Client.Discovery().RESTClient()
+		if rc == nil {
+			return nil, fmt.Errorf("the client has no REST client to list %s with", path)
+		}
+		req := rc.Get().AbsPath(path)
+		if o.Limit > 0 {
+			req = req.Param("limit", strconv.FormatInt(o.Limit, 10))
+		}
+		if o.Continue != "" {
+			req = req.Param("continue", o.Continue)
+		}
+		b, err := req.DoRaw(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return decode(b)
+	}
+}
+
+// listPath lists the objects at an API path (…/RESOURCE, all namespaces) as unstructured
+// objects, one page per call.
+func listPath(t Target, path string) func(context.Context, metav1.ListOptions) (runtime.Object, error) {
+	return listRaw(t, path, func(b []byte) (runtime.Object, error) {
+		l := &unstructured.UnstructuredList{}
+		if err := l.UnmarshalJSON(b); err != nil {
+			return nil, fmt.Errorf("decode %s: %w", path, err)
+		}
+		return l, nil
+	})
 }

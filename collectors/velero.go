@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -109,28 +108,7 @@ func (t Target) veleroServed() ([]string, error) {
 // calls fn with each item decoded into T. The scheme-less REST client of the clientset
 // reads it, so no dynamic client is needed.
 func eachVelero[T any](ctx context.Context, t Target, resource string, fn func(*T)) error {
-	rc := t.Client.Discovery().RESTClient()
-	if rc == nil {
-		return fmt.Errorf("the client has no REST client to list %s.velero.io with", resource)
-	}
-	list := func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
-		req := rc.Get().AbsPath("/apis", veleroGroupVersion, resource)
-		if o.Limit > 0 {
-			req = req.Param("limit", strconv.FormatInt(o.Limit, 10))
-		}
-		if o.Continue != "" {
-			req = req.Param("continue", o.Continue)
-		}
-		b, err := req.DoRaw(ctx)
-		if err != nil {
-			return nil, err
-		}
-		var l unstructured.UnstructuredList
-		if err := l.UnmarshalJSON(b); err != nil {
-			return nil, fmt.Errorf("decode %s list: %w", resource, err)
-		}
-		return &l, nil
-	}
+	list := listPath(t, "/apis/"+veleroGroupVersion+"/"+resource)
 	var convErr error
 	err := listEach(ctx, t, resource+".velero.io", list, func() {}, func(u *unstructured.Unstructured) {
 		var x T
