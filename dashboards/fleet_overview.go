@@ -26,9 +26,9 @@ func FleetOverview() *dashboard.DashboardBuilder {
 			WithTarget(query("A", `sum(fleetaudit_cost_usd_per_hour{`+sel+`}) * 730`, "USD/month"))).
 		WithPanel(stat.NewPanelBuilder().Title("Upgrade-ready clusters").Datasource(ds).Span(4).Height(4).ReduceOptions(lastValue()).
 			WithTarget(query("A", `sum(fleetaudit_upgrade_ready{`+sel+`}) or vector(0)`, "ready"))).
-		WithPanel(stat.NewPanelBuilder().Title("Last audit").Datasource(ds).Span(4).Height(4).ReduceOptions(lastValue()).
+		WithPanel(stat.NewPanelBuilder().Title("Oldest last audit (of every replica)").Datasource(ds).Span(4).Height(4).ReduceOptions(lastValue()).
 			Unit(units.Seconds).Thresholds(thresholds(step("green", nil), step("orange", at(3600)))).
-			WithTarget(query("A", `time() - max(fleetaudit_audit_last_run_timestamp_seconds)`, "age"))).
+			WithTarget(query("A", `time() - min(fleetaudit_audit_last_run_timestamp_seconds)`, "age"))).
 		WithRow(dashboard.NewRowBuilder("Findings and compliance")).
 		WithPanel(timeseries.NewPanelBuilder().Title("Findings by severity").Datasource(ds).Span(12).
 			WithTarget(query("A", `sum by (severity) (fleetaudit_findings{`+sel+`})`, "{{severity}}"))).
