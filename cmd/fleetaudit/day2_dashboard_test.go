@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/api"
-	promv1 "github.com/prometheus/client_golang/api/prometheus/v1"
 	"github.com/prometheus/common/model"
 
 	"github.com/fleetaudit/fleetaudit/dashboards"
@@ -37,17 +35,7 @@ func TestDay2DashboardOnDemoFleet(t *testing.T) {
 			t.Errorf("serve exited %d: %s", code, stderr.String())
 		}
 	}()
-	client, err := api.NewClient(api.Config{Address: prom.URL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pq := promv1.NewAPI(client)
-	query := func(expr string) (model.Value, error) {
-		qctx, qcancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer qcancel()
-		v, _, _, err := pq.Query(qctx, expr, time.Now())
-		return v, err
-	}
+	query := promQuery(t, prom.URL)
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		v, err := query(`fleetaudit_backup_locations_available and on(cluster) fleetaudit_hpa_unable_to_scale`)

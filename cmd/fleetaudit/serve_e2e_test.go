@@ -145,17 +145,7 @@ status: {phase: Completed, startTimestamp: "`+done+`", completionTimestamp: "`+d
 		}
 	}()
 
-	client, err := api.NewClient(api.Config{Address: prom.URL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pq := promv1.NewAPI(client)
-	query := func(expr string) (model.Value, error) {
-		qctx, qcancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer qcancel()
-		v, _, _, err := pq.Query(qctx, expr, time.Now())
-		return v, err
-	}
+	query := promQuery(t, prom.URL)
 	// Wait until Prometheus holds a scrape of a finished audit with gate decisions and usage.
 	deadline := time.Now().Add(90 * time.Second)
 	for {
@@ -229,6 +219,22 @@ status: {phase: Completed, startTimestamp: "`+done+`", completionTimestamp: "`+d
 	}
 	if len(firing) != 8 {
 		t.Errorf("evaluated %d alert expressions, want 8", len(firing))
+	}
+}
+
+// promQuery is an instant query against the Prometheus at url, at the current time.
+func promQuery(t *testing.T, url string) func(expr string) (model.Value, error) {
+	t.Helper()
+	client, err := api.NewClient(api.Config{Address: url})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pq := promv1.NewAPI(client)
+	return func(expr string) (model.Value, error) {
+		qctx, qcancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer qcancel()
+		v, _, _, err := pq.Query(qctx, expr, time.Now())
+		return v, err
 	}
 }
 
