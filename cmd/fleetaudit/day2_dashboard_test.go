@@ -1,10 +1,8 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,20 +19,7 @@ func TestDay2DashboardOnDemoFleet(t *testing.T) {
 	testprom.Require(t)
 	serveAddr := freeAddr(t)
 	prom := testprom.Start(t, fmt.Sprintf("global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: fleetaudit\n    static_configs:\n      - targets: [%q]\n", serveAddr), "")
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	var code int
-	var stderr strings.Builder
-	wg.Go(func() {
-		code = run(ctx, []string{"serve", "--demo", "--listen", serveAddr, "--interval", "1m"}, &strings.Builder{}, &stderr)
-	})
-	defer func() {
-		cancel()
-		wg.Wait()
-		if code != exitOK {
-			t.Errorf("serve exited %d: %s", code, stderr.String())
-		}
-	}()
+	stderr := runServe(t, "--demo", "--listen", serveAddr, "--interval", "1m")
 	query := promQuery(t, prom.URL)
 	deadline := time.Now().Add(60 * time.Second)
 	for {

@@ -128,22 +128,9 @@ status: {phase: Completed, startTimestamp: "`+done+`", completionTimestamp: "`+d
 	serveAddr := freeAddr(t)
 	prom := testprom.Start(t, fmt.Sprintf("global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: fleetaudit\n    static_configs:\n      - targets: [%q]\n", serveAddr), data)
 
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	var code int
-	var stdout, stderr strings.Builder
-	wg.Go(func() {
-		code = run(ctx, []string{"serve", "--kubeconfig", kc, "--listen", serveAddr, "--interval", "2s", "--jitter", "0",
-			"--profile", profileFile, "--bindings", bindingsFile, "--prometheus-url", prom.URL, "--prometheus-cluster-label", "cluster",
-			"--cis", "local", "--cis-targets", "master,node", "--cis-benchmark", "cis-1.12"}, &stdout, &stderr)
-	})
-	defer func() {
-		cancel()
-		wg.Wait()
-		if code != exitOK {
-			t.Errorf("serve exited %d: %s", code, stderr.String())
-		}
-	}()
+	stderr := runServe(t, "--kubeconfig", kc, "--listen", serveAddr, "--interval", "2s", "--jitter", "0",
+		"--profile", profileFile, "--bindings", bindingsFile, "--prometheus-url", prom.URL, "--prometheus-cluster-label", "cluster",
+		"--cis", "local", "--cis-targets", "master,node", "--cis-benchmark", "cis-1.12")
 
 	query := promQuery(t, prom.URL)
 	// Wait until Prometheus holds a scrape of a finished audit with gate decisions and usage.
@@ -220,6 +207,27 @@ status: {phase: Completed, startTimestamp: "`+done+`", completionTimestamp: "`+d
 	if len(firing) != 8 {
 		t.Errorf("evaluated %d alert expressions, want 8", len(firing))
 	}
+}
+
+// runServe runs `fleetaudit serve ARGS...` until the test ends, when it must exit 0; the
+// returned builder collects its stderr.
+func runServe(t *testing.T, args ...string) *strings.Builder {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	var code int
+	stderr := &strings.Builder{}
+	wg.Go(func() {
+		code = run(ctx, append([]string{"serve"}, args...), &strings.Builder{}, stderr)
+	})
+	t.Cleanup(func() {
+		cancel()
+		wg.Wait()
+		if code != exitOK {
+			t.Errorf("serve exited %d: %s", code, stderr.String())
+		}
+	})
+	return stderr
 }
 
 // promQuery is an instant query against the Prometheus at url, at the current time.
