@@ -72,6 +72,11 @@ func (l *limiter) slot(ctx context.Context, urgent, front bool) (release func(),
 		l.batch = append(l.batch, w)
 	}
 	l.mu.Unlock()
+	return l.await(ctx, w)
+}
+
+// await waits for w to be handed a slot, or gives its place back when ctx ends.
+func (l *limiter) await(ctx context.Context, w *waiter) (release func(), err error) {
 	select {
 	case <-w.ready:
 		return l.release, nil
@@ -110,14 +115,24 @@ func (l *limiter) release() {
 // yield gives a batch request's slot to a waiting urgent request, if any, and waits for
 // the next slot at the front of the batch requests; otherwise it keeps the slot.
 func (l *limiter) yield(ctx context.Context) (release func(), err error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	l.mu.Lock()
-	waiting := len(l.urgent) > 0
-	l.mu.Unlock()
-	if !waiting {
+	if len(l.urgent) == 0 {
+		l.mu.Unlock()
 		return l.release, nil
 	}
-	l.release()
-	return l.slot(ctx, false, true)
+	// Queue at the front and hand the slot to the urgent waiter in one step: done in two,
+	// the urgent request could finish in between and pass the slot to the next batch
+	// request, ahead of this one.
+	w := &waiter{ready: make(chan struct{})}
+	l.batch = slices.Insert(l.batch, 0, w)
+	next := l.urgent[0]
+	l.urgent = l.urgent[1:]
+	close(next.ready)
+	l.mu.Unlock()
+	return l.await(ctx, w)
 }
 
 // acquire admits an urgent request for one evaluation and waits for its slot; release both
