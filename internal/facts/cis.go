@@ -1,5 +1,7 @@
 package facts
 
+import "time"
+
 // CIS is the CIS Kubernetes Benchmark posture from kube-bench.
 type CIS struct {
 	// Source is where the results came from: local, job or file.
@@ -8,6 +10,22 @@ type CIS struct {
 	Benchmark string `json:"benchmark"`
 	// Nodes holds one entry per node (or host) that was checked, sorted by node.
 	Nodes []CISNode `json:"nodes"`
+	// Coverage is which of the cluster's nodes have a fresh, stale or no result (issue 20);
+	// nil when the source cannot tell (a single host).
+	Coverage *CISCoverage `json:"coverage,omitempty"`
+}
+
+// CISCoverage says which nodes of the cluster the results cover.
+type CISCoverage struct {
+	// Nodes is the cluster's node count; Fresh + Stale + len(Missing) == Nodes.
+	Nodes int `json:"nodes"`
+	Fresh int `json:"fresh"`
+	// Stale names nodes whose newest result is older than MaxAge, sorted.
+	Stale []string `json:"stale"`
+	// Missing names nodes with no result at all (or only an error), sorted.
+	Missing []string `json:"missing"`
+	// MaxAge is the freshness limit as a Go duration ("24h").
+	MaxAge string `json:"maxAge"`
 }
 
 // CISNode is the result of kube-bench on one node.
@@ -16,6 +34,16 @@ type CISNode struct {
 	// Error says why this node has no results (e.g. no result within the timeout).
 	Error  string     `json:"error,omitempty"`
 	Checks []CISCheck `json:"checks"`
+	// Role is the node's role: "control-plane" or "worker" (from its labels), "" unknown.
+	Role string `json:"role,omitempty"`
+	// Benchmark and KubeBenchVersion this node's result was produced with (a node agent
+	// may run another benchmark than its neighbours, e.g. during a node image rollout).
+	Benchmark        string `json:"benchmark,omitempty"`
+	KubeBenchVersion string `json:"kubeBenchVersion,omitempty"`
+	// Source is how this node's result arrived: "local", "job", "file" or "agent".
+	Source string `json:"source,omitempty"`
+	// CheckedAt is when the checks ran (zero when unknown, e.g. a plain kube-bench file).
+	CheckedAt *time.Time `json:"checkedAt,omitempty"`
 }
 
 // CISCheck is one kube-bench check result. The audit command's raw output (actual value) is

@@ -5,9 +5,11 @@ package policy
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"maps"
+	"math"
 	"regexp"
 	"runtime"
 	"slices"
@@ -249,9 +251,16 @@ func toFinding(cluster string, r *Rule, kind string, raw any) (Finding, error) {
 		}
 		f.Severity = sev
 	}
+	if v, ok := obj["monthly_saving"]; ok {
+		m, err := savingOf(v)
+		if err != nil {
+			return Finding{}, fmt.Errorf("%s result %q: %w", kind, f.Message, err)
+		}
+		f.MonthlySaving = &m
+	}
 	for k, v := range obj {
 		switch k {
-		case "msg", "resource", "severity", "remediation", "controls":
+		case "msg", "resource", "severity", "remediation", "controls", "monthly_saving":
 		default:
 			if f.Details == nil {
 				f.Details = map[string]any{}
@@ -350,3 +359,28 @@ func oneLine(s string) string {
 }
 
 var errCountRE = regexp.MustCompile(`(?m)^\d+ errors? occurred( during loading)?:\s*`)
+
+// savingOf reads a finding's monthly_saving: a finite number >= 0, rounded to cents.
+func savingOf(v any) (float64, error) {
+	var f float64
+	switch n := v.(type) {
+	case json.Number:
+		x, err := n.Float64()
+		if err != nil {
+			return 0, fmt.Errorf("monthly_saving %q is not a number", n)
+		}
+		f = x
+	case float64:
+		f = n
+	case int:
+		f = float64(n)
+	case int64:
+		f = float64(n)
+	default:
+		return 0, fmt.Errorf("monthly_saving is %T, want a number", v)
+	}
+	if math.IsNaN(f) || math.IsInf(f, 0) || f < 0 {
+		return 0, fmt.Errorf("monthly_saving %v is not a finite amount >= 0", f)
+	}
+	return math.Round(f*100) / 100, nil
+}

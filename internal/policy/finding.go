@@ -40,6 +40,9 @@ type Finding struct {
 	// findings on objects read from files (audit --manifests, --helm-chart, --kustomize);
 	// nil for live clusters and snapshots.
 	Location *Location `json:"location,omitempty"`
+	// MonthlySaving is what acting on the finding saves per month in the cost currency
+	// (cost rules only): the rule's "monthly_saving" key.
+	MonthlySaving *float64 `json:"monthlySaving,omitempty"`
 }
 
 // Location is a place in a file: the object a finding is about, or the field the rule
