@@ -172,6 +172,10 @@ type Reservation struct {
 	Region       string  `json:"region"`
 	Count        int     `json:"count"`
 	HourlyRate   float64 `json:"hourly_rate"`
+	// Kind is "reserved-instance" (default), "savings-plan" or "committed-use". A savings
+	// plan commits HourlyRate per hour to Family in Region (Count and InstanceType unused).
+	Kind   string `json:"kind,omitempty"`
+	Family string `json:"family,omitempty"`
 }
 
 // LoadReservations reads a YAML/JSON list of reservations.
