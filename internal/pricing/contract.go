@@ -61,3 +61,18 @@ func Provider(providerID string) string {
 	}
 	return ""
 }
+
+// UnitPrices are per-resource hourly prices (OpenCost custom-pricing style) that price a
+// node whose instance type has no row: CPU per vCPU-hour, RAM per GiB-hour, GPU per
+// GPU-hour, with spot variants.
+type UnitPrices struct {
+	CPU, RAM, GPU          float64
+	SpotCPU, SpotRAM       float64
+	Currency, Source, Date string
+}
+
+// Units returns the table's unit prices, when a custom-pricing file gave some.
+func (t *Table) Units() (UnitPrices, bool) { return UnitPrices{}, false }
+
+// Currency is the currency of the table's prices ("USD" for the embedded table).
+func (t *Table) Currency() string { return "USD" }
